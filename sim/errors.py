@@ -1,0 +1,26 @@
+"""Errors the project reports to its users as one clear sentence."""
+
+
+class ConfigError(ValueError):
+    """A user-supplied setting is not acceptable.
+
+    The message names the setting, the value given and what is allowed, so that
+    the command line can print it as a single line without a traceback.
+    """
+
+    def __init__(self, name: str, value: object, allowed: str):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name}={value!r} is not valid: allowed {allowed}")
+
+
+class UnknownNameError(ConfigError):
+    """A parameter, scenario or policy name that does not exist."""
+
+    def __init__(self, kind: str, value: object, allowed: list[str] | tuple[str, ...]):
+        shown = ", ".join(allowed)
+        ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {kind}s are {shown}")
+        self.name = kind
+        self.value = value
+        self.allowed = shown

@@ -1,0 +1,536 @@
+"""Clientelism in village public service delivery (Desa Bangbayang, Kab. Brebes).
+
+After the finding of a study of Desa Bangbayang (see ``docs/ODD.md``): residents
+who find services hard to reach entrust their paperwork to village officials
+for a fee, and the repeated exchange becomes a patron–client tie.
+
+Each step is one week:
+
+1. Policies switch on at their start week (pemekaran, digital training,
+   simplification, enforcement, mobile service).
+2. Needs arrive: each household needs documents of each service type at a
+   yearly rate.
+3. Every pending need is handled by a channel chosen by a logit rule
+   comparing costs and chances: in person, online, entrust to an official,
+   outside broker, or defer.
+4. Needs are resolved: self-service succeeds or is rejected (and beliefs
+   update); officials take entrusted cases up to capacity, loyal clients
+   first, for a fee that depends on the resident's alternative; each exchange
+   strengthens the tie and erodes the resident's own confidence; deferred needs
+   wait and are abandoned after a while.
+5. Literacy spreads through neighbour and kin contacts; training adds to it.
+6. Every fourth week officials adapt their fee-seeking to demand, peers and
+   sanctions.
+7. Outcomes are measured and collected.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents import Official
+from sim.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.params import TrackedParams
+from sim.population import (FACTION_AFFINITY, LOCK_FOREVER, NO_OFFICIAL, build_officials, build_residents,
+                            lock_expiry)
+from sim.scenarios import STEPS_PER_YEAR, resolve_params
+from sim.services import (N_CHANNELS, OFFICE_WAIT_HOURS, SERVICE_BROKER, SERVICE_COMPLEXITY, SERVICE_OFFICE,
+                          SERVICE_ONLINE, SERVICE_RATE, SERVICE_VISITS, Channel, Office)
+
+WORK_HOURS_PER_MONTH = 176.0   # 22 days of 8 hours: values time at the household's hourly income
+OWN_KADUS_BONUS = 0.3          # preference for one's own hamlet head when picking an official (assumption)
+PICK_NOISE = 0.1               # idiosyncratic noise in that pick (uniform 0..PICK_NOISE; assumption)
+FEE_ROUNDING_RUPIAH = 5_000    # fees are asked in round amounts
+WALKING_KM = 2.0               # beyond this a trip needs paid transport (assumption)
+
+# Columns of the per-step counters kept for the trailing window.
+_C_RESOLVED, _C_COMPLETED, _C_ABANDONED, _C_ENTRUSTED, _C_BROKER, _C_ONLINE, _C_REPEAT, _C_REPEAT_ELIG, \
+    _C_FEES, _C_OFFICIAL_FEES = range(10)
+_N_FLOW = 10
+_DIMS = ("literacy", "distance", "income")
+# Per dimension and quartile: shortfall sum, resolved count, brokered count, completed count.
+_G_SHORT, _G_RESOLVED, _G_BROKERED, _G_COMPLETED = range(4)
+
+
+def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
+    """Standard Gumbel draws (single precision: the logit choice needs no more)."""
+    u = rng.random(shape, dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        return -np.log(-np.log(u))
+
+
+def _seed_value(rng):
+    """Accept an integer seed also when it arrives as text (the visualizer's input box)."""
+    if isinstance(rng, str):
+        text = rng.strip()
+        try:
+            return int(text)
+        except ValueError:
+            from sim.errors import ConfigError
+            raise ConfigError("seed", rng, "a whole number from 0 upwards") from None
+    return rng
+
+
+class ClientelismModel(mesa.Model):
+    """Residents, officials and the paperwork between them.
+
+    Args:
+        scenario: scenario name (see ``sim.scenarios.SCENARIOS``).
+        policy: ``none``, a lever name or levers joined by ``+``.
+        rng: seed (int) or numpy Generator; every random draw uses it.
+        **params: any registry parameter (``docs/parameters.md``), overriding
+            the scenario and policy values.
+    """
+
+    def __init__(self, scenario: str = "bangbayang", policy: str = "none", rng=None, **params):
+        super().__init__(rng=_seed_value(rng))
+        self.scenario_name = scenario
+        self.policy_name = policy
+        self.seed = self._seed
+        self.p = TrackedParams(resolve_params(scenario, policy, params))
+        p = self.p
+
+        seats = build_officials(self.rng, p)
+        self.n_officials = len(seats)
+        self.officials: list[Official] = [
+            Official(self, i, s.hamlet, s.faction, s.fee_seeking, p.official_capacity_per_week)
+            for i, s in enumerate(seats)
+        ]
+        self.official_faction = np.array([o.faction for o in self.officials], dtype=np.int8)
+        self.official_hamlet = np.array([o.hamlet for o in self.officials], dtype=np.int16)
+        self.tie_decay_per_step = p.tie_decay_per_year / STEPS_PER_YEAR
+        self.residents = build_residents(self.rng, p, self.n_officials, self.tie_decay_per_step)
+        self.n_households = self.residents.n
+
+        # Pending needs, one entry per need: household, service, arrival step, costs so far.
+        self.need_household = np.zeros(0, dtype=np.int32)
+        self.need_service = np.zeros(0, dtype=np.int8)
+        self.need_arrival = np.zeros(0, dtype=np.int32)
+        self.need_cost = np.zeros(0, dtype=np.float64)
+
+        # Trailing-window counters (a ring buffer of WINDOW_WEEKS rows).
+        self._flow = np.zeros((WINDOW_WEEKS, _N_FLOW))
+        self._groups = np.zeros((WINDOW_WEEKS, len(_DIMS), 4, 4))
+        self.fees_paid: list[np.ndarray] = []   # every fee asked by officials, rupiah (for calibration checks)
+        self.broker_fees_paid: list[np.ndarray] = []
+
+        # Policy state, refreshed each step by update_policies().
+        self.regency_distance_km = p.dist_regency_km
+        self.complexity_reduction = 0.0
+        self.mobile_visit = False
+        self.detection_prob_now = p.detection_prob
+        self.complaint_multiplier = 1.0
+        self.peer_fee_seeking = 0.0
+        self.peer_earnings_month = 0.0
+        self.peer_sanctioned_last_month = False
+
+        for name in ALL_OUTCOME_NAMES:
+            setattr(self, name, float("nan"))
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"step": "steps", **{name: name for name in ALL_OUTCOME_NAMES}})
+
+    # ------------------------------------------------------------------ step
+    def step(self) -> None:
+        """One week."""
+        self.update_policies()
+        self.arrive_needs()
+        channel, official, fee, broker_fee, cost_self, p_self, p_online = self.choose_channels()
+        self.resolve_needs(channel, official, fee, broker_fee, cost_self, p_self, p_online)
+        self.learn_socially()
+        self.train_residents()
+        if self.steps % 4 == 0:
+            self.officials_adapt()
+        self.measure()
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ phase 1
+    def _lever(self, name: str) -> float:
+        """Intensity of a lever this week (0 before its start week)."""
+        p = self.p
+        intensity = getattr(p, f"{name}_intensity")
+        return intensity if self.steps >= max(getattr(p, f"{name}_start_step"), 1) else 0.0
+
+    def update_policies(self) -> None:
+        p = self.p
+        move = self._lever("pemekaran")
+        self.regency_distance_km = p.dist_regency_km - move * (p.dist_regency_km - p.dist_new_seat_km)
+        self.complexity_reduction = self._lever("simplification") * p.simplification_max_reduction
+        enforcement = self._lever("enforcement")
+        self.complaint_multiplier = 1.0 + p.enforcement_complaint_boost * enforcement
+        self.detection_prob_now = p.detection_prob + (1 - p.detection_prob) * p.enforcement_detection_boost * enforcement
+        visit_share = self._lever("mobile_service")
+        self.mobile_visit = bool(visit_share > 0 and self.rng.random() < visit_share)
+
+    # ------------------------------------------------------------ phase 2
+    def arrive_needs(self) -> None:
+        """New needs: a Poisson-like number per service type, spread over households."""
+        p = self.p
+        weekly = np.minimum(SERVICE_RATE * p.need_rate_multiplier / STEPS_PER_YEAR, 1.0)
+        counts = self.rng.binomial(self.n_households, weekly)
+        total = int(counts.sum())
+        if total == 0:
+            return
+        households = self.rng.integers(0, self.n_households, total, dtype=np.int32)
+        services = np.repeat(np.arange(len(counts), dtype=np.int8), counts)
+        self.need_household = np.concatenate((self.need_household, households))
+        self.need_service = np.concatenate((self.need_service, services))
+        self.need_arrival = np.concatenate((self.need_arrival, np.full(total, self.steps, dtype=np.int32)))
+        self.need_cost = np.concatenate((self.need_cost, np.zeros(total)))
+
+    # ------------------------------------------------------------ phase 3
+    def current_ties(self, households: np.ndarray | None = None) -> np.ndarray:
+        """Tie strengths now (ties decay exponentially since their last exchange)."""
+        r = self.residents
+        log = r.tie_log if households is None else r.tie_log[households]
+        return np.exp(log - np.float32(self.tie_decay_per_step * self.steps))
+
+    def trip_cost(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
+        """Rupiah cost of one round trip to an office: fares plus the value of the time spent."""
+        p = self.p
+        r = self.residents
+        local = r.dist_local_km[households].astype(np.float64)
+        remote = np.array([0.0, p.dist_kecamatan_km, self.regency_distance_km])[office]
+        if self.mobile_visit:  # the registry is at the village office this week
+            remote = np.where(office == Office.REGENCY, 0.0, remote)
+        dist = local + remote
+        hours = 2 * dist / p.travel_speed_kmh + OFFICE_WAIT_HOURS[office]
+        wage = r.income_rupiah[households] / WORK_HOURS_PER_MONTH
+        # The fixed part (an ojek to the road) is paid in full only beyond walking distance.
+        fixed = p.trip_fixed_rupiah * np.minimum(dist / WALKING_KM, 1.0)
+        return 2 * (fixed + p.travel_cost_per_km_rupiah * dist) + hours * wage
+
+    def choose_channels(self):
+        """Logit choice of a channel for every pending need (Gumbel-max draw)."""
+        p = self.p
+        r = self.residents
+        i = self.need_household
+        s = self.need_service
+        k = i.shape[0]
+        if k == 0:
+            e = np.zeros(0)
+            return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64), e, e, e, e, e
+        income = r.income_rupiah[i].astype(np.float64)
+        literacy = r.literacy[i].astype(np.float64)
+        skill = 0.5 * (literacy + r.confidence[i])
+        office = SERVICE_OFFICE[s]
+        red = self.complexity_reduction
+        complexity = SERVICE_COMPLEXITY[s] * (1 - red)
+        visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
+        trip = self.trip_cost(i, office)
+
+        # In person: every visit costs a trip; rejections mean starting again.
+        p_self = np.clip(1 - complexity * (1.3 - 1.2 * skill), 0.05, 0.98)
+        cost_self = visits * trip / p_self
+        # Online: needs literacy, and a first activation at the registry (or its mobile visit).
+        online_ok = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
+        p_online = np.clip(1 - complexity * (1.3 - 1.2 * literacy), 0.05, 0.98)
+        activation = np.where(r.activated[i], 0.0,
+                              self.trip_cost(i, np.full(k, Office.REGENCY, dtype=np.int8)))
+        cost_online = p.online_cost_rupiah / p_online + activation
+        # Entrust: the household picks an official (tie, faction, own hamlet head).
+        ties = self.current_ties(i)
+        affinity = FACTION_AFFINITY[r.faction[i][:, None], self.official_faction[None, :]]
+        own = (self.official_hamlet[None, :] == r.hamlet[i][:, None])
+        score = ties + p.faction_trust * affinity + OWN_KADUS_BONUS * own \
+            + PICK_NOISE * self.rng.random(ties.shape, dtype=np.float32)
+        official = np.argmax(score, axis=1)
+        rows = np.arange(k)
+        tie_o = ties[rows, official].astype(np.float64)
+        aff_o = affinity[rows, official].astype(np.float64)
+        loyal = (tie_o >= p.lockin_tie_threshold) & (aff_o >= 0)
+        fee = self.official_fee(official, cost_self, income, loyal)
+        # Outside broker (calo): priced on the same saved cost, no tie, an open bribe.
+        broker_ok = SERVICE_BROKER[s]
+        broker_fee = self.round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self)
+
+        cs = p.cost_sensitivity
+        u = np.empty((k, N_CHANNELS))
+        u[:, Channel.IN_PERSON] = -cs * cost_self / income - p.rejection_aversion * (1 - p_self)
+        u[:, Channel.ONLINE] = np.where(
+            online_ok,
+            -cs * cost_online / income - p.rejection_aversion * (1 - p_online) - p.online_aversion * (1 - red),
+            -np.inf)
+        u[:, Channel.ENTRUST] = (-cs * fee / income - p.moral_cost_entrust
+                                 + p.trust_weight * (tie_o + p.faction_trust * aff_o) + p.favour_value * loyal)
+        u[:, Channel.BROKER] = np.where(broker_ok, -cs * broker_fee / income - p.moral_cost_broker, -np.inf)
+        u[:, Channel.DEFER] = -p.defer_cost_per_week * (1 + self.steps - self.need_arrival)
+        # Imitation: the share of contacts whose last need went through each channel.
+        seen = r.last_channel[r.contacts[i]].astype(np.int64) + 1     # 0 = no need handled yet
+        degree = seen.shape[1]
+        counts = np.bincount((np.arange(k)[:, None] * (N_CHANNELS + 1) + seen).ravel(),
+                             minlength=k * (N_CHANNELS + 1)).reshape(k, N_CHANNELS + 1)
+        u[:, :Channel.DEFER] += (p.imitation_weight / degree) * counts[:, 1:Channel.DEFER + 1]
+        u += gumbel(self.rng, u.shape)
+        channel = np.argmax(u, axis=1).astype(np.int8)
+        return channel, official, fee, broker_fee, cost_self, p_self, p_online
+
+    def round_fee(self, fee: np.ndarray) -> np.ndarray:
+        return np.round(fee / FEE_ROUNDING_RUPIAH) * FEE_ROUNDING_RUPIAH
+
+    def official_fee(self, official: np.ndarray, saved_cost: np.ndarray, income: np.ndarray,
+                     loyal: np.ndarray) -> np.ndarray:
+        """Fee an official asks: price discrimination on the household's alternative.
+
+        A share of the cost the household saves, plus the basic levy, scaled by
+        the official's fee-seeking, capped by what the household can pay, with
+        a discount for loyal clients. Zero for a fully dutiful official.
+        """
+        p = self.p
+        fee_seeking = np.array([o.fee_seeking for o in self.officials])[official]
+        fee = fee_seeking * (p.levy_rupiah + p.fee_capture_share * saved_cost)
+        fee = np.minimum(fee, p.fee_income_cap * income)
+        fee = fee * np.where(loyal, 1 - p.loyal_fee_discount, 1.0)
+        return self.round_fee(fee)
+
+    # ------------------------------------------------------------ phase 4
+    def resolve_needs(self, channel, official, fee, broker_fee, cost_self, p_self, p_online) -> None:
+        p = self.p
+        r = self.residents
+        t = self.steps
+        i = self.need_household
+        k = i.shape[0]
+        if k == 0:
+            return
+        done = np.zeros(k, dtype=bool)
+        cost = self.need_cost
+
+        # In person: one attempt of all visits; a rejection means trying again later.
+        go = channel == Channel.IN_PERSON
+        if go.any():
+            success = self.rng.random(k) < p_self
+            self._self_service(go, success, i, cost, cost_self * p_self, done, Channel.IN_PERSON)
+
+        # Online: activate if needed, then apply.
+        web = channel == Channel.ONLINE
+        if web.any():
+            activation = np.where(r.activated[i], 0.0,
+                                  self.trip_cost(i, np.full(k, Office.REGENCY, dtype=np.int8)))
+            cost[web] += activation[web] + p.online_cost_rupiah
+            r.activated[i[web]] = True
+            success = self.rng.random(k) < p_online
+            self._self_service(web, success, i, cost, np.zeros(k), done, Channel.ONLINE)
+            learnt = web & success
+            li = i[learnt]
+            r.literacy[li] += p.practice_literacy_gain * (1 - r.literacy[li])
+
+        # Entrust: officials take cases up to capacity, highest-priority clients first.
+        ent = np.nonzero(channel == Channel.ENTRUST)[0]
+        if ent.size:
+            self._entrust(ent, official[ent], fee[ent], cost, done)
+
+        # Outside broker: always completes, for a higher fee and no tie.
+        bro = channel == Channel.BROKER
+        if bro.any():
+            bi = i[bro]
+            cost[bro] += broker_fee[bro]
+            r.confidence[bi] *= (1 - p.deskilling_rate)
+            r.last_channel[bi] = Channel.BROKER
+            done[bro] = True
+            self.broker_fees_paid.append(broker_fee[bro])
+            row = self._flow[t % WINDOW_WEEKS]
+            row[_C_BROKER] += bro.sum()
+            row[_C_FEES] += broker_fee[bro].sum()
+
+        # Every need not completed waits. A deferred need may lapse (the occasion passes);
+        # any need waiting too long is abandoned. Both are unmet needs.
+        lapsed = (channel == Channel.DEFER) & (self.rng.random(k) < p.lapse_prob_per_week)
+        abandoned = ~done & (lapsed | (t - self.need_arrival + 1 >= p.abandon_after_weeks))
+        self._record_resolved(done, abandoned, channel)
+        keep = ~(done | abandoned)
+        self.need_household = self.need_household[keep]
+        self.need_service = self.need_service[keep]
+        self.need_arrival = self.need_arrival[keep]
+        self.need_cost = self.need_cost[keep]
+
+    def _self_service(self, chosen, success, i, cost, attempt_cost, done, channel) -> None:
+        """Outcome of a self-service attempt and what the household learns from it."""
+        p = self.p
+        r = self.residents
+        cost[chosen] += attempt_cost[chosen]
+        ok = chosen & success
+        bad = chosen & ~success
+        oi, bi = i[ok], i[bad]
+        r.confidence[oi] += p.confidence_gain * (1 - r.confidence[oi])
+        r.confidence[bi] *= (1 - p.confidence_loss)
+        r.last_channel[i[chosen]] = channel
+        done[ok] = True
+        if channel == Channel.ONLINE:
+            self._flow[self.steps % WINDOW_WEEKS, _C_ONLINE] += ok.sum()
+
+    def _entrust(self, ent, official, fee, cost, done) -> None:
+        """Officials handle entrusted cases: fees, ties, the dependence loop and complaints."""
+        p = self.p
+        r = self.residents
+        t = self.steps
+        hh = self.need_household[ent]
+        ties = self.current_ties(hh)[np.arange(ent.size), official].astype(np.float64)
+        affinity = FACTION_AFFINITY[r.faction[hh], self.official_faction[official]]
+        # Loyal clients of the official's camp come first (favours); the rest in random order.
+        priority = ties + p.faction_trust * affinity + 1e-3 * self.rng.random(ent.size)
+        order = np.lexsort((-priority, official))
+        sorted_off = official[order]
+        first = np.searchsorted(sorted_off, sorted_off, side="left")
+        rank = np.empty(ent.size, dtype=np.int64)
+        rank[order] = np.arange(ent.size) - first
+        accepted = rank < p.official_capacity_per_week
+        a_idx = ent[accepted]
+        a_hh = hh[accepted]
+        a_off = official[accepted]
+        a_fee = fee[accepted]
+        a_tie = ties[accepted]
+        done[a_idx] = True
+        cost[a_idx] += a_fee
+        if a_idx.size == 0:
+            return
+        # Repeated exchange: same official as the household's previous one?
+        had = r.last_official[a_hh] != NO_OFFICIAL
+        repeat = had & (r.last_official[a_hh] == a_off)
+        new_tie = a_tie + p.tie_gain * (1 - a_tie)
+        r.tie_log[a_hh, a_off] = np.log(new_tie) + self.tie_decay_per_step * t
+        r.last_official[a_hh] = a_off
+        r.lock_until[a_hh] = np.maximum(
+            r.lock_until[a_hh], lock_expiry(new_tie, t, p.lockin_tie_threshold, self.tie_decay_per_step))
+        r.confidence[a_hh] *= (1 - p.deskilling_rate)   # the dependence loop: no practice
+        r.last_channel[a_hh] = Channel.ENTRUST
+        # Complaints: fee payers complain, less so the more they depend on the official.
+        complain = self.rng.random(a_idx.size) < np.minimum(
+            p.complaint_prob * self.complaint_multiplier * (1 - new_tie), 1.0) * (a_fee > 0)
+        n = self.n_officials
+        cases = np.bincount(a_off, minlength=n)
+        earnings = np.bincount(a_off, weights=a_fee, minlength=n)
+        complaints = np.bincount(a_off, weights=complain, minlength=n)
+        for o in self.officials:
+            j = o.index
+            if cases[j]:
+                o.cases_month += int(cases[j])
+                o.earnings_month += float(earnings[j])
+                o.earnings_rupiah += float(earnings[j])
+                o.complaints_month += int(complaints[j])
+        self.fees_paid.append(a_fee)
+        row = self._flow[t % WINDOW_WEEKS]
+        row[_C_ENTRUSTED] += a_idx.size
+        row[_C_REPEAT] += repeat.sum()
+        row[_C_REPEAT_ELIG] += had.sum()
+        row[_C_FEES] += a_fee.sum()
+        row[_C_OFFICIAL_FEES] += a_fee.sum()
+
+    def _record_resolved(self, done, abandoned, channel) -> None:
+        """Add this week's completed and abandoned needs to the window counters."""
+        p = self.p
+        r = self.residents
+        t = self.steps
+        resolved = done | abandoned
+        row = self._flow[t % WINDOW_WEEKS]
+        row[_C_RESOLVED] += resolved.sum()
+        row[_C_COMPLETED] += done.sum()
+        row[_C_ABANDONED] += abandoned.sum()
+        if not resolved.any():
+            return
+        hh = self.need_household[resolved]
+        income = r.income_rupiah[hh].astype(np.float64)
+        delay = (t - self.need_arrival[resolved] + 1) / p.abandon_after_weeks
+        shortfall = np.where(abandoned[resolved], 1.0,
+                             np.minimum(self.need_cost[resolved] / income + delay, 1.0))
+        brokered = done[resolved] & ((channel[resolved] == Channel.ENTRUST) | (channel[resolved] == Channel.BROKER))
+        completed = done[resolved]
+        g = self._groups[t % WINDOW_WEEKS]
+        for d, quart in enumerate((r.literacy_quartile, r.distance_quartile, r.income_quartile)):
+            q = quart[hh]
+            g[d, :, _G_SHORT] += np.bincount(q, weights=shortfall, minlength=4)
+            g[d, :, _G_RESOLVED] += np.bincount(q, minlength=4)
+            g[d, :, _G_BROKERED] += np.bincount(q, weights=brokered, minlength=4)
+            g[d, :, _G_COMPLETED] += np.bincount(q, weights=completed, minlength=4)
+
+    # ------------------------------------------------------------ phase 5
+    def learn_socially(self) -> None:
+        """A few households each week learn from a more literate contact."""
+        p = self.p
+        r = self.residents
+        m = int(self.rng.binomial(self.n_households, p.contact_rate_per_week))
+        if m == 0:
+            return
+        learner = self.rng.integers(0, self.n_households, m)
+        teacher = r.contacts[learner, self.rng.integers(0, r.contacts.shape[1], m)]
+        gap = r.literacy[teacher] - r.literacy[learner]
+        r.literacy[learner] += p.peer_learning_rate * np.maximum(gap, 0)
+
+    def train_residents(self) -> None:
+        """Digital training: a share of households a year, random or least literate first.
+
+        Training also helps activate the online account (as outreach does) for
+        trainees who reach the literacy the online channel needs.
+        """
+        p = self.p
+        share = self._lever("digital_training")
+        if share <= 0:
+            return
+        r = self.residents
+        m = int(self.rng.binomial(self.n_households, min(share / STEPS_PER_YEAR, 1.0)))
+        if m == 0:
+            return
+        if p.training_targeted:
+            pool = self.rng.integers(0, self.n_households, 4 * m)
+            trainee = pool[np.argsort(r.literacy[pool], kind="stable")[:m]]
+        else:
+            trainee = self.rng.integers(0, self.n_households, m)
+        gain = p.training_literacy_gain
+        r.literacy[trainee] += gain * (1 - r.literacy[trainee])
+        r.confidence[trainee] += gain * (1 - r.confidence[trainee])
+        ready = trainee[r.literacy[trainee] >= p.online_min_literacy]
+        r.activated[ready] = True
+
+    # ------------------------------------------------------------ phase 6
+    def officials_adapt(self) -> None:
+        fs = np.array([o.fee_seeking for o in self.officials])
+        earn = np.array([o.earnings_month for o in self.officials])
+        self.peer_fee_seeking = float(fs.mean())
+        self.peer_earnings_month = float(earn.mean())
+        self.agents_by_type[Official].do("adapt")
+        self.peer_sanctioned_last_month = any(o.last_sanctioned for o in self.officials)
+
+    # ------------------------------------------------------------ phase 7
+    def measure(self) -> None:
+        """Outcomes over the trailing window (see ``sim.outcomes``)."""
+        r = self.residents
+        t = self.steps
+        weeks = min(t, WINDOW_WEEKS)
+        f = self._flow.sum(axis=0)
+        g = self._groups.sum(axis=0)
+        # Clear the row the next step will fill.
+        self._flow[(t + 1) % WINDOW_WEEKS] = 0
+        self._groups[(t + 1) % WINDOW_WEEKS] = 0
+
+        def ratio(a, b):
+            return float(a / b) if b > 0 else float("nan")
+
+        self.brokered_share = ratio(f[_C_ENTRUSTED] + f[_C_BROKER], f[_C_COMPLETED])
+        self.patron_lockin_share = float((r.lock_until >= t).mean())
+        self.repeat_patron_rate = ratio(f[_C_REPEAT], f[_C_REPEAT_ELIG])
+        mean_short = np.divide(g[:, :, _G_SHORT], g[:, :, _G_RESOLVED],
+                               out=np.full((3, 4), np.nan), where=g[:, :, _G_RESOLVED] > 0)
+        self.access_gap_literacy = float(mean_short[0, 0] - mean_short[0, 3])
+        self.access_gap_distance = float(mean_short[1, 3] - mean_short[1, 0])
+        self.access_gap_income = float(mean_short[2, 0] - mean_short[2, 3])
+        self.unmet_share = ratio(f[_C_ABANDONED], f[_C_RESOLVED])
+        per_year = STEPS_PER_YEAR / weeks
+        self.fees_per_household_rupiah = float(f[_C_FEES] * per_year / self.n_households)
+        self.official_earnings_rupiah = float(f[_C_OFFICIAL_FEES] * per_year / self.n_officials)
+        self.online_share = ratio(f[_C_ONLINE], f[_C_COMPLETED])
+        self.mean_literacy = float(r.literacy.mean())
+        self.online_activated_share = float(r.activated.mean())
+        self.mean_fee_seeking = float(np.mean([o.fee_seeking for o in self.officials]))
+        self._group_window = g
+
+    def group_brokered_share(self, dimension: str) -> np.ndarray:
+        """Brokered share of completed needs per quartile (0..3) of ``dimension`` over the trailing window."""
+        g = self._group_window[_DIMS.index(dimension)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return g[:, _G_BROKERED] / g[:, _G_COMPLETED]
+
+    def outcomes(self) -> dict[str, float]:
+        """Current values of every outcome."""
+        return {name: getattr(self, name) for name in ALL_OUTCOME_NAMES}
+
+
+__all__ = ["ClientelismModel", "Official", "LOCK_FOREVER"]

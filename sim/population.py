@@ -1,0 +1,183 @@
+"""Building a village: hamlets, households, their network and their initial ties.
+
+Resident state is a set of numpy arrays, one per attribute (``Residents``), so
+that every phase of the model is one vectorised operation over the households
+concerned. All draws come from the generator passed in (the model's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Faction codes shared by residents and officials.
+NEUTRAL, CURRENT, FORMER = 0, 1, 2
+FACTION_NAMES = ("neutral", "current", "former")
+
+# Affinity between a resident's faction (row) and an official's (column):
+# +1 same camp, -1 rival camp, 0 when the resident is neutral.
+FACTION_AFFINITY = np.array([[0, 0, 0],
+                             [0, 1, -1],
+                             [0, -1, 1]], dtype=np.float32)
+
+NO_OFFICIAL = -1
+
+
+@dataclass
+class Residents:
+    """Household state, one array per attribute (index = household)."""
+
+    hamlet: np.ndarray            # int16
+    x_km: np.ndarray              # float32, position relative to the village office
+    y_km: np.ndarray              # float32
+    dist_local_km: np.ndarray     # float32, distance to the village office
+    literacy: np.ndarray          # float32 0-1, digital skill and device access
+    confidence: np.ndarray        # float32 0-1, belief in handling paperwork oneself
+    income_rupiah: np.ndarray     # float32, monthly household income
+    faction: np.ndarray           # int8, NEUTRAL / CURRENT / FORMER
+    contacts: np.ndarray          # int32 (n, degree), neighbours and kin
+    tie_log: np.ndarray           # float32 (n, n_officials): log(tie) + decay * step of its last update,
+                                  # so tie now = exp(tie_log - decay * now): ties decay lazily, one array
+    last_official: np.ndarray     # int16, official of the previous entrusted exchange
+    lock_until: np.ndarray        # int32, last step at which some tie is still >= the lock-in threshold
+    last_channel: np.ndarray      # int8, channel of the last handled need (Channel or -1)
+    activated: np.ndarray         # bool, has an activated digital-ID / online account
+    literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
+    distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)
+    income_quartile: np.ndarray    # int8 0-3 at initialisation (0 = poorest)
+
+    @property
+    def n(self) -> int:
+        return self.literacy.shape[0]
+
+
+@dataclass
+class OfficialSeat:
+    """Position of an official in the village apparatus, before it becomes an agent."""
+
+    hamlet: int      # the kepala dusun's hamlet, or -1 for office staff
+    faction: int
+    fee_seeking: float
+
+
+def quartiles(values: np.ndarray) -> np.ndarray:
+    """Quartile index 0-3 of each value (ties broken by rank order, so groups are equal-sized)."""
+    order = np.argsort(values, kind="stable")
+    q = np.empty(values.shape[0], dtype=np.int8)
+    q[order] = (np.arange(values.shape[0]) * 4 // max(values.shape[0], 1)).astype(np.int8)
+    return q
+
+
+def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float) -> np.ndarray:
+    """Hamlet centres: the first at the village office, the others around it."""
+    centres = np.zeros((n_hamlets, 2))
+    if n_hamlets > 1:
+        k = n_hamlets - 1
+        angle = 2 * np.pi * (np.arange(k) + rng.uniform(-0.3, 0.3, k)) / k
+        r = radius_km * rng.uniform(0.4, 1.0, k)
+        centres[1:, 0] = r * np.cos(angle)
+        centres[1:, 1] = r * np.sin(angle)
+    return centres
+
+
+def build_contacts(rng: np.random.Generator, hamlet: np.ndarray, degree: int, cross_share: float) -> np.ndarray:
+    """Each household's neighbours and kin: mostly in its own hamlet, some elsewhere."""
+    n = hamlet.shape[0]
+    order = np.argsort(hamlet, kind="stable").astype(np.int32)
+    counts = np.bincount(hamlet, minlength=int(hamlet.max()) + 1)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    h = hamlet[:, None].astype(np.int64)
+    pos = starts[h] + (rng.random((n, degree)) * counts[h]).astype(np.int64)
+    contacts = order[pos]
+    cross = rng.random((n, degree)) < cross_share
+    contacts[cross] = rng.integers(0, n, int(cross.sum()), dtype=np.int32)
+    own = contacts == np.arange(n, dtype=np.int32)[:, None]
+    contacts[own] = (np.nonzero(own)[0].astype(np.int32) + 1) % n  # no household is its own contact
+    return contacts
+
+
+def build_officials(rng: np.random.Generator, p) -> list[OfficialSeat]:
+    """One kepala dusun per hamlet, then the office staff."""
+    n = p.n_hamlets + p.n_office_staff
+    aligned = p.faction_current_share + p.faction_former_share
+    p_current = p.faction_current_share / aligned if aligned > 0 else 0.5
+    factions = np.where(rng.random(n) < p_current, CURRENT, FORMER)
+    # Fee-seeking varies between officials: a Beta distribution with the given mean
+    # (concentration 6, so sd ≈ 0.18 at mean 0.6): some nearly dutiful, some greedy.
+    m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
+    fee_seeking = rng.beta(6 * m, 6 * (1 - m), n)
+    hamlets = [*range(p.n_hamlets), *([-1] * p.n_office_staff)]
+    return [OfficialSeat(int(h), int(f), float(fs)) for h, f, fs in zip(hamlets, factions, fee_seeking)]
+
+
+def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_per_step: float) -> Residents:
+    """Households with positions, literacy, income, factions, contacts and initial ties."""
+    n = p.n_households
+    centres = hamlet_centres(rng, p.n_hamlets, p.hamlet_radius_km)
+    size_weight = rng.uniform(0.5, 1.5, p.n_hamlets)
+    hamlet = rng.choice(p.n_hamlets, size=n, p=size_weight / size_weight.sum()).astype(np.int16)
+    xy = centres[hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
+    dist_local = np.hypot(xy[:, 0], xy[:, 1])
+
+    # Literacy and income from a Gaussian copula with the given correlation.
+    z1 = rng.standard_normal(n)
+    z2 = p.literacy_income_corr * z1 + np.sqrt(1 - p.literacy_income_corr ** 2) * rng.standard_normal(n)
+    literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.0, 1.0)
+    income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
+    confidence = np.clip(literacy + 0.1 * rng.standard_normal(n), 0.0, 1.0)
+
+    u = rng.random(n)
+    faction = np.full(n, NEUTRAL, dtype=np.int8)
+    faction[u < p.faction_current_share] = CURRENT
+    faction[(u >= p.faction_current_share) & (u < p.faction_current_share + p.faction_former_share)] = FORMER
+
+    contacts = build_contacts(rng, hamlet, p.network_degree, p.network_cross_hamlet_share)
+
+    # Initial patronage, the residue of past practice: most patrons are the
+    # household's own kepala dusun, the rest any official.
+    tie_log = np.full((n, n_officials), -np.inf, dtype=np.float32)
+    last_official = np.full(n, NO_OFFICIAL, dtype=np.int16)
+    lock_until = np.full(n, -1, dtype=np.int32)
+    has_patron = rng.random(n) < p.init_patron_share
+    idx = np.nonzero(has_patron)[0]
+    own_kadus = hamlet[idx].astype(np.int64) if p.n_hamlets <= n_officials else None
+    patron = rng.integers(0, n_officials, idx.size)
+    if own_kadus is not None:
+        use_own = rng.random(idx.size) < 0.7
+        patron = np.where(use_own, own_kadus, patron)
+    strength = np.clip(p.init_tie_strength * rng.uniform(0.8, 1.2, idx.size), 0.0, 1.0).astype(np.float32)
+    tie_log[idx, patron] = np.log(strength)
+    last_official[idx] = patron
+    lock_until[idx] = lock_expiry(strength, 0, p.lockin_tie_threshold, lockin_decay_per_step)
+
+    last_channel = np.full(n, -1, dtype=np.int8)
+    last_channel[idx] = 2  # Channel.ENTRUST; kept numeric here to avoid a circular import
+    activated = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
+
+    return Residents(
+        hamlet=hamlet, x_km=xy[:, 0].astype(np.float32), y_km=xy[:, 1].astype(np.float32),
+        dist_local_km=dist_local.astype(np.float32), literacy=literacy.astype(np.float32),
+        confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
+        contacts=contacts, tie_log=tie_log, last_official=last_official, lock_until=lock_until,
+        last_channel=last_channel, activated=activated,
+        literacy_quartile=quartiles(literacy), distance_quartile=quartiles(dist_local),
+        income_quartile=quartiles(income),
+    )
+
+
+LOCK_FOREVER = np.iinfo(np.int32).max
+
+
+def lock_expiry(tie_now: np.ndarray, step: int, threshold: float, decay_per_step: float) -> np.ndarray:
+    """Last step at which a tie of strength ``tie_now`` at ``step`` stays above ``threshold``.
+
+    Ties decay as ``tie * exp(-decay * weeks)``, so the expiry is known at the
+    moment of the update; -1 where the tie is already below the threshold.
+    """
+    tie_now = np.asarray(tie_now, dtype=np.float64)
+    above = tie_now >= threshold
+    if decay_per_step <= 0:
+        return np.where(above, LOCK_FOREVER, -1).astype(np.int32)
+    weeks = np.floor(np.log(np.maximum(tie_now, 1e-12) / threshold) / decay_per_step)
+    return np.where(above, np.minimum(step + weeks, LOCK_FOREVER), -1).astype(np.int32)

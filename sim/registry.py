@@ -1,0 +1,362 @@
+"""The one parameter registry.
+
+Every model parameter is declared here once: type, default, bounds, unit,
+labels in English and Bahasa Indonesia, role and provenance. Validation
+(:func:`validate`), the Hydra schema (:mod:`sim.config`), the parameter table
+in ``docs/parameters.md`` (``python -m sim.registry``) and the visualizer's
+controls all derive from this table.
+
+Roles follow the EMA Workbench vocabulary:
+
+* ``uncertainty`` — a behavioural or setting value nobody knows precisely;
+  sensitivity analysis samples it over its plausible range;
+* ``lever`` — a policy instrument a decision maker sets;
+* ``constant`` — a fixed property of the scenario or of how outcomes are measured.
+
+Defaults are the Bangbayang values; scenarios override some of them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from sim.errors import ConfigError, UnknownNameError
+
+Role = Literal["uncertainty", "lever", "constant"]
+
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declaration of one model parameter."""
+
+    name: str
+    type: type
+    default: float | int | bool
+    low: float | None
+    high: float | None
+    unit: str
+    label_en: str
+    label_id: str
+    role: Role
+    source: str = ASSUMPTION
+    plausible: tuple[float, float] | None = None
+    group: str = "general"
+
+    @property
+    def sourced(self) -> bool:
+        return self.source != ASSUMPTION
+
+    @property
+    def sweep_range(self) -> tuple[float, float]:
+        """Range sampled by sensitivity analysis: the plausible range, else the bounds."""
+        if self.plausible is not None:
+            return self.plausible
+        return (self.low, self.high)  # type: ignore[return-value]
+
+    def allowed(self) -> str:
+        kind = {int: "an integer", float: "a number", bool: "true or false"}[self.type]
+        if self.type is bool:
+            return kind
+        return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+
+    def check(self, value: object) -> float | int | bool:
+        """Return ``value`` converted to this parameter's type, or raise ConfigError."""
+        v = _coerce(self, value)
+        if self.type is not bool:
+            if not math.isfinite(v) or (self.low is not None and v < self.low) or (
+                self.high is not None and v > self.high
+            ):
+                raise ConfigError(self.name, value, self.allowed())
+        return v
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+def _coerce(p: Param, value: object) -> float | int | bool:
+    if p.type is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise ConfigError(p.name, value, p.allowed())
+    if isinstance(value, bool):
+        raise ConfigError(p.name, value, p.allowed())
+    if p.type is int:
+        if isinstance(value, (int,)) or (hasattr(value, "dtype") and "int" in str(value.dtype)):
+            return int(value)  # type: ignore[arg-type]
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            try:
+                return int(value.replace("_", ""))
+            except ValueError:
+                pass
+        raise ConfigError(p.name, value, p.allowed())
+    # float
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, str):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            pass
+    raise ConfigError(p.name, value, p.allowed())
+
+
+def _p(name, type_, default, low, high, unit, en, id_, role, source=ASSUMPTION, plausible=None, group="general"):
+    return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group)
+
+
+POLICY_NAMES = ("pemekaran", "digital_training", "simplification", "enforcement", "mobile_service")
+
+U, L, C = "uncertainty", "lever", "constant"
+
+_PARAMS: list[Param] = [
+    # --- village and geography -------------------------------------------------
+    _p("n_households", int, 2200, 10, 5_000_000, "households", "Households", "Rumah tangga", C,
+       "about 7,800 people ≈ 2,200 households (weak source, see MODEL_BRIEF)", group="village"),
+    _p("n_hamlets", int, 6, 1, 60, "hamlets", "Hamlets (dusun)", "Dusun", C,
+       plausible=(4, 10), group="village"),
+    _p("hamlet_radius_km", float, 2.5, 0.0, 30.0, "km", "Spread of hamlets around the village office",
+       "Sebaran dusun dari balai desa", U, plausible=(1.0, 4.0), group="village"),
+    _p("hamlet_scatter_km", float, 0.3, 0.01, 5.0, "km", "Spread of houses within a hamlet",
+       "Sebaran rumah dalam dusun", C, plausible=(0.1, 0.6), group="village"),
+    _p("dist_kecamatan_km", float, 2.0, 0.0, 200.0, "km", "Distance to the kecamatan office",
+       "Jarak ke kantor kecamatan", C, "about 2 km (weak source, see MODEL_BRIEF)", group="village"),
+    _p("dist_regency_km", float, 74.0, 0.0, 400.0, "km", "Distance to the regency seat (Brebes)",
+       "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km (weak source, see MODEL_BRIEF)", group="village"),
+    _p("dist_new_seat_km", float, 15.0, 0.0, 400.0, "km", "Distance to the new seat after pemekaran (Bumiayu)",
+       "Jarak ke pusat kabupaten baru (Bumiayu)", U, plausible=(10.0, 20.0), group="village"),
+    # --- residents ---------------------------------------------------------------
+    _p("literacy_mean", float, 0.30, 0.01, 0.99, "0-1", "Mean digital literacy", "Rata-rata literasi digital", U,
+       plausible=(0.2, 0.45), group="residents"),
+    _p("literacy_sd", float, 0.18, 0.01, 0.45, "0-1", "Spread of digital literacy", "Sebaran literasi digital", U,
+       plausible=(0.12, 0.25), group="residents"),
+    _p("income_median_rupiah", float, 2_000_000.0, 100_000.0, 100_000_000.0, "Rp/month",
+       "Median household income", "Median pendapatan rumah tangga", U, plausible=(1_500_000.0, 2_500_000.0),
+       group="residents"),
+    _p("income_sigma", float, 0.6, 0.05, 2.0, "log Rp", "Income inequality (log-normal sigma)",
+       "Ketimpangan pendapatan (sigma log-normal)", U, plausible=(0.4, 0.8), group="residents"),
+    _p("literacy_income_corr", float, 0.4, -0.9, 0.9, "-", "Correlation of literacy and income",
+       "Korelasi literasi dan pendapatan", U, plausible=(0.2, 0.6), group="residents"),
+    _p("faction_current_share", float, 0.45, 0.0, 1.0, "share", "Households aligned with the current leadership",
+       "Rumah tangga pendukung kepala desa sekarang", U, plausible=(0.3, 0.6), group="residents"),
+    _p("faction_former_share", float, 0.35, 0.0, 1.0, "share", "Households aligned with the former leadership",
+       "Rumah tangga pendukung kepala desa lama", U, plausible=(0.2, 0.45), group="residents"),
+    _p("network_degree", int, 6, 1, 30, "contacts", "Neighbour and kin contacts per household",
+       "Kontak tetangga dan kerabat per rumah tangga", U, plausible=(4, 10), group="residents"),
+    _p("network_cross_hamlet_share", float, 0.15, 0.0, 1.0, "share", "Share of contacts in other hamlets",
+       "Porsi kontak di dusun lain", U, plausible=(0.05, 0.3), group="residents"),
+    _p("init_patron_share", float, 0.55, 0.0, 1.0, "share", "Households with a patron at the start",
+       "Rumah tangga yang sudah punya patron di awal", U, plausible=(0.35, 0.7), group="residents"),
+    _p("init_tie_strength", float, 0.6, 0.0, 1.0, "0-1", "Strength of those initial ties",
+       "Kekuatan ikatan awal", U, plausible=(0.45, 0.75), group="residents"),
+    _p("init_activated_share", float, 0.01, 0.0, 1.0, "share", "Households with an activated digital ID at start",
+       "Rumah tangga dengan IKD aktif di awal", U,
+       plausible=(0.0, 0.03), group="residents"),
+    _p("need_rate_multiplier", float, 1.0, 0.0, 10.0, "x", "Multiplier on yearly need rates",
+       "Pengali laju kebutuhan dokumen", U, plausible=(0.7, 1.4), group="residents"),
+    # --- channel choice ----------------------------------------------------------
+    _p("cost_sensitivity", float, 4.0, 0.0, 50.0, "utility per monthly income", "Sensitivity to cost",
+       "Kepekaan terhadap biaya", U, plausible=(2.0, 8.0), group="choice"),
+    _p("rejection_aversion", float, 1.0, 0.0, 20.0, "utility", "Aversion to being rejected",
+       "Keengganan ditolak", U, plausible=(0.5, 2.0), group="choice"),
+    _p("moral_cost_entrust", float, 0.5, 0.0, 10.0, "utility", "Moral cost of entrusting (titip)",
+       "Biaya moral menitip", U, plausible=(0.2, 1.0), group="choice"),
+    _p("moral_cost_broker", float, 1.0, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
+       "Biaya moral memakai calo", U, plausible=(0.5, 2.0), group="choice"),
+    _p("trust_weight", float, 1.0, 0.0, 20.0, "utility", "Weight of the tie with an official",
+       "Bobot ikatan dengan perangkat", U, plausible=(0.5, 2.0), group="choice"),
+    _p("favour_value", float, 0.3, 0.0, 10.0, "utility", "Value of favours to loyal clients",
+       "Nilai balas budi bagi klien setia", U, plausible=(0.1, 0.6), group="choice"),
+    _p("faction_trust", float, 0.3, 0.0, 5.0, "utility", "Trust bonus (penalty) for same (rival) faction",
+       "Bonus (penalti) kepercayaan faksi sama (lawan)", U, plausible=(0.1, 0.6), group="choice"),
+    _p("imitation_weight", float, 0.5, 0.0, 20.0, "utility", "Weight of what neighbours did",
+       "Bobot meniru tetangga", U, plausible=(0.2, 1.0), group="choice"),
+    _p("online_aversion", float, 0.7, 0.0, 20.0, "utility", "Unfamiliarity cost of the online channel",
+       "Keengganan layanan daring", U, plausible=(0.3, 1.5), group="choice"),
+    _p("defer_cost_per_week", float, 0.05, 0.0, 10.0, "utility/week", "Urgency: cost of each week of waiting",
+       "Biaya menunda per minggu", U, plausible=(0.02, 0.15), group="choice"),
+    _p("lapse_prob_per_week", float, 0.1, 0.0, 1.0, "per week", "Chance a deferred need lapses that week",
+       "Peluang kebutuhan yang ditunda batal per minggu", U, plausible=(0.02, 0.2), group="choice"),
+    _p("abandon_after_weeks", int, 26, 1, 520, "weeks", "Weeks after which a deferred need is abandoned",
+       "Minggu sebelum kebutuhan ditinggalkan", U, plausible=(12, 52), group="choice"),
+    # --- self-service ------------------------------------------------------------
+    _p("online_min_literacy", float, 0.5, 0.0, 1.0, "0-1", "Literacy needed to use the online channel",
+       "Literasi minimum layanan daring", U, plausible=(0.4, 0.6), group="self_service"),
+    _p("online_cost_rupiah", float, 15_000.0, 0.0, 1_000_000.0, "Rp", "Cost of one online application",
+       "Biaya satu pengajuan daring", U, plausible=(5_000.0, 30_000.0), group="self_service"),
+    _p("trip_fixed_rupiah", float, 10_000.0, 0.0, 1_000_000.0, "Rp", "Fixed cost of a trip (ojek to the road)",
+       "Biaya tetap perjalanan (ojek)", U, plausible=(5_000.0, 20_000.0), group="self_service"),
+    _p("travel_cost_per_km_rupiah", float, 800.0, 0.0, 20_000.0, "Rp/km", "Fare per km, one way",
+       "Ongkos per km sekali jalan", U, plausible=(500.0, 1_500.0), group="self_service"),
+    _p("travel_speed_kmh", float, 30.0, 1.0, 120.0, "km/h", "Travel speed", "Kecepatan perjalanan", U,
+       plausible=(20.0, 40.0), group="self_service"),
+    _p("confidence_gain", float, 0.15, 0.0, 1.0, "share of gap", "Confidence gained by a self-service success",
+       "Kenaikan percaya diri setelah berhasil", U, plausible=(0.05, 0.3), group="self_service"),
+    _p("confidence_loss", float, 0.2, 0.0, 1.0, "share", "Confidence lost by a rejection",
+       "Penurunan percaya diri setelah ditolak", U, plausible=(0.1, 0.4), group="self_service"),
+    _p("deskilling_rate", float, 0.05, 0.0, 1.0, "share", "Confidence lost with each entrusted need",
+       "Penurunan percaya diri tiap kali menitip", U, plausible=(0.0, 0.1), group="self_service"),
+    _p("practice_literacy_gain", float, 0.02, 0.0, 1.0, "share of gap", "Literacy gained by using the online channel",
+       "Kenaikan literasi karena memakai layanan daring", U, plausible=(0.0, 0.05), group="self_service"),
+    # --- ties --------------------------------------------------------------------
+    _p("tie_gain", float, 0.3, 0.0, 1.0, "share of gap", "Tie strengthening per exchange",
+       "Penguatan ikatan per transaksi", U, plausible=(0.15, 0.45), group="ties"),
+    _p("tie_decay_per_year", float, 0.3, 0.0, 10.0, "1/year", "Tie decay rate without exchanges",
+       "Laju melemahnya ikatan", U, plausible=(0.1, 0.6), group="ties"),
+    _p("lockin_tie_threshold", float, 0.5, 0.01, 1.0, "0-1", "Tie strength counted as lock-in",
+       "Ambang ikatan terkunci", C, group="ties"),
+    # --- officials ---------------------------------------------------------------
+    _p("n_office_staff", int, 3, 0, 30, "officials", "Office staff besides the hamlet heads",
+       "Staf kantor desa selain kepala dusun", C,
+       "Permendagri 84/2015: sekretaris, kaur and kasi, plus one kepala dusun per hamlet", group="officials"),
+    _p("official_capacity_per_week", int, 12, 1, 100_000, "cases/week", "Cases an official handles per week",
+       "Kasus per perangkat per minggu", U, plausible=(6, 20), group="officials"),
+    _p("fee_seeking_mean", float, 0.6, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
+       "Rata-rata kecenderungan memungut", U, plausible=(0.3, 0.8), group="officials"),
+    _p("fee_capture_share", float, 0.35, 0.0, 2.0, "share", "Share of the resident's saved cost asked as fee",
+       "Porsi biaya yang dihemat yang diminta", U, plausible=(0.2, 0.5), group="officials"),
+    _p("levy_rupiah", float, 15_000.0, 0.0, 1_000_000.0, "Rp", "Basic levy per document",
+       "Pungutan dasar per dokumen", U, "Rp 10-20k typical levy (regional press)",
+       plausible=(10_000.0, 20_000.0), group="officials"),
+    _p("fee_income_cap", float, 0.15, 0.0, 1.0, "share of income", "Most an official asks of a household",
+       "Batas pungutan terhadap pendapatan", U, plausible=(0.1, 0.25), group="officials"),
+    _p("broker_levy_rupiah", float, 50_000.0, 0.0, 5_000_000.0, "Rp", "Outside broker's basic fee",
+       "Tarif dasar calo", U, plausible=(30_000.0, 100_000.0), group="officials"),
+    _p("broker_capture_share", float, 0.25, 0.0, 2.0, "share", "Outside broker's share of the saved cost",
+       "Porsi calo dari biaya yang dihemat", U, plausible=(0.15, 0.4), group="officials"),
+    _p("loyal_fee_discount", float, 0.2, 0.0, 1.0, "share", "Fee discount for loyal clients",
+       "Potongan bagi klien setia", U, plausible=(0.0, 0.4), group="officials"),
+    _p("official_adapt_rate", float, 0.05, 0.0, 1.0, "per month", "Speed of officials' fee adaptation",
+       "Laju penyesuaian pungutan", U, plausible=(0.02, 0.1), group="officials"),
+    _p("peer_influence", float, 0.1, 0.0, 1.0, "per month", "Pull towards peers' fee-seeking",
+       "Pengaruh sesama perangkat", U, plausible=(0.05, 0.2), group="officials"),
+    _p("complaint_prob", float, 0.005, 0.0, 1.0, "per fee", "Chance an independent payer complains",
+       "Peluang pengaduan", U, plausible=(0.001, 0.02), group="officials"),
+    _p("detection_prob", float, 0.05, 0.0, 1.0, "per complaint", "Chance a complaint leads to a sanction",
+       "Peluang pengaduan berujung sanksi", U, plausible=(0.02, 0.1), group="officials"),
+    _p("sanction_deterrence", float, 0.5, 0.0, 1.0, "share", "Fee-seeking cut after a sanction",
+       "Penurunan pungutan setelah sanksi", U, plausible=(0.3, 0.7), group="officials"),
+    # --- social learning ---------------------------------------------------------
+    _p("contact_rate_per_week", float, 0.05, 0.0, 1.0, "per week", "Chance of a learning contact each week",
+       "Peluang belajar dari tetangga per minggu", U, plausible=(0.02, 0.1), group="learning"),
+    _p("peer_learning_rate", float, 0.02, 0.0, 1.0, "share of gap", "Literacy learnt from a more literate contact",
+       "Literasi yang dipelajari dari kontak", U, plausible=(0.01, 0.05), group="learning"),
+    # --- policy effect sizes -----------------------------------------------------
+    _p("training_literacy_gain", float, 0.25, 0.0, 1.0, "0-1", "Literacy gained by a trainee",
+       "Kenaikan literasi peserta pelatihan", U, plausible=(0.1, 0.4), group="policy"),
+    _p("training_targeted", bool, False, None, None, "-", "Training targets the least literate",
+       "Pelatihan menyasar yang paling rendah literasinya", L, group="policy"),
+    _p("simplification_max_reduction", float, 0.5, 0.0, 1.0, "share", "Complexity cut by full simplification",
+       "Pengurangan kerumitan oleh penyederhanaan penuh", U, plausible=(0.3, 0.7), group="policy"),
+    _p("enforcement_complaint_boost", float, 4.0, 0.0, 100.0, "x", "Extra complaints under full enforcement",
+       "Tambahan pengaduan saat penegakan penuh", U, plausible=(2.0, 8.0), group="policy"),
+    _p("enforcement_detection_boost", float, 0.5, 0.0, 1.0, "share", "Extra detection under full enforcement",
+       "Tambahan deteksi saat penegakan penuh", U, plausible=(0.3, 0.7), group="policy"),
+]
+
+_LEVER_TEXT = {
+    "pemekaran": ("Pemekaran: share of the move to the new seat", "Pemekaran: porsi perpindahan ke pusat baru",
+                  "share"),
+    "digital_training": ("Digital training: households trained per year", "Pelatihan digital: rumah tangga per tahun",
+                         "share/year"),
+    "simplification": ("Simplification: intensity", "Penyederhanaan: intensitas", "0-1"),
+    "enforcement": ("Enforcement (Saber Pungli, Ombudsman): intensity", "Penegakan (Saber Pungli, Ombudsman): intensitas",
+                    "0-1"),
+    "mobile_service": ("Mobile service (jemput bola): share of weeks with a visit",
+                       "Jemput bola: porsi minggu dengan kunjungan", "share of weeks"),
+}
+for _pol in POLICY_NAMES:
+    _en, _id, _unit = _LEVER_TEXT[_pol]
+    _PARAMS.append(_p(f"{_pol}_intensity", float, 0.0, 0.0, 1.0, _unit, _en, _id, L, group="policy"))
+    _PARAMS.append(_p(f"{_pol}_start_step", int, 52, 0, 100_000, "week", f"{_en.split(':')[0]}: start week",
+                      f"{_id.split(':')[0]}: minggu mulai", L, group="policy"))
+
+PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
+
+
+def defaults() -> dict[str, float | int | bool]:
+    """Registry defaults (the Bangbayang values, no policy)."""
+    return {name: p.default for name, p in PARAMS.items()}
+
+
+def validate(values: dict[str, object]) -> dict[str, float | int | bool]:
+    """Check names, types and bounds; return the values converted to their types.
+
+    Raises:
+        UnknownNameError: a name that is not a registry parameter.
+        ConfigError: a value of the wrong type or out of bounds.
+    """
+    out: dict[str, float | int | bool] = {}
+    for name, value in values.items():
+        if name not in PARAMS:
+            raise UnknownNameError("parameter", name, _suggest(name))
+        out[name] = PARAMS[name].check(value)
+    shares = out.get("faction_current_share", PARAMS["faction_current_share"].default) + out.get(
+        "faction_former_share", PARAMS["faction_former_share"].default)
+    if shares > 1.0 + 1e-9:
+        raise ConfigError("faction_current_share + faction_former_share", round(shares, 6), "a sum of at most 1")
+    return out
+
+
+def _suggest(name: str) -> list[str]:
+    """Close parameter names first, then a pointer to the full table."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(PARAMS), n=3, cutoff=0.6)
+    return [*close, "(full list: docs/parameters.md)"] if close else ["see docs/parameters.md"]
+
+
+def markdown_table() -> str:
+    """The parameter table of ``docs/parameters.md``, generated from the registry."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `sim/registry.py` by `python -m sim.registry > docs/parameters.md`;",
+        "a test keeps this file identical to the registry. Defaults are the Bangbayang",
+        "values. *Role*: uncertainty (sampled by sensitivity analysis over the plausible",
+        "range), lever (a policy instrument) or constant. *Provenance*: a source, or",
+        "**assumption** with the plausible range used for sensitivity analysis.",
+        "",
+    ]
+    groups: dict[str, list[Param]] = {}
+    for p in PARAMS.values():
+        groups.setdefault(p.group, []).append(p)
+    for group, params in groups.items():
+        lines += [f"## {group.replace('_', ' ').capitalize()}", "",
+                  "| name | type | default | bounds | unit | label (EN) | label (ID) | role | provenance |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for p in params:
+            bounds = "true/false" if p.type is bool else f"{_fmt(p.low)} – {_fmt(p.high)}"
+            if p.sourced:
+                prov = p.source
+            elif p.plausible is not None:
+                prov = f"**assumption**, plausible {_fmt(p.plausible[0])} – {_fmt(p.plausible[1])}"
+            else:
+                prov = "**assumption**"
+            default = str(p.default).lower() if p.type is bool else _fmt(p.default)
+            lines.append(f"| `{p.name}` | {p.type.__name__} | {default} | {bounds} | {p.unit} | {p.label_en} "
+                         f"| {p.label_id} | {p.role} | {prov} |")
+        lines.append("")
+    from sim.services import services_markdown
+
+    lines += services_markdown()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -1,0 +1,65 @@
+"""Scenarios (settings) and policies (lever presets), and how they combine.
+
+A run's parameters are resolved in this order, later entries winning:
+registry defaults → scenario → policy preset → the user's overrides.
+"""
+
+from __future__ import annotations
+
+from sim.errors import UnknownNameError
+from sim.registry import PARAMS, POLICY_NAMES, validate
+
+STEPS_PER_YEAR = 52  # a step is one week
+DEFAULT_YEARS = 10
+
+# Scenario: values that describe a setting. The registry defaults are Bangbayang's.
+SCENARIOS: dict[str, dict[str, object]] = {
+    "bangbayang": {},
+}
+
+# Intensity a policy preset switches its lever to (an assumption each; the
+# levers accept any intensity from 0 to 1 as an override).
+PRESET_INTENSITY: dict[str, float] = {
+    "pemekaran": 1.0,          # the full move of the regency offices to the new seat
+    "digital_training": 0.15,  # 15% of households trained each year
+    "simplification": 0.5,
+    "enforcement": 0.5,
+    "mobile_service": 0.25,    # a registry visit about once a month
+}
+
+COMBINATIONS = ("pemekaran+digital_training",)
+
+
+def policy_names() -> tuple[str, ...]:
+    """Names accepted by ``policy=``: none, each lever, and combinations joined by '+'."""
+    return ("none", *POLICY_NAMES, *COMBINATIONS)
+
+
+def policy_levers(policy: str) -> dict[str, float]:
+    """Lever intensities for a policy name such as ``pemekaran+digital_training``."""
+    if not isinstance(policy, str):
+        raise UnknownNameError("policy", policy, [*policy_names(), "or levers joined by '+'"])
+    if policy == "none":
+        return {}
+    levers: dict[str, float] = {}
+    for part in policy.split("+"):
+        if part not in PRESET_INTENSITY:
+            raise UnknownNameError("policy", policy, [*policy_names(), "or levers joined by '+'"])
+        levers[f"{part}_intensity"] = PRESET_INTENSITY[part]
+    return levers
+
+
+def scenario_values(scenario: str) -> dict[str, object]:
+    if scenario not in SCENARIOS:
+        raise UnknownNameError("scenario", scenario, list(SCENARIOS))
+    return dict(SCENARIOS[scenario])
+
+
+def resolve_params(scenario: str = "bangbayang", policy: str = "none",
+                   overrides: dict[str, object] | None = None) -> dict[str, float | int | bool]:
+    """All parameter values of a run, validated."""
+    values: dict[str, object] = {name: p.default for name, p in PARAMS.items()}
+    values.update(scenario_values(scenario))
+    values.update(policy_levers(policy))
+    values.update(overrides or {})
+    return validate(values)
