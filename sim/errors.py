@@ -20,7 +20,8 @@ class UnknownNameError(ConfigError):
 
     def __init__(self, kind: str, value: object, allowed: list[str] | tuple[str, ...]):
         shown = ", ".join(allowed)
-        ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {kind}s are {shown}")
+        plural = {"policy": "policies"}.get(kind, kind + "s")
+        ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {plural} are {shown}")
         self.name = kind
         self.value = value
         self.allowed = shown

@@ -30,7 +30,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Official
-from sim.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS
 from sim.params import TrackedParams
 from sim.population import (FACTION_AFFINITY, LOCK_FOREVER, NO_OFFICIAL, build_officials, build_residents,
                             lock_expiry)
@@ -46,9 +46,9 @@ WALKING_KM = 2.0               # beyond this a trip needs paid transport (assump
 
 # Columns of the per-step counters kept for the trailing window.
 _C_RESOLVED, _C_COMPLETED, _C_ABANDONED, _C_ENTRUSTED, _C_BROKER, _C_ONLINE, _C_REPEAT, _C_REPEAT_ELIG, \
-    _C_FEES, _C_OFFICIAL_FEES = range(10)
-_N_FLOW = 10
-_DIMS = ("literacy", "distance", "income")
+    _C_FEES, _C_OFFICIAL_FEES, _C_IN_PERSON = range(11)
+_N_FLOW = 11
+_DIMS = GROUP_DIMENSIONS
 # Per dimension and quartile: shortfall sum, resolved count, brokered count, completed count.
 _G_SHORT, _G_RESOLVED, _G_BROKERED, _G_COMPLETED = range(4)
 
@@ -355,8 +355,8 @@ class ClientelismModel(mesa.Model):
         r.confidence[bi] *= (1 - p.confidence_loss)
         r.last_channel[i[chosen]] = channel
         done[ok] = True
-        if channel == Channel.ONLINE:
-            self._flow[self.steps % WINDOW_WEEKS, _C_ONLINE] += ok.sum()
+        column = _C_ONLINE if channel == Channel.ONLINE else _C_IN_PERSON
+        self._flow[self.steps % WINDOW_WEEKS, column] += ok.sum()
 
     def _entrust(self, ent, official, fee, cost, done) -> None:
         """Officials handle entrusted cases: fees, ties, the dependence loop and complaints."""
@@ -518,6 +518,7 @@ class ClientelismModel(mesa.Model):
         self.official_earnings_rupiah = float(f[_C_OFFICIAL_FEES] * per_year / self.n_officials)
         self.online_share = ratio(f[_C_ONLINE], f[_C_COMPLETED])
         self.mean_literacy = float(r.literacy.mean())
+        self.in_person_share = ratio(f[_C_IN_PERSON], f[_C_COMPLETED])
         self.online_activated_share = float(r.activated.mean())
         self.mean_fee_seeking = float(np.mean([o.fee_seeking for o in self.officials]))
         self._group_window = g
@@ -527,6 +528,19 @@ class ClientelismModel(mesa.Model):
         g = self._group_window[_DIMS.index(dimension)]
         with np.errstate(invalid="ignore", divide="ignore"):
             return g[:, _G_BROKERED] / g[:, _G_COMPLETED]
+
+    def group_outcomes(self) -> dict[str, float]:
+        """Brokered share and mean access shortfall per quartile of literacy, distance and income."""
+        g = self._group_window
+        out: dict[str, float] = {}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for d, dim in enumerate(_DIMS):
+                brokered = g[d, :, _G_BROKERED] / g[d, :, _G_COMPLETED]
+                shortfall = g[d, :, _G_SHORT] / g[d, :, _G_RESOLVED]
+                for q in range(4):
+                    out[f"brokered_share_{dim}_q{q}"] = float(brokered[q])
+                    out[f"shortfall_{dim}_q{q}"] = float(shortfall[q])
+        return out
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""

@@ -33,9 +33,15 @@ OUTCOMES: dict[str, str] = {
 
 # Not among the headline outcomes, recorded beside them.
 EXTRA_OUTCOMES: dict[str, str] = {
+    "in_person_share": "Share of completed needs handled in person by the household itself, trailing year.",
     "online_activated_share": "Share of households with an activated online account (digital ID), now.",
     "mean_fee_seeking": "Mean fee-seeking propensity of officials (0-1), now.",
 }
+
+# Per-quartile values kept beside the outcomes (``RunResult.groups``), e.g.
+# ``brokered_share_literacy_q0`` (least literate quarter) or ``shortfall_income_q3``
+# (richest quarter); distance quartile 3 is the farthest from the village office.
+GROUP_DIMENSIONS = ("literacy", "distance", "income")
 
 SHORTFALL = ("The **access shortfall** of a resolved need is 1 if it was abandoned; otherwise its cost burden "
              "(fees, fares, online costs and the value of time spent, over the household's monthly income) plus "

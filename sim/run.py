@@ -16,6 +16,7 @@ class RunResult:
 
     Attributes:
         outcomes: every outcome at the end of the run (the final year for flows).
+        groups: brokered share and access shortfall per quartile (see ``sim.outcomes``).
         timeseries: one row per step, one column per outcome.
         params: every parameter value the run used.
         scenario, policy, seed, steps: what was run.
@@ -24,6 +25,7 @@ class RunResult:
     outcomes: dict[str, float]
     timeseries: pd.DataFrame = field(repr=False)
     params: dict[str, object] = field(repr=False)
+    groups: dict[str, float] = field(default_factory=dict, repr=False)
     scenario: str = "bangbayang"
     policy: str = "none"
     seed: int = 0
@@ -55,5 +57,5 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     for _ in range(steps):
         model.step()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(), scenario=scenario,
+    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(), groups=model.group_outcomes(), scenario=scenario,
                      policy=policy, seed=seed, steps=steps)

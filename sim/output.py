@@ -1,0 +1,64 @@
+"""Writing a run's tables, atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from sim.registry import PARAMS
+from sim.run import RunResult, run_scenario
+
+
+def write_atomic(path: Path, write) -> None:
+    """Write through ``write(tmp_path)`` to a temporary file, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def write_run(result: RunResult, folder: Path) -> None:
+    write_atomic(folder / "outcomes.csv", lambda p: pd.DataFrame([result.row()]).to_csv(p, index=False))
+    write_atomic(folder / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
+    meta = {"scenario": result.scenario, "policy": result.policy, "seed": result.seed, "steps": result.steps,
+            "params": result.params, "outcomes": result.outcomes}
+    write_atomic(folder / "run.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=float)))
+
+
+def run_and_write(cfg) -> Path:
+    from hydra.core.hydra_config import HydraConfig
+    from rich.console import Console
+    from rich.table import Table
+
+    overrides = {k: cfg[k] for k in PARAMS if cfg.get(k) is not None}
+    result = run_scenario(scenario=cfg.scenario, policy=cfg.policy, seed=cfg.seed, steps=cfg.steps, **overrides)
+    folder = Path(HydraConfig.get().runtime.output_dir)
+    write_run(result, folder)
+    table = Table(title=f"{result.scenario} · policy {result.policy} · seed {result.seed} · {result.steps} weeks "
+                        "(final year)")
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for name, value in result.outcomes.items():
+        table.add_row(name, format_value(name, value))
+    console = Console(width=100)
+    console.print(table)
+    console.print(f"tables written to {folder}")
+    return folder
+
+
+def format_value(name: str, value: float) -> str:
+    if value != value:  # NaN
+        return "–"
+    if name.endswith("_rupiah"):
+        return f"Rp {value:,.0f}"
+    return f"{value:.3f}"
