@@ -135,8 +135,8 @@ class ClientelismModel(mesa.Model):
         """One week."""
         self.update_policies()
         self.arrive_needs()
-        channel, official, fee, broker_fee, cost_self, p_self, p_online = self.choose_channels()
-        self.resolve_needs(channel, official, fee, broker_fee, cost_self, p_self, p_online)
+        channel, official, fee, broker_fee, attempt_cost, p_self, p_online = self.choose_channels()
+        self.resolve_needs(channel, official, fee, broker_fee, attempt_cost, p_self, p_online)
         self.learn_socially()
         self.train_residents()
         if self.steps % 4 == 0:
@@ -193,12 +193,12 @@ class ClientelismModel(mesa.Model):
         remote = np.array([0.0, p.dist_kecamatan_km, self.regency_distance_km])[office]
         if self.mobile_visit:  # the registry is at the village office this week
             remote = np.where(office == Office.REGENCY, 0.0, remote)
-        dist = local + remote
-        hours = 2 * dist / p.travel_speed_kmh + OFFICE_WAIT_HOURS[office]
+        hours = 2 * (local / p.local_speed_kmh + remote / p.travel_speed_kmh) + OFFICE_WAIT_HOURS[office]
         wage = r.income_rupiah[households] / WORK_HOURS_PER_MONTH
-        # The fixed part (an ojek to the road) is paid in full only beyond walking distance.
-        fixed = p.trip_fixed_rupiah * np.minimum(dist / WALKING_KM, 1.0)
-        return 2 * (fixed + p.travel_cost_per_km_rupiah * dist) + hours * wage
+        # Inside the village an ojek (paid in full only beyond walking distance); beyond it a bus.
+        fixed = p.trip_fixed_rupiah * np.minimum(local / WALKING_KM, 1.0)
+        fares = fixed + p.local_fare_per_km_rupiah * local + p.travel_cost_per_km_rupiah * remote
+        return 2 * fares + hours * wage
 
     def choose_channels(self):
         """Logit choice of a channel for every pending need (Gumbel-max draw)."""
@@ -219,9 +219,12 @@ class ClientelismModel(mesa.Model):
         visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
         trip = self.trip_cost(i, office)
 
-        # In person: every visit costs a trip; rejections mean starting again.
+        # In person: every visit costs a trip; rejections mean starting again. The
+        # household judges its chance by its confidence (a belief); the real chance
+        # depends on its skill, half literacy and half procedural know-how.
         p_self = np.clip(1 - complexity * (1.3 - 1.2 * skill), 0.05, 0.98)
-        cost_self = visits * trip / p_self
+        p_believed = np.clip(1 - complexity * (1.3 - 1.2 * r.confidence[i]), 0.05, 0.98)
+        cost_self = visits * trip / p_believed
         # Online: needs literacy, and a first activation at the registry (or its mobile visit).
         online_ok = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
         p_online = np.clip(1 - complexity * (1.3 - 1.2 * literacy), 0.05, 0.98)
@@ -246,7 +249,7 @@ class ClientelismModel(mesa.Model):
 
         cs = p.cost_sensitivity
         u = np.empty((k, N_CHANNELS))
-        u[:, Channel.IN_PERSON] = -cs * cost_self / income - p.rejection_aversion * (1 - p_self)
+        u[:, Channel.IN_PERSON] = -cs * cost_self / income - p.rejection_aversion * (1 - p_believed)
         u[:, Channel.ONLINE] = np.where(
             online_ok,
             -cs * cost_online / income - p.rejection_aversion * (1 - p_online) - p.online_aversion * (1 - red),
@@ -263,7 +266,7 @@ class ClientelismModel(mesa.Model):
         u[:, :Channel.DEFER] += (p.imitation_weight / degree) * counts[:, 1:Channel.DEFER + 1]
         u += gumbel(self.rng, u.shape)
         channel = np.argmax(u, axis=1).astype(np.int8)
-        return channel, official, fee, broker_fee, cost_self, p_self, p_online
+        return channel, official, fee, broker_fee, visits * trip, p_self, p_online
 
     def round_fee(self, fee: np.ndarray) -> np.ndarray:
         return np.round(fee / FEE_ROUNDING_RUPIAH) * FEE_ROUNDING_RUPIAH
@@ -284,7 +287,7 @@ class ClientelismModel(mesa.Model):
         return self.round_fee(fee)
 
     # ------------------------------------------------------------ phase 4
-    def resolve_needs(self, channel, official, fee, broker_fee, cost_self, p_self, p_online) -> None:
+    def resolve_needs(self, channel, official, fee, broker_fee, attempt_cost, p_self, p_online) -> None:
         p = self.p
         r = self.residents
         t = self.steps
@@ -299,7 +302,7 @@ class ClientelismModel(mesa.Model):
         go = channel == Channel.IN_PERSON
         if go.any():
             success = self.rng.random(k) < p_self
-            self._self_service(go, success, i, cost, cost_self * p_self, done, Channel.IN_PERSON)
+            self._self_service(go, success, i, cost, attempt_cost, done, Channel.IN_PERSON)
 
         # Online: activate if needed, then apply.
         web = channel == Channel.ONLINE

@@ -120,9 +120,17 @@ def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_
     xy = centres[hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
     dist_local = np.hypot(xy[:, 0], xy[:, 1])
 
-    # Literacy and income from a Gaussian copula with the given correlation.
+    # Literacy and income from a Gaussian copula with the given correlation, both
+    # lower in hamlets far from the village office (hill hamlets: fewer schools,
+    # weaker signal, smaller farms), by `remoteness_disadvantage` sd per sd of distance.
     z1 = rng.standard_normal(n)
     z2 = p.literacy_income_corr * z1 + np.sqrt(1 - p.literacy_income_corr ** 2) * rng.standard_normal(n)
+    hamlet_dist = np.hypot(centres[:, 0], centres[:, 1])[hamlet]
+    spread = hamlet_dist.std()
+    if spread > 0:
+        remote = (hamlet_dist - hamlet_dist.mean()) / spread
+        z1 = z1 - p.remoteness_disadvantage * remote
+        z2 = z2 - p.remoteness_disadvantage * remote
     literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.0, 1.0)
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
     confidence = np.clip(literacy + 0.1 * rng.standard_normal(n), 0.0, 1.0)
