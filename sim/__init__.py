@@ -1,6 +1,21 @@
-"""Clientelism in village public service delivery: an agent-based model on Mesa."""
+"""Clientelism in village public service delivery: an agent-based model on Mesa.
 
-from sim.model import ClientelismModel
-from sim.run import RunResult, run_scenario
+``ClientelismModel`` is the Mesa model; ``run_scenario`` runs one scenario
+under one policy and returns its outcomes and time series.
+"""
 
 __all__ = ["ClientelismModel", "RunResult", "run_scenario"]
+
+
+def __getattr__(name):
+    # Imported lazily so that ``python -m sim.registry`` and the command line
+    # load only what they need.
+    if name == "ClientelismModel":
+        from sim.model import ClientelismModel
+
+        return ClientelismModel
+    if name in ("RunResult", "run_scenario"):
+        from sim import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -1,0 +1,67 @@
+"""run_scenario, the outcome names, and mesa.batch_run on the model class."""
+
+import math
+
+import mesa
+import pandas as pd
+import pytest
+
+from sim import ClientelismModel, run_scenario
+from sim.errors import ConfigError
+from sim.outcomes import OUTCOME_NAMES
+
+REQUIRED = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "access_gap_literacy",
+            "access_gap_distance", "access_gap_income", "unmet_share", "fees_per_household_rupiah",
+            "official_earnings_rupiah", "online_share", "mean_literacy")
+
+
+def test_outcome_names_are_exactly_the_documented_ones():
+    assert set(REQUIRED) <= set(OUTCOME_NAMES) and len(OUTCOME_NAMES) == len(REQUIRED)
+
+
+def test_run_scenario_returns_outcomes_and_series():
+    r = run_scenario("bangbayang", "pemekaran", seed=3, steps=60, n_households=500)
+    assert set(REQUIRED) <= set(r.outcomes)
+    assert all(math.isfinite(r.outcomes[n]) for n in REQUIRED)
+    assert 0 <= r.outcomes["brokered_share"] <= 1 and 0 <= r.outcomes["unmet_share"] <= 1
+    ts = r.timeseries
+    assert len(ts) == 60 and list(ts["step"]) == list(range(1, 61))
+    assert set(REQUIRED) <= set(ts.columns)
+    # The last row of the series is the run's outcome.
+    assert ts.iloc[-1]["brokered_share"] == r.outcomes["brokered_share"]
+    row = r.row()
+    assert row["seed"] == 3 and row["policy"] == "pemekaran" and row["pemekaran_intensity"] == 1.0
+    assert row["n_households"] == 500
+
+
+def test_default_run_is_ten_years():
+    r = run_scenario(seed=1, n_households=100)
+    assert r.steps == 520 and len(r.timeseries) == 520
+
+
+@pytest.mark.parametrize("steps", [0, -3, 2.5, "ten"])
+def test_bad_steps(steps):
+    with pytest.raises(ConfigError, match="steps"):
+        run_scenario(steps=steps)
+
+
+def test_fees_per_household_add_up():
+    # Fees per household per year times households equals the officials' and brokers' takings.
+    m = ClientelismModel(rng=4, n_households=800)
+    for _ in range(104):
+        m.step()
+    assert m.official_earnings_rupiah * m.n_officials <= m.fees_per_household_rupiah * m.n_households + 1e-6
+
+
+def test_batch_run_with_two_processes_matches_serial():
+    params = {"n_households": 300, "policy": ["none", "pemekaran"]}
+    kwargs = dict(parameters=params, rng=[1, 2], max_steps=30, data_collection_period=-1, display_progress=False)
+    parallel = pd.DataFrame(mesa.batch_run(ClientelismModel, number_processes=2, **kwargs))
+    serial = pd.DataFrame(mesa.batch_run(ClientelismModel, number_processes=1, **kwargs))
+    assert len(parallel) == 4
+    assert set(REQUIRED) <= set(parallel.columns)
+    key = ["policy", "rng"]
+    parallel = parallel.sort_values(key).reset_index(drop=True)
+    serial = serial.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(parallel[key + list(REQUIRED)], serial[key + list(REQUIRED)])
+    assert parallel.groupby("policy")["rng"].apply(sorted).to_dict() == {"none": [1, 2], "pemekaran": [1, 2]}
