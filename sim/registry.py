@@ -45,6 +45,7 @@ class Param:
     source: str = ASSUMPTION
     plausible: tuple[float, float] | None = None
     group: str = "general"
+    note: str = ""
 
     @property
     def sourced(self) -> bool:
@@ -116,8 +117,9 @@ def _coerce(p: Param, value: object) -> float | int | bool:
     raise ConfigError(p.name, value, p.allowed())
 
 
-def _p(name, type_, default, low, high, unit, en, id_, role, source=ASSUMPTION, plausible=None, group="general"):
-    return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group)
+def _p(name, type_, default, low, high, unit, en, id_, role, source=ASSUMPTION, plausible=None, group="general",
+       note=""):
+    return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group, note)
 
 
 POLICY_NAMES = ("pemekaran", "digital_training", "simplification", "enforcement", "mobile_service")
@@ -127,7 +129,7 @@ U, L, C = "uncertainty", "lever", "constant"
 _PARAMS: list[Param] = [
     # --- village and geography -------------------------------------------------
     _p("n_households", int, 2200, 10, 5_000_000, "households", "Households", "Rumah tangga", C,
-       "about 7,800 people ≈ 2,200 households (weak source, see MODEL_BRIEF)", group="village"),
+       "about 7,800 people ≈ 2,200 households (village and press reports; weak source)", group="village"),
     _p("n_hamlets", int, 6, 1, 60, "hamlets", "Hamlets (dusun)", "Dusun", C,
        plausible=(4, 10), group="village"),
     _p("hamlet_radius_km", float, 2.5, 0.0, 30.0, "km", "Spread of hamlets around the village office",
@@ -135,14 +137,16 @@ _PARAMS: list[Param] = [
     _p("hamlet_scatter_km", float, 0.3, 0.01, 5.0, "km", "Spread of houses within a hamlet",
        "Sebaran rumah dalam dusun", C, plausible=(0.1, 0.6), group="village"),
     _p("dist_kecamatan_km", float, 2.0, 0.0, 200.0, "km", "Distance to the kecamatan office",
-       "Jarak ke kantor kecamatan", C, "about 2 km (weak source, see MODEL_BRIEF)", group="village"),
+       "Jarak ke kantor kecamatan", C, "about 2 km (village and press reports; weak source)", group="village"),
     _p("dist_regency_km", float, 74.0, 0.0, 400.0, "km", "Distance to the regency seat (Brebes)",
-       "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km (weak source, see MODEL_BRIEF)", group="village"),
+       "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km (village and press reports; weak source)", group="village"),
     _p("dist_new_seat_km", float, 15.0, 0.0, 400.0, "km", "Distance to the new seat after pemekaran (Bumiayu)",
        "Jarak ke pusat kabupaten baru (Bumiayu)", U, plausible=(10.0, 20.0), group="village"),
     # --- residents ---------------------------------------------------------------
     _p("literacy_mean", float, 0.30, 0.01, 0.99, "0-1", "Mean digital literacy", "Rata-rata literasi digital", U,
-       plausible=(0.2, 0.45), group="residents"),
+       plausible=(0.2, 0.45), group="residents",
+       note="the Central Java index, ≈ 3.6 of 5 (Kominfo/Katadata 2022), surveys internet users only and "
+            "overstates villages"),
     _p("literacy_sd", float, 0.18, 0.01, 0.45, "0-1", "Spread of digital literacy", "Sebaran literasi digital", U,
        plausible=(0.12, 0.25), group="residents"),
     _p("income_median_rupiah", float, 2_000_000.0, 100_000.0, 100_000_000.0, "Rp/month",
@@ -169,7 +173,8 @@ _PARAMS: list[Param] = [
        "Kekuatan ikatan awal", U, plausible=(0.45, 0.75), group="residents"),
     _p("init_activated_share", float, 0.01, 0.0, 1.0, "share", "Households with an activated digital ID at start",
        "Rumah tangga dengan IKD aktif di awal", U,
-       plausible=(0.0, 0.03), group="residents"),
+       plausible=(0.0, 0.03), group="residents",
+       note="digital-ID uptake of 2-5% after 1-2 years in neighbouring regencies (regional press) is a target"),
     _p("need_rate_multiplier", float, 1.0, 0.0, 10.0, "x", "Multiplier on yearly need rates",
        "Pengali laju kebutuhan dokumen", U, plausible=(0.7, 1.4), group="residents"),
     # --- channel choice ----------------------------------------------------------
@@ -356,6 +361,8 @@ def markdown_table() -> str:
                 prov = f"**assumption**, plausible {_fmt(p.plausible[0])} – {_fmt(p.plausible[1])}"
             else:
                 prov = "**assumption**"
+            if p.note:
+                prov += f" ({p.note})"
             default = str(p.default).lower() if p.type is bool else _fmt(p.default)
             lines.append(f"| `{p.name}` | {p.type.__name__} | {default} | {bounds} | {p.unit} | {p.label_en} "
                          f"| {p.label_id} | {p.role} | {prov} |")
