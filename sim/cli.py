@@ -19,6 +19,10 @@ from sim.scenarios import policy_levers, resolve_params, scenario_values
 
 KNOWN = (*RUN_KEYS, *PARAMS)
 
+# Hydra flags followed by a value that is not an override (e.g. ``--cfg job``).
+FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
+                    "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
+
 
 def check_run_key(key: str, value: object) -> None:
     if key == "scenario":
@@ -42,7 +46,15 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
     Arguments starting with '-' (Hydra's flags) and ``hydra.*`` keys are left
     to Hydra.
     """
-    overrides = [a for a in args if not a.startswith("-")]
+    overrides = []
+    skip = False
+    for a in args:
+        if skip and "=" not in a:
+            skip = False
+            continue
+        skip = a in FLAGS_WITH_VALUE
+        if not a.startswith("-"):
+            overrides.append(a)
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except HydraException as exc:

@@ -67,3 +67,23 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, args, words):
         assert w in lines[0], (w, lines[0])
     assert "Traceback" not in out.stderr + out.stdout
     assert not results.exists()
+
+
+def test_a_sweep_with_one_bad_value_writes_nothing(tmp_path):
+    results = tmp_path / "results"
+    out = run_cli("--multirun", "seed=1,-2", results=results)
+    assert out.returncode != 0 and "seed=-2" in out.stderr
+    assert not results.exists()
+
+
+def test_hydra_flags_with_values_pass_through(tmp_path):
+    out = run_cli("--cfg", "job", "seed=4", "tie_gain=0.2", results=tmp_path / "r")
+    assert out.returncode == 0, out.stderr
+    assert "seed: 4" in out.stdout and "tie_gain: 0.2" in out.stdout
+
+
+def test_no_python_312_gives_a_clear_message():
+    out = subprocess.run(["/bin/bash", str(ROOT / "tools" / "find_python.sh")], env={"PATH": "/nonexistent"},
+                         capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "No Python >= 3.12 found" in out.stderr and "PYTHON=" in out.stderr
