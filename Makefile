@@ -18,13 +18,14 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m sim.demo
+	$(PY) -m sim experiment=policy_comparison
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_experiments.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,55 +1,71 @@
-"""Pemekaran against digital training, alone and combined: paired effects over seeds.
+"""Pemekaran against digital training: which reduces dependence and access gaps more, and does the
+combination add up?
 
-Runs Bangbayang under ``none``, ``pemekaran``, ``digital_training`` and
-``pemekaran+digital_training`` with the same seeds (common random numbers),
-and prints each policy's mean effect on the final-year outcomes against
-``none`` with a 95% confidence interval of the paired differences.
+Runs ``configs/experiment/pemekaran_vs_training.yaml`` (or reads a finished
+folder with ``--from``), then from the saved tables: the paired effect of each
+policy against ``none``, and the interaction — the combination's effect minus
+the sum of the two single effects, paired by replicate, with a 95% CI (zero
+means the effects add up). Writes ``additivity.csv`` and ``additivity.html``
+into the experiment folder.
 
-    .venv/bin/python experiments/pemekaran_vs_training.py --seeds 20
+    .venv/bin/python experiments/pemekaran_vs_training.py
+    .venv/bin/python experiments/pemekaran_vs_training.py --replicates 10 --steps 260
 """
 
 from __future__ import annotations
 
-import argparse
-from concurrent.futures import ProcessPoolExecutor
+import sys
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
+import plotly.graph_objects as go
 
-from sim.run import run_scenario
+sys.path.insert(0, str(Path(__file__).parent))
 
-POLICIES = ("none", "pemekaran", "digital_training", "pemekaran+digital_training")
+from common import arguments, run_or_load  # noqa: E402
+
+from sim.experiments.analysis import _ci  # noqa: E402
+from sim.output import write_atomic  # noqa: E402
+
 OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
-            "access_gap_income", "unmet_share", "fees_per_household_rupiah")
+            "access_gap_income", "unmet_share")
 
 
-def one(args: tuple[str, int]) -> dict:
-    policy, seed = args
-    r = run_scenario("bangbayang", policy, seed=seed)
-    return {"policy": policy, "seed": seed, **r.outcomes}
+def additivity(runs: pd.DataFrame) -> pd.DataFrame:
+    by = {p: g.set_index("replicate") for p, g in runs.groupby("policy")}
+    base, pem, tr, both = by["none"], by["pemekaran"], by["digital_training"], by["pemekaran+digital_training"]
+    rows = []
+    for name in OUTCOMES:
+        effects = {"pemekaran": pem[name] - base[name], "digital_training": tr[name] - base[name],
+                   "combined": both[name] - base[name]}
+        effects["interaction"] = effects["combined"] - effects["pemekaran"] - effects["digital_training"]
+        for label, d in effects.items():
+            mean, lo, hi = _ci(d.to_numpy(dtype=float))
+            rows.append({"outcome": name, "effect_of": label, "mean": mean, "ci95_low": lo, "ci95_high": hi})
+    return pd.DataFrame(rows)
+
+
+def figure(table: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for label in ("pemekaran", "digital_training", "combined", "interaction"):
+        t = table[table["effect_of"] == label]
+        fig.add_trace(go.Bar(x=t["outcome"], y=t["mean"], name=label,
+                             error_y={"type": "data", "symmetric": False, "array": t["ci95_high"] - t["mean"],
+                                      "arrayminus": t["mean"] - t["ci95_low"]}))
+    fig.update_layout(barmode="group", title="Effects against no policy, and the interaction of the combination "
+                                             "(combined − pemekaran − training; 0 = additive), 95% CI")
+    return fig
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=None)
-    args = parser.parse_args()
-    jobs = [(p, s) for p in POLICIES for s in range(args.seeds)]
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        runs = pd.DataFrame(pool.map(one, jobs))
-    base = runs[runs.policy == "none"].set_index("seed")
-    rows = []
-    for policy in POLICIES[1:]:
-        other = runs[runs.policy == policy].set_index("seed")
-        for name in OUTCOMES:
-            d = (other[name] - base[name]).dropna()
-            half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
-            rows.append({"policy": policy, "outcome": name, "baseline": base[name].mean(),
-                         "effect": d.mean(), "ci95_low": d.mean() - half, "ci95_high": d.mean() + half})
-    table = pd.DataFrame(rows)
-    with pd.option_context("display.width", 160, "display.max_rows", 100, "display.float_format", "{:.4g}".format):
+    args = arguments(__doc__.splitlines()[0]).parse_args()
+    folder, runs = run_or_load("pemekaran_vs_training", args)
+    table = additivity(runs)
+    write_atomic(folder / "additivity.csv", lambda p: table.to_csv(p, index=False))
+    write_atomic(folder / "additivity.html", lambda p: figure(table).write_html(p, include_plotlyjs=True))
+    with pd.option_context("display.width", 140, "display.float_format", "{:.4f}".format):
         print(table.to_string(index=False))
+    print(f"tables and figure in {folder}")
 
 
 if __name__ == "__main__":

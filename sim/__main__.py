@@ -1,8 +1,14 @@
-"""Command line: ``python -m sim scenario=bangbayang policy=pemekaran seed=3 [param=value ...]``.
+"""Command line.
 
-Runs one scenario under one policy and writes its tables (``outcomes.csv``, a
-row of ids, seed, parameters and outcomes; ``timeseries.csv``, a row per week)
-into a new folder under ``results/``.
+One run: ``python -m sim scenario=bangbayang policy=pemekaran seed=3 [param=value ...]``
+writes its tables (``outcomes.csv``, ``timeseries.csv``, ``run.json``) into a
+new folder under ``results/``.
+
+An experiment: ``python -m sim experiment=policy_comparison [replicates=N] [seed=S]
+[executor=serial|processes] [workers=N] [param=value ...]`` runs
+``configs/experiment/<name>.yaml`` (or a path to such a file) into
+``results/<experiment>/<time>/`` and writes its report; ``resume=<folder>``
+finishes an interrupted one.
 """
 
 from __future__ import annotations
@@ -12,18 +18,24 @@ import sys
 from sim.errors import ConfigError
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 2) -> None:
     print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
+    sys.exit(code)
 
 
 def main() -> None:
-    from sim.cli import check_overrides
+    from sim.cli import check_overrides, wants_experiment
 
+    args = sys.argv[1:]
     try:
-        check_overrides(sys.argv[1:])
+        check_overrides(args)
     except ConfigError as exc:
         _fail(str(exc))
+    if wants_experiment(args):
+        from sim.experiments.cli import run_from_command_line
+
+        run_from_command_line(args)
+        return
 
     import hydra
     from omegaconf import DictConfig

@@ -19,20 +19,18 @@ class Official(mesa.Agent):
         faction: CURRENT or FORMER village leadership camp.
         fee_seeking: propensity to ask a fee, 0 (dutiful) to 1.
         inclination: the official's own fee-seeking, to which it returns when unsanctioned.
-        capacity_per_week: cases the official can take each week.
         perceived_risk: recent sanctions of the official or peers, 0-1.
         earnings_rupiah: fees received since the start.
         sanctions: sanctions received since the start.
     """
 
-    def __init__(self, model, index: int, hamlet: int, faction: int, fee_seeking: float, capacity_per_week: int):
+    def __init__(self, model, index: int, hamlet: int, faction: int, fee_seeking: float):
         super().__init__(model)
         self.index = index
         self.hamlet = hamlet
         self.faction = faction
         self.fee_seeking = fee_seeking
         self.inclination = fee_seeking   # the fee-seeking the official drifts back to without risk
-        self.capacity_per_week = capacity_per_week
         self.perceived_risk = 0.0
         self.earnings_rupiah = 0.0
         self.sanctions = 0
@@ -58,7 +56,7 @@ class Official(mesa.Agent):
         # Own inclination, held back by the risk the official now perceives.
         self.fee_seeking += rate * (self.inclination * (1.0 - self.perceived_risk) - self.fee_seeking)
         # Demand: more cases than capacity lets the official ask more; idle weeks push fees down.
-        monthly_capacity = 4 * self.capacity_per_week
+        monthly_capacity = 4 * p.official_capacity_per_week
         if self.cases_month > 0.9 * monthly_capacity:
             self.fee_seeking += rate * (1.0 - self.fee_seeking)
         elif self.cases_month < 0.1 * monthly_capacity:

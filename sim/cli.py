@@ -12,12 +12,13 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import OverrideType
 from hydra.errors import HydraException
 
-from sim.config import RUN_KEYS
+from sim.config import EXPERIMENT_KEYS, RUN_KEYS
 from sim.errors import ConfigError, UnknownNameError
 from sim.registry import PARAMS
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
-KNOWN = (*RUN_KEYS, *PARAMS)
+KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
+EXECUTORS = ("serial", "processes")
 
 # Hydra flags followed by a value that is not an override (e.g. ``--cfg job``).
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
@@ -38,6 +39,34 @@ def check_run_key(key: str, value: object) -> None:
     elif key == "results_dir":
         if not isinstance(value, str) or not value:
             raise ConfigError("results_dir", value, "a folder path")
+    elif key == "experiment":
+        from sim.experiments.spec import available
+
+        if not isinstance(value, str) or not (value in available() or _is_yaml_file(value)):
+            raise UnknownNameError("experiment", value, [*available(), "or a path to an experiment .yaml file"])
+    elif key == "replicates":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError("replicates", value, "a whole number from 1 upwards")
+    elif key == "workers":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ConfigError("workers", value, "a whole number from 1 upwards (default: all cores)")
+    elif key == "executor":
+        if value not in EXECUTORS:
+            raise ConfigError("executor", value, " or ".join(EXECUTORS))
+    elif key == "resume":
+        from pathlib import Path
+
+        from sim.experiments.runner import is_experiment_folder
+
+        if not isinstance(value, str) or not Path(value).is_dir() or not is_experiment_folder(Path(value)):
+            raise ConfigError("resume", value, "an experiment folder holding manifest.json, experiment.json and "
+                              "design.parquet (results/<experiment>/<time>/)")
+
+
+def _is_yaml_file(value: str) -> bool:
+    from pathlib import Path
+
+    return value.endswith((".yaml", ".yml")) and Path(value).is_file()
 
 
 def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
@@ -73,11 +102,29 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
             raise ConfigError("+" + key, o.value(), f"{key}=... without '+': {key} already exists")
         values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
         for v in values:
-            if key in RUN_KEYS:
+            if key in RUN_KEYS or key in EXPERIMENT_KEYS:
                 check_run_key(key, v)
             elif key in PARAMS and v is not None:
                 PARAMS[key].check(v)
         chosen[key] = values
+    experiment_mode = "experiment" in chosen or "resume" in chosen
+    if not experiment_mode:
+        for key in ("replicates", "executor", "workers"):
+            if key in chosen:
+                raise ConfigError(key, chosen[key][0], "only with experiment=<name> (or resume=<folder>)")
+    else:
+        if "resume" in chosen:
+            extra = [k for k in chosen if k not in ("resume", "executor", "workers", "results_dir")]
+            if extra:
+                raise ConfigError(extra[0], chosen[extra[0]][0], "nothing but executor= and workers= with "
+                                  "resume=<folder>: a resumed experiment keeps its own settings")
+        for key in ("policy", "scenario"):
+            if key in chosen:
+                raise ConfigError(key, chosen[key][0], "set in the experiment file, not on the command line, "
+                                  "when running an experiment")
+        if any(len(v) > 1 for v in chosen.values()):
+            raise ConfigError("experiment", chosen.get("experiment", ["?"])[0], "single values: an experiment "
+                              "is its own sweep (no --multirun lists)")
     # Combinations (e.g. shares that must sum to at most 1) are checked on the whole run.
     scenarios = chosen.get("scenario", ["bangbayang"])
     policies = chosen.get("policy", ["none"])
@@ -93,3 +140,20 @@ def _suggest(name: str) -> list[str]:
     close = difflib.get_close_matches(name, KNOWN, n=3, cutoff=0.6)
     hint = "scenario, policy, seed, steps, results_dir or a parameter of docs/parameters.md"
     return [*close, f"(or {hint})"] if close else [hint]
+
+
+def parsed_values(args: list[str]) -> dict[str, object]:
+    """key -> value of the (already checked) single-valued overrides, Hydra's flags left out."""
+    values = {}
+    for a in args:
+        if a.startswith("-") or "=" not in a:
+            continue
+        o = OverridesParser.create().parse_overrides([a])[0]
+        if not o.is_sweep_override():
+            values[o.key_or_group.lstrip("+")] = o.value()
+    return values
+
+
+def wants_experiment(args: list[str]) -> bool:
+    keys = parsed_values(args)
+    return "experiment" in keys or "resume" in keys

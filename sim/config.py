@@ -8,13 +8,14 @@ name; the schema is strict, so Hydra itself also rejects unknown keys.
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from typing import Any, Optional
 
 from hydra.core.config_store import ConfigStore
 
 from sim.registry import PARAMS
 
 RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir")
+EXPERIMENT_KEYS = ("experiment", "replicates", "executor", "workers", "resume")
 
 
 def _schema() -> type:
@@ -24,6 +25,12 @@ def _schema() -> type:
         ("seed", int, dataclasses.field(default=0)),
         ("steps", Optional[int], dataclasses.field(default=None)),
         ("results_dir", str, dataclasses.field(default="results")),
+        # Experiments (``experiment=<name>``): the group configs/experiment/<name>.yaml.
+        ("experiment", Optional[Any], dataclasses.field(default=None)),
+        ("replicates", Optional[int], dataclasses.field(default=None)),
+        ("executor", str, dataclasses.field(default="processes")),
+        ("workers", Optional[int], dataclasses.field(default=None)),
+        ("resume", Optional[str], dataclasses.field(default=None)),
     ]
     fields += [(name, Optional[p.type], dataclasses.field(default=None)) for name, p in PARAMS.items()]
     return dataclasses.make_dataclass("RunConfig", fields)

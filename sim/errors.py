@@ -14,6 +14,10 @@ class ConfigError(ValueError):
         self.allowed = allowed
         super().__init__(f"{name}={value!r} is not valid: allowed {allowed}")
 
+    def __reduce__(self):
+        # Picklable, so that an error in a worker process reaches the parent intact.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
 
 class UnknownNameError(ConfigError):
     """A parameter, scenario or policy name that does not exist."""
@@ -25,3 +29,10 @@ class UnknownNameError(ConfigError):
         self.name = kind
         self.value = value
         self.allowed = shown
+
+
+def _rebuild(cls, args, state):
+    err = cls.__new__(cls)
+    ValueError.__init__(err, *args)
+    err.__dict__.update(state)
+    return err

@@ -94,7 +94,7 @@ class ClientelismModel(mesa.Model):
         seats = build_officials(self.rng, p)
         self.n_officials = len(seats)
         self.officials: list[Official] = [
-            Official(self, i, s.hamlet, s.faction, s.fee_seeking, p.official_capacity_per_week)
+            Official(self, i, s.hamlet, s.faction, s.fee_seeking)
             for i, s in enumerate(seats)
         ]
         self.official_faction = np.array([o.faction for o in self.officials], dtype=np.int8)
@@ -531,6 +531,23 @@ class ClientelismModel(mesa.Model):
         g = self._group_window[_DIMS.index(dimension)]
         with np.errstate(invalid="ignore", divide="ignore"):
             return g[:, _G_BROKERED] / g[:, _G_COMPLETED]
+
+    def set_parameter(self, name: str, value) -> None:
+        """Change a parameter during a run (e.g. a lever swept by a hysteresis experiment).
+
+        Only parameters the model reads while stepping can change; those that
+        shape the initial village (``INIT_ONLY``) raise ConfigError.
+        """
+        from sim.errors import ConfigError
+        from sim.registry import INIT_ONLY, validate
+
+        if name in INIT_ONLY:
+            raise ConfigError(name, value, "a parameter that can change during a run (not one of "
+                              + ", ".join(sorted(INIT_ONLY)) + ")")
+        values = self.p.as_dict()
+        values.update(validate({name: value}))
+        validate(values)
+        self.p = TrackedParams(values, read=self.p.read)
 
     def group_outcomes(self) -> dict[str, float]:
         """Brokered share and mean access shortfall per quartile of literacy, distance and income."""

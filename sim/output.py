@@ -13,6 +13,10 @@ from sim.registry import PARAMS
 from sim.run import RunResult, run_scenario
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_atomic(path: Path, write) -> None:
     """Write through ``write(tmp_path)`` to a temporary file, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,6 +24,7 @@ def write_atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)   # mkstemp creates files private; results are ordinary files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -12,9 +12,9 @@ class TrackedParams:
 
     __slots__ = ("_values", "read")
 
-    def __init__(self, values: dict[str, object]):
+    def __init__(self, values: dict[str, object], read: set[str] | None = None):
         object.__setattr__(self, "_values", dict(values))
-        object.__setattr__(self, "read", set())
+        object.__setattr__(self, "read", set() if read is None else read)
 
     def __getattr__(self, name: str):
         values = object.__getattribute__(self, "_values")

@@ -272,8 +272,9 @@ _PARAMS: list[Param] = [
     # --- policy effect sizes -----------------------------------------------------
     _p("training_literacy_gain", float, 0.25, 0.0, 1.0, "0-1", "Literacy gained by a trainee",
        "Kenaikan literasi peserta pelatihan", U, plausible=(0.1, 0.4), group="policy"),
-    _p("training_targeted", bool, False, None, None, "-", "Training targets the least literate",
-       "Pelatihan menyasar yang paling rendah literasinya", L, group="policy"),
+    _p("training_targeted", bool, True, None, None, "-", "Training targets the least literate",
+       "Pelatihan menyasar yang paling rendah literasinya", L, group="policy",
+       note="outreach usually seeks out those who lack the skill; false trains a random share"),
     _p("simplification_max_reduction", float, 0.5, 0.0, 1.0, "share", "Complexity cut by full simplification",
        "Pengurangan kerumitan oleh penyederhanaan penuh", U, plausible=(0.3, 0.7), group="policy"),
     _p("enforcement_complaint_boost", float, 4.0, 0.0, 100.0, "x", "Extra complaints under full enforcement",
@@ -300,6 +301,17 @@ for _pol in POLICY_NAMES:
                       f"{_id.split(':')[0]}: minggu mulai", L, group="policy"))
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
+
+# Parameters that shape the village when it is built (or how ties are stored
+# and measured); changing them during a run would have no effect, so
+# ``ClientelismModel.set_parameter`` refuses them.
+INIT_ONLY = frozenset({
+    "n_households", "n_hamlets", "hamlet_radius_km", "hamlet_scatter_km", "literacy_mean", "literacy_sd",
+    "income_median_rupiah", "income_sigma", "literacy_income_corr", "remoteness_disadvantage",
+    "faction_current_share", "faction_former_share", "network_degree", "network_cross_hamlet_share",
+    "init_patron_share", "init_tie_strength", "init_activated_share", "fee_seeking_mean", "n_office_staff",
+    "tie_decay_per_year", "lockin_tie_threshold",
+})
 
 
 def defaults() -> dict[str, float | int | bool]:

@@ -1,0 +1,131 @@
+"""Analysis of saved experiment tables (never of live runs).
+
+* paired policy effects against the baseline with 95% confidence intervals
+  (differences within replicates: common random numbers);
+* the same effects by literacy, distance and income quartile;
+* Morris μ*/σ and Sobol S1/ST with SALib;
+* hysteresis branches with regime shares.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.experiments.spec import Experiment
+from sim.outcomes import GROUP_DIMENSIONS, OUTCOME_NAMES
+
+
+def _ci(d: np.ndarray) -> tuple[float, float, float]:
+    d = d[np.isfinite(d)]
+    if d.size == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(d.mean())
+    if d.size < 2:
+        return mean, np.nan, np.nan
+    half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
+    return mean, mean - half, mean + half
+
+
+def paired_effects(runs: pd.DataFrame, baseline: str, outcomes=OUTCOME_NAMES) -> pd.DataFrame:
+    """Mean effect of each policy against the baseline, paired by replicate, with a 95% CI."""
+    base = runs[runs["policy"] == baseline].set_index("replicate")
+    rows = []
+    for policy in [p for p in runs["policy"].unique() if p != baseline]:
+        other = runs[runs["policy"] == policy].set_index("replicate")
+        common = base.index.intersection(other.index)
+        if not (base.loc[common, "seed"].to_numpy() == other.loc[common, "seed"].to_numpy()).all():
+            raise ValueError("replicates are not paired: seeds differ between policies")
+        for name in outcomes:
+            d = (other.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float)
+            mean, lo, hi = _ci(d)
+            rows.append({"policy": policy, "outcome": name, "baseline_mean": float(base.loc[common, name].mean()),
+                         "policy_mean": float(other.loc[common, name].mean()), "effect": mean, "ci95_low": lo,
+                         "ci95_high": hi, "replicates": int(len(common))})
+    return pd.DataFrame(rows)
+
+
+def quartile_effects(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Paired effects on brokered share and access shortfall by quartile of literacy, distance and income."""
+    names = [f"{m}_{dim}_q{q}" for m in ("brokered_share", "shortfall") for dim in GROUP_DIMENSIONS
+             for q in range(4)]
+    eff = paired_effects(runs, baseline, names)
+    parts = eff["outcome"].str.extract(r"^(?P<measure>brokered_share|shortfall)_(?P<dimension>\w+)_q(?P<quartile>\d)$")
+    eff = pd.concat([eff, parts], axis=1)
+    eff["quartile"] = eff["quartile"].astype(int) + 1   # 1 = least literate / nearest / poorest
+    return eff
+
+
+def sample_means(runs: pd.DataFrame, stage: str, outcome: str) -> np.ndarray:
+    """Outcome per design sample (mean over replicates), in sample order."""
+    r = runs[runs["stage"] == stage]
+    return r.groupby("sample")[outcome].mean().sort_index().to_numpy(dtype=float)
+
+
+def morris_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcome: str) -> pd.DataFrame:
+    """Morris μ*, its confidence and σ per uncertainty, ranked by μ*."""
+    from SALib.analyze import morris as morris_analyze
+    from SALib.sample import morris as morris_sample
+
+    from sim.experiments.design import sensitivity_problem
+
+    names = spec.uncertainty_names()
+    problem = sensitivity_problem(names)
+    # The unrounded sample, regenerated from the same seed (integers are rounded only in the runs).
+    X = morris_sample.sample(problem, spec.morris.trajectories, num_levels=spec.morris.levels, seed=master_seed)
+    Y = np.nan_to_num(sample_means(runs, "morris", outcome))
+    res = morris_analyze.analyze(problem, X, Y, num_levels=spec.morris.levels, seed=master_seed)
+    df = pd.DataFrame({"parameter": names, "mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"],
+                       "sigma": res["sigma"], "outcome": outcome})
+    return df.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def sobol_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcome: str) -> pd.DataFrame:
+    from SALib.analyze import sobol as sobol_analyze
+
+    from sim.experiments.design import sensitivity_problem
+
+    stage = runs[runs["stage"] == "sobol"]
+    if stage.empty:
+        return pd.DataFrame(columns=["parameter", "S1", "S1_conf", "ST", "ST_conf", "outcome"])
+    names = _sobol_names(runs, spec, master_seed)
+    Y = np.nan_to_num(sample_means(runs, "sobol", outcome))
+    res = sobol_analyze.analyze(sensitivity_problem(names), Y, calc_second_order=False, seed=master_seed)
+    return pd.DataFrame({"parameter": names, "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
+                         "ST_conf": res["ST_conf"], "outcome": outcome})
+
+
+def _sobol_names(runs: pd.DataFrame, spec: Experiment, master_seed: int) -> list[str]:
+    """The uncertainties of the Sobol stage: the top of the Morris ranking on the experiment's outcome."""
+    ranking = morris_indices(spec, runs, master_seed, spec.outcome)
+    return list(ranking["parameter"][: spec.sobol.top])
+
+
+def hysteresis_summary(spec: Experiment, runs: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """Mean outcome with 95% CI per sweep, branch and value, and the share of seeds in the high regime."""
+    outcome = outcome or spec.outcome
+    rows = []
+    for (sweep, parameter, branch, point, value), g in runs.groupby(
+            ["sweep", "parameter", "branch", "point", "value"], sort=True):
+        y = g[outcome].to_numpy(dtype=float)
+        mean, lo, hi = _ci(y)
+        rows.append({"sweep": sweep, "parameter": parameter, "branch": branch, "point": point, "value": value,
+                     "outcome": outcome, "mean": mean, "ci95_low": lo, "ci95_high": hi,
+                     "high_regime_share": float((y >= spec.regime_threshold).mean()), "replicates": int(y.size)})
+    return pd.DataFrame(rows).sort_values(["sweep", "point"]).reset_index(drop=True)
+
+
+def hysteresis_gap(spec: Experiment, runs: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """Down-branch minus up-branch outcome at the same lever value, paired by replicate."""
+    outcome = outcome or spec.outcome
+    rows = []
+    for (sweep, parameter), g in runs.groupby(["sweep", "parameter"]):
+        up = g[g["branch"] == "up"].set_index(["replicate", "value"])[outcome]
+        down = g[g["branch"] == "down"].set_index(["replicate", "value"])[outcome]
+        d = (down - up.reindex(down.index)).groupby(level="value")
+        for value, dv in d:
+            mean, lo, hi = _ci(dv.to_numpy(dtype=float))
+            rows.append({"sweep": sweep, "parameter": parameter, "value": value, "outcome": outcome,
+                         "down_minus_up": mean, "ci95_low": lo, "ci95_high": hi})
+    return pd.DataFrame(rows)

@@ -1,0 +1,316 @@
+"""Running a design: one parquet file per finished run, written atomically, then compaction.
+
+Layout of an experiment folder ``results/<experiment>/<YYYY-MM-DD_HH-MM-SS>/``:
+
+* ``experiment.json`` — the specification as run (after command-line overrides);
+* ``design.parquet`` — one row per run (ids, seed, varied parameters);
+* ``runs/run_<id>.parquet`` and ``timeseries/run_<id>.parquet`` — each finished
+  run, written atomically (timeseries first; the run file marks completion);
+* ``runs.parquet`` and ``timeseries.parquet`` — the compaction, at the end;
+* ``manifest.json`` — provenance: git commit, versions, master seed, runs
+  scheduled and completed, wall time, status.
+
+An interrupted experiment keeps every finished run; ``resume=<folder>`` runs
+only the missing ones and compacts the same tables as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.errors import ConfigError
+from sim.experiments import design as designs
+from sim.experiments.spec import Experiment
+from sim.output import write_atomic
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------- one run
+def run_one(job: tuple) -> int:
+    """Run one design row and write its files (in a worker process or in this one)."""
+    folder, row, spec_data, constants, ts_every = job
+    spec = Experiment.model_validate(spec_data)
+    run_id = int(row["run_id"])
+    if spec.kind == "hysteresis":
+        rows, series = _hysteresis_chain(spec, row, constants)
+    else:
+        rows, series = _single(spec, row, constants)
+    series = series.iloc[::ts_every] if ts_every > 1 else series
+    series.insert(0, "run_id", run_id)
+    folder = Path(folder)
+    _write_parquet(folder / "timeseries" / f"run_{run_id:06d}.parquet", series)
+    _write_parquet(folder / "runs" / f"run_{run_id:06d}.parquet", pd.DataFrame(rows))
+    return run_id
+
+
+def _single(spec: Experiment, row: dict, constants: dict):
+    from sim.registry import PARAMS
+    from sim.run import run_scenario
+
+    # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
+    varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
+    result = run_scenario(spec.scenario, row["policy"], seed=int(row["seed"]), steps=spec.steps,
+                          **{**constants, **varied})
+    ids = {k: v for k, v in row.items() if k not in PARAMS}
+    return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries
+
+
+def _hysteresis_chain(spec: Experiment, row: dict, constants: dict):
+    from sim.model import ClientelismModel
+
+    sweep = spec.sweeps[int(row["sweep"])]
+    model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]), **constants)
+    for _ in range(spec.burn_in_steps):
+        model.step()
+    rows = []
+    up = list(sweep.values)
+    points = [("up", v) for v in up] + [("down", v) for v in reversed(up)]
+    ids = {k: v for k, v in row.items()}
+    for point, (branch, value) in enumerate(points):
+        model.set_parameter(sweep.parameter, value)
+        for _ in range(spec.steps):
+            model.step()
+        rows.append({**ids, "branch": branch, "point": point, "value": float(value), "step": model.steps,
+                     **model.p.as_dict(), **model.outcomes(), **model.group_outcomes()})
+    return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def _write_parquet(path: Path, df: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+
+
+# ---------------------------------------------------------------- folders
+def new_folder(results_dir: str | Path, name: str) -> Path:
+    base = Path(results_dir) / name
+    stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    folder = base / stamp
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = base / f"{stamp}_{n}"
+    return folder
+
+
+def is_experiment_folder(folder: Path) -> bool:
+    return (folder / "manifest.json").is_file() and (folder / "design.parquet").is_file() and (
+        folder / "experiment.json").is_file()
+
+
+def load_folder(folder: str | Path) -> tuple[Path, Experiment, dict]:
+    """An existing experiment folder: its specification and manifest (for resume and report)."""
+    path = Path(folder)
+    if not path.is_dir() or not is_experiment_folder(path):
+        raise ConfigError("resume", str(folder), "an experiment folder holding manifest.json, experiment.json and "
+                          "design.parquet (results/<experiment>/<time>/)")
+    spec = Experiment.model_validate(json.loads((path / "experiment.json").read_text()))
+    manifest = json.loads((path / "manifest.json").read_text())
+    return path, spec, manifest
+
+
+def completed_ids(folder: Path) -> set[int]:
+    done = set()
+    for f in (folder / "runs").glob("run_*.parquet"):
+        done.add(int(f.stem.split("_")[1]))
+    return done
+
+
+def _clean_partial(folder: Path) -> None:
+    """Remove temporary files left by a run that was killed while writing."""
+    for sub in ("runs", "timeseries", "."):
+        for f in (folder / sub).glob(".*.tmp"):
+            f.unlink()
+
+
+# ---------------------------------------------------------------- provenance
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + ("+dirty" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("clientelism-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "pydantic", "SALib",
+                "plotly", "scipy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    write_atomic(folder / "manifest.json", lambda p: Path(p).write_text(json.dumps(manifest, indent=2)))
+
+
+# ---------------------------------------------------------------- executing
+class Interrupted(Exception):
+    """The experiment was stopped (Ctrl-C or SIGTERM); finished runs are kept."""
+
+
+def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dict, executor: str, workers: int,
+            progress: bool = True) -> int:
+    """Run every design row without a run file; return how many ran."""
+    done = completed_ids(folder)
+    todo = design[~design["run_id"].isin(done)]
+    if todo.empty:
+        return 0
+    ts_every = 4 if spec.kind == "sensitivity" else 1
+    data = spec.model_dump()
+    jobs = [(str(folder), _plain(row), data, constants, ts_every) for row in todo.to_dict("records")]
+    bar = _progress(progress, len(design), len(done), spec.name)
+    try:
+        if executor == "serial":
+            for job in jobs:
+                run_one(job)
+                bar.advance()
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                pending = {pool.submit(run_one, job) for job in jobs}
+                try:
+                    while pending:
+                        finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                        for f in finished:
+                            f.result()
+                            bar.advance()
+                except BaseException:
+                    for f in pending:
+                        f.cancel()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+    except KeyboardInterrupt:
+        raise Interrupted() from None
+    finally:
+        bar.close()
+    return len(jobs)
+
+
+def _plain(row: dict) -> dict:
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+
+
+class _progress:
+    """A rich progress bar with ETA, or nothing when not wanted."""
+
+    def __init__(self, enabled: bool, total: int, done: int, name: str):
+        self.bar = None
+        if enabled:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn(f"[bold]{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("ETA"), TimeRemainingColumn())
+            self.bar.start()
+            self.task = self.bar.add_task(name, total=total, completed=done)
+
+    def advance(self):
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# ---------------------------------------------------------------- compaction
+def compact(folder: Path) -> None:
+    """Merge the per-run files into runs.parquet and timeseries.parquet, sorted by run."""
+    for name, keys in (("runs", ["run_id", "point"]), ("timeseries", ["run_id", "step"])):
+        files = sorted((folder / name).glob("run_*.parquet"))
+        table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+        sort = [(k, "ascending") for k in keys if k in table.column_names]
+        table = table.sort_by(sort)
+        write_atomic(folder / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+
+
+# ---------------------------------------------------------------- an experiment
+def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor: str, workers: int | None,
+                   results_dir: str | Path = "results", resume: str | Path | None = None, progress: bool = True,
+                   command: list[str] | None = None) -> Path:
+    """Generate (or reload) the design, run what is missing, compact, and return the folder."""
+    start = time.time()
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if resume is not None:
+        folder, spec, manifest = load_folder(resume)
+        master_seed = manifest["master_seed"]
+        constants = manifest["constants"]
+        _clean_partial(folder)
+        design = pd.read_parquet(folder / "design.parquet")
+    else:
+        folder = new_folder(results_dir, spec.name)
+        design = designs.initial(spec, master_seed)
+        folder.mkdir(parents=True)
+        write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(spec.model_dump(),
+                                                                                           indent=2)))
+        _write_parquet(folder / "design.parquet", design)
+        manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed, "constants": constants,
+                    "command": command or sys.argv, "started": datetime.now().isoformat(timespec="seconds"),
+                    "wall_time_s": 0.0}
+    manifest.update({"git_commit": _git_commit(), "versions": _versions(), "python": platform.python_version(),
+                     "platform": platform.platform(), "executor": executor, "workers": workers,
+                     "runs_scheduled": int(len(design)), "runs_completed": len(completed_ids(folder)),
+                     "status": "running"})
+    write_manifest(folder, manifest)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        execute(folder, design, spec, constants, executor, workers, progress)
+        if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
+            from sim.experiments.analysis import morris_indices
+
+            runs = _read_runs(folder)
+            ranking = morris_indices(spec, runs, master_seed, spec.outcome)
+            top = list(ranking["parameter"][: spec.sobol.top])
+            stage2 = designs.sobol(spec, master_seed, top, start=int(design["run_id"].max()) + 1)
+            design = pd.concat([design, stage2], ignore_index=True)
+            _write_parquet(folder / "design.parquet", design)
+            manifest["runs_scheduled"] = int(len(design))
+            write_manifest(folder, manifest)
+            execute(folder, design, spec, constants, executor, workers, progress)
+    except Interrupted:
+        manifest.update(status="interrupted", runs_completed=len(completed_ids(folder)),
+                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
+        write_manifest(folder, manifest)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    compact(folder)
+    manifest.update(status="complete", runs_completed=len(completed_ids(folder)),
+                    finished=datetime.now().isoformat(timespec="seconds"),
+                    wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
+    write_manifest(folder, manifest)
+    return folder
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _read_runs(folder: Path) -> pd.DataFrame:
+    files = sorted((folder / "runs").glob("run_*.parquet"))
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values("run_id")
