@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test bench viz setup clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+viz: $(STAMP)
+	@echo "Classroom page: http://127.0.0.1:8765  (Ctrl-C to stop)"
+	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py

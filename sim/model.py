@@ -340,6 +340,7 @@ class ClientelismModel(mesa.Model):
         lapsed = (channel == Channel.DEFER) & (self.rng.random(k) < p.lapse_prob_per_week)
         abandoned = ~done & (lapsed | (t - self.need_arrival + 1 >= p.abandon_after_weeks))
         self._record_resolved(done, abandoned, channel)
+        r.last_channel[i[abandoned]] = Channel.DEFER   # what neighbours and the map see: an unmet need
         keep = ~(done | abandoned)
         self.need_household = self.need_household[keep]
         self.need_service = self.need_service[keep]

@@ -41,7 +41,7 @@ class Residents:
                                   # so tie now = exp(tie_log - decay * now): ties decay lazily, one array
     last_official: np.ndarray     # int16, official of the previous entrusted exchange
     lock_until: np.ndarray        # int32, last step at which some tie is still >= the lock-in threshold
-    last_channel: np.ndarray      # int8, channel of the last handled need (Channel or -1)
+    last_channel: np.ndarray      # int8, how the last need ended: its channel, DEFER if abandoned, -1 if none yet
     activated: np.ndarray         # bool, has an activated digital-ID / online account
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
     distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)

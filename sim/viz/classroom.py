@@ -1,0 +1,91 @@
+"""The model as the classroom page drives it: forgiving input and a baseline twin.
+
+``ClassroomModel`` is ``ClientelismModel`` with what a page needs:
+
+* the seed arrives as text from an input box; an empty or non-numeric seed
+  falls back to 0 with a message instead of an error (the page stays usable);
+* policies come as on/off switches with an intensity each;
+* a parameter combination the registry rejects is dropped with a message;
+* with ``compare=True`` a twin without any policy, same seed and parameters,
+  steps together with it (the side-by-side view).
+"""
+
+from __future__ import annotations
+
+from sim.errors import ConfigError
+from sim.model import ClientelismModel
+from sim.registry import POLICY_NAMES
+from sim.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
+
+
+def parse_seed(text) -> tuple[int, tuple[str, dict] | None]:
+    """(seed, message) from whatever the seed box holds."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return 0, ("seed_empty", {})
+    if isinstance(text, bool):
+        return 0, ("seed_invalid", {"value": text})
+    if isinstance(text, int):
+        return (text, None) if text >= 0 else (0, ("seed_invalid", {"value": text}))
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        return 0, ("seed_invalid", {"value": str(text)[:40]})
+    if value < 0 or value >= 2**63:
+        return 0, ("seed_invalid", {"value": str(text)[:40]})
+    return value, None
+
+
+class ClassroomModel(ClientelismModel):
+    """ClientelismModel for the visualizer (see module docstring).
+
+    Args:
+        rng: the seed, as a number or text.
+        scenario: scenario name.
+        compare: also run a baseline twin (no policy) with the same seed.
+        **controls: ``<policy>`` (bool) and ``<policy>_intensity`` for each
+            policy, and any registry parameter.
+    """
+
+    def __init__(self, rng="0", scenario: str = "bangbayang", compare: bool = False, **controls):
+        self.messages: list[tuple[str, dict]] = []
+        seed, message = parse_seed(rng)
+        if message:
+            self.messages.append(message)
+        if scenario not in SCENARIOS:
+            self.messages.append(("param_invalid", {"error": f"scenario {scenario!r}"}))
+            scenario = "bangbayang"
+        on = [name for name in POLICY_NAMES if controls.pop(name, False)]
+        params = {}
+        for name in POLICY_NAMES:
+            intensity = controls.pop(f"{name}_intensity", PRESET_INTENSITY[name])
+            if name in on:
+                params[f"{name}_intensity"] = intensity
+        params.update(controls)
+        params = self._acceptable(scenario, params)
+        policy = "+".join(on) if on else "none"
+        self.policies_on = on
+        super().__init__(scenario=scenario, policy=policy, rng=seed, **params)
+        self.twin = None
+        if compare:
+            baseline = {k: v for k, v in params.items() if not k.endswith("_intensity")}
+            self.twin = ClientelismModel(scenario=scenario, policy="none", rng=seed, **baseline)
+
+    def _acceptable(self, scenario: str, params: dict) -> dict:
+        """Drop, one by one, overrides the registry rejects (each with a message)."""
+        params = dict(params)
+        while True:
+            try:
+                resolve_params(scenario, "none", params)
+                return params
+            except ConfigError as exc:
+                bad = exc.name if exc.name in params else next(
+                    (k for k in params if k in exc.name), None)
+                self.messages.append(("param_invalid", {"error": str(exc)}))
+                if bad is None:
+                    return {}
+                params.pop(bad)
+
+    def step(self) -> None:
+        super().step()
+        if self.twin is not None:
+            self.twin.step()
