@@ -47,7 +47,7 @@ def model_params(lang: str, model: ClassroomModel) -> dict:
     p = model.p
     params: dict = {
         "rng": {"type": "InputText", "value": str(model.seed), "label": t(lang, "seed")},
-        "scenario": {"type": "Select", "value": model.scenario_name, "values": list(SCENARIOS),
+        "scenario_name": {"type": "Select", "value": model.scenario_name, "values": list(SCENARIOS),
                      "label": t(lang, "scenario")},
         "compare": {"type": "Checkbox", "value": model.twin is not None, "label": t(lang, "compare")},
     }
@@ -69,7 +69,7 @@ def model_params(lang: str, model: ClassroomModel) -> dict:
 
 def initial_controls() -> dict:
     """The controls' starting values: the model's own defaults, no policy."""
-    values = {"rng": "0", "scenario": "bangbayang", "compare": False}
+    values = {"rng": "0", "scenario_name": "bangbayang", "compare": False}
     for name in POLICY_NAMES:
         values[name] = False
         values[f"{name}_intensity"] = PRESET_INTENSITY[name]
@@ -99,11 +99,10 @@ def Village(model: ClassroomModel):
         solara.HTML(tag="div", unsafe_innerHTML=village_svg(model, lang, title, show_ties.value),
                     classes=["village-map-box"])
         return
-    with solara.Row():
-        for m, side in ((model, t(lang, "with_policy")), (model.twin, t(lang, "baseline"))):
-            title = t(lang, "map_title_compare", side=side, week=m.steps)
-            solara.HTML(tag="div", unsafe_innerHTML=village_svg(m, lang, title, show_ties.value),
-                        classes=["village-map-box"], style={"flex": "1"})
+    for m, side in ((model, t(lang, "with_policy")), (model.twin, t(lang, "baseline"))):
+        title = t(lang, "map_title_compare", side=side, week=m.steps)
+        solara.HTML(tag="div", unsafe_innerHTML=village_svg(m, lang, title, show_ties.value),
+                    classes=["village-map-box"])
 
 
 @solara.component

@@ -40,13 +40,19 @@ class ClassroomModel(ClientelismModel):
 
     Args:
         rng: the seed, as a number or text.
-        scenario: scenario name.
+        scenario_name: scenario name (``scenario`` is taken by Mesa's own scenario object).
         compare: also run a baseline twin (no policy) with the same seed.
         **controls: ``<policy>`` (bool) and ``<policy>_intensity`` for each
             policy, and any registry parameter.
     """
 
-    def __init__(self, rng="0", scenario: str = "bangbayang", compare: bool = False, **controls):
+    def __init__(self, rng="0", scenario_name: str = "bangbayang", compare: bool = False, scenario=None,
+                 **controls):
+        # Mesa's Reset passes its own `scenario` object (mesa.experimental.scenarios); the
+        # village scenario comes from the `scenario_name` control instead.
+        if isinstance(scenario, str):
+            scenario_name = scenario
+        scenario = scenario_name
         self.messages: list[tuple[str, dict]] = []
         seed, message = parse_seed(rng)
         if message:

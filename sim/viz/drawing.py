@@ -138,8 +138,8 @@ def village_svg(model, lang: str, title: str, show_ties: bool = False) -> str:
 
 
 def line_chart(series: list[tuple[str, list[float], str, bool]], title: str, lang: str, width: int = 460,
-               height: int = 180, percent: bool = True) -> str:
-    """A small line chart: series of (label, values by step, colour, dashed)."""
+               height: int = 180, percent: bool = True, legend: list[tuple[str, str, bool]] | None = None) -> str:
+    """A small line chart: series of (label, values by step, colour, dashed); ``legend`` overrides the key."""
     pad_l, pad_r, pad_t, pad_b = 48, 10, 26, 34
     values = [np.asarray(v, dtype=float) for _, v, _, _ in series]
     finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(0)
@@ -163,16 +163,18 @@ def line_chart(series: list[tuple[str, list[float], str, bool]], title: str, lan
              f'<text x="{pad_l - 4}" y="{pad_t + 8}" font-size="10" text-anchor="end">{fmt(hi)}</text>',
              f'<text x="{pad_l - 4}" y="{pad_t + h}" font-size="10" text-anchor="end">{fmt(lo)}</text>',
              f'<text x="{pad_l + w}" y="{pad_t + h + 13}" font-size="10" text-anchor="end">'
-             f'{span_x / 52:.1f} {escape(t(lang, "year"))}</text>']
-    for k, ((label, _, colour, dashed), v) in enumerate(zip(series, values)):
+             f'{escape(t(lang, "year"))} {span_x / 52:.1f}</text>']
+    for (label, _, colour, dashed), v in zip(series, values):
         if v.size:
             x = pad_l + np.arange(v.size) / span_x * w
             y = pad_t + h - (np.nan_to_num(v, nan=lo) - lo) / (hi - lo) * h
             pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x.tolist(), y.tolist()))
             dash = ' stroke-dasharray="5 3"' if dashed else ""
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+    key = legend if legend is not None else [(label, colour, dashed) for label, _, colour, dashed in series]
+    for k, (label, colour, dashed) in enumerate(key):
         lx = pad_l + 4 + (k % 3) * 135
-        ly = height - 6 - (k // 3) * 12
+        ly = height - 6 - (1 - k // 3) * 12 if len(key) > 3 else height - 6
         dash = ' stroke-dasharray="5 3"' if dashed else ""
         parts.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 16}" y2="{ly - 4}" stroke="{colour}" '
                      f'stroke-width="2"{dash}/><text x="{lx + 20}" y="{ly}" font-size="10">{escape(label)}</text>')
@@ -182,25 +184,28 @@ def line_chart(series: list[tuple[str, list[float], str, bool]], title: str, lan
 
 def charts_svg(model, lang: str) -> list[str]:
     """The four live charts; with a twin, the policy run solid and the baseline dashed."""
-    runs = [(model, t(lang, "with_policy") if model.twin is not None else "", False)]
+    runs = [(model, False)]
     if getattr(model, "twin", None) is not None:
-        runs.append((model.twin, t(lang, "baseline"), True))
+        runs.append((model.twin, True))
+    compare = len(runs) == 2
+    sides = [(t(lang, "with_policy"), "#555", False), (t(lang, "baseline"), "#555", True)] if compare else []
 
-    def series(name, colour, label_key=None):
-        out = []
-        for m, side, dashed in runs:
-            label = t(lang, label_key) if label_key else (side or t(lang, "outcomes"))
-            if label_key and side:
-                label = f"{label} · {side}"
-            out.append((label, m.datacollector.model_vars[name], colour, dashed))
-        return out
+    def series(name, colour, label):
+        return [(label, m.datacollector.model_vars[name], colour, dashed) for m, dashed in runs]
 
-    charts = [
-        line_chart(series("brokered_share", "#d62728"), t(lang, "chart_brokered"), lang),
-        line_chart(series("patron_lockin_share", "#9467bd"), t(lang, "chart_lockin"), lang),
-        line_chart(series("access_gap_literacy", "#1f77b4", "gap_literacy")
-                   + series("access_gap_distance", "#8c564b", "gap_distance")
-                   + series("access_gap_income", "#ff7f0e", "gap_income"), t(lang, "chart_gaps"), lang),
-        line_chart(series("fees_per_household_rupiah", "#2ca02c"), t(lang, "chart_fees"), lang, percent=False),
+    def simple(name, colour, title, percent=True):
+        s = series(name, colour, t(lang, "outcomes"))
+        key = [(label, colour, dashed) for label, _, dashed in sides] if compare else None
+        return line_chart(s, title, lang, percent=percent, legend=key)
+
+    gaps = (series("access_gap_literacy", "#1f77b4", t(lang, "gap_literacy"))
+            + series("access_gap_distance", "#8c564b", t(lang, "gap_distance"))
+            + series("access_gap_income", "#ff7f0e", t(lang, "gap_income")))
+    gap_key = [(t(lang, k), c, False) for k, c in (("gap_literacy", "#1f77b4"), ("gap_distance", "#8c564b"),
+                                                    ("gap_income", "#ff7f0e"))] + sides
+    return [
+        simple("brokered_share", "#d62728", t(lang, "chart_brokered")),
+        simple("patron_lockin_share", "#9467bd", t(lang, "chart_lockin")),
+        line_chart(gaps, t(lang, "chart_gaps"), lang, legend=gap_key),
+        simple("fees_per_household_rupiah", "#2ca02c", t(lang, "chart_fees"), percent=False),
     ]
-    return charts
