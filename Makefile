@@ -30,6 +30,7 @@ viz: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_experiments.py
+	$(PY) benchmarks/bench_viz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
