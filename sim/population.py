@@ -131,7 +131,7 @@ def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_
         remote = (hamlet_dist - hamlet_dist.mean()) / spread
         z1 = z1 - p.remoteness_disadvantage * remote
         z2 = z2 - p.remoteness_disadvantage * remote
-    literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.0, 1.0)
+    literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.01, 0.99)   # nobody starts with none or all
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
     confidence = np.clip(literacy + 0.1 * rng.standard_normal(n), 0.0, 1.0)
 

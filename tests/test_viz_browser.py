@@ -106,6 +106,11 @@ def test_policy_switch_and_reset_change_the_model(server, browser):
     page.locator("text=Enforcement (Saber Pungli, Ombudsman): on").click()
     page.get_by_role("button", name="Reset").click()
     page.wait_for_selector("text=Policies on: Pemekaran (seat moves to Bumiayu), Enforcement", timeout=30_000)
+    # Reset keeps the controls' values: the switches stay on, and a second Reset rebuilds the same policies.
+    assert page.get_by_role("checkbox", name="Pemekaran (seat moves to Bumiayu): on").is_checked()
+    page.get_by_role("button", name="Reset").click()
+    time.sleep(1.0)
+    assert page.get_by_text("Policies on: Pemekaran (seat moves to Bumiayu), Enforcement").count() == 1
     for _ in range(3):                                 # the policy starts in week 52: run until then
         page.get_by_role("button", name="Step").click()
     wait_week(page, 3)
