@@ -18,7 +18,7 @@ from sim.registry import PARAMS
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
-EXECUTORS = ("serial", "processes")
+EXECUTORS = ("serial", "processes", "dask")
 
 # Hydra flags followed by a value that is not an override (e.g. ``--cfg job``).
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
@@ -53,6 +53,9 @@ def check_run_key(key: str, value: object) -> None:
     elif key == "executor":
         if value not in EXECUTORS:
             raise ConfigError("executor", value, " or ".join(EXECUTORS))
+    elif key == "dask_address":
+        if value is not None and (not isinstance(value, str) or "://" not in value):
+            raise ConfigError("dask_address", value, "a scheduler address such as tcp://host:8786")
     elif key == "resume":
         from pathlib import Path
 
@@ -109,14 +112,16 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
         chosen[key] = values
     experiment_mode = "experiment" in chosen or "resume" in chosen
     if not experiment_mode:
-        for key in ("replicates", "executor", "workers"):
+        for key in ("replicates", "executor", "workers", "dask_address"):
             if key in chosen:
                 raise ConfigError(key, chosen[key][0], "only with experiment=<name> (or resume=<folder>)")
     else:
+        if "dask_address" in chosen and chosen.get("executor", [None])[0] != "dask":
+            raise ConfigError("dask_address", chosen["dask_address"][0], "only with executor=dask")
         if "resume" in chosen:
-            extra = [k for k in chosen if k not in ("resume", "executor", "workers", "results_dir")]
+            extra = [k for k in chosen if k not in ("resume", "executor", "workers", "results_dir", "dask_address")]
             if extra:
-                raise ConfigError(extra[0], chosen[extra[0]][0], "nothing but executor= and workers= with "
+                raise ConfigError(extra[0], chosen[extra[0]][0], "nothing but executor=, workers= and dask_address= with "
                                   "resume=<folder>: a resumed experiment keeps its own settings")
         for key in ("policy", "scenario"):
             if key in chosen:

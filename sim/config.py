@@ -15,7 +15,7 @@ from hydra.core.config_store import ConfigStore
 from sim.registry import PARAMS
 
 RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir")
-EXPERIMENT_KEYS = ("experiment", "replicates", "executor", "workers", "resume")
+EXPERIMENT_KEYS = ("experiment", "replicates", "executor", "workers", "resume", "dask_address")
 
 
 def _schema() -> type:
@@ -31,6 +31,7 @@ def _schema() -> type:
         ("executor", str, dataclasses.field(default="processes")),
         ("workers", Optional[int], dataclasses.field(default=None)),
         ("resume", Optional[str], dataclasses.field(default=None)),
+        ("dask_address", Optional[str], dataclasses.field(default=None)),
     ]
     fields += [(name, Optional[p.type], dataclasses.field(default=None)) for name, p in PARAMS.items()]
     return dataclasses.make_dataclass("RunConfig", fields)

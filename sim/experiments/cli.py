@@ -81,7 +81,11 @@ def run_from_command_line(args: list[str]) -> None:
     try:
         folder = run_experiment(spec, seed, constants, executor=cfg.executor, workers=cfg.workers,
                                 results_dir=cfg.results_dir, resume=values.get("resume"),
-                                progress=sys.stderr.isatty(), command=["python", "-m", "sim", *args])
+                                progress=sys.stderr.isatty(), command=["python", "-m", "sim", *args],
+                                dask_address=cfg.dask_address)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     except Interrupted:
         print("interrupted: finished runs are kept; finish with: python -m sim resume=<folder> "
               "(the folder is the newest under results/<experiment>/)", file=sys.stderr)

@@ -23,6 +23,7 @@ import platform
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from datetime import datetime
@@ -43,9 +44,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---------------------------------------------------------------- one run
-def run_one(job: tuple) -> int:
-    """Run one design row and write its files (in a worker process or in this one)."""
-    folder, row, spec_data, constants, ts_every = job
+def compute_one(job: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run one design row; return its run rows and its time series (nothing written)."""
+    _, row, spec_data, constants, ts_every = job
     spec = Experiment.model_validate(spec_data)
     run_id = int(row["run_id"])
     if spec.kind == "hysteresis":
@@ -53,11 +54,23 @@ def run_one(job: tuple) -> int:
     else:
         rows, series = _single(spec, row, constants)
     series = series.iloc[::ts_every] if ts_every > 1 else series
+    series = series.reset_index(drop=True)
     series.insert(0, "run_id", run_id)
-    folder = Path(folder)
+    return pd.DataFrame(rows), series
+
+
+def write_result(folder: Path, result: tuple[pd.DataFrame, pd.DataFrame]) -> int:
+    """Store one run: its time series first, then its run file (which marks it finished)."""
+    rows, series = result
+    run_id = int(rows["run_id"].iloc[0])
     _write_parquet(folder / "timeseries" / f"run_{run_id:06d}.parquet", series)
-    _write_parquet(folder / "runs" / f"run_{run_id:06d}.parquet", pd.DataFrame(rows))
+    _write_parquet(folder / "runs" / f"run_{run_id:06d}.parquet", rows)
     return run_id
+
+
+def run_one(job: tuple) -> int:
+    """Run one design row and write its files (in a worker process or in this one)."""
+    return write_result(Path(job[0]), compute_one(job))
 
 
 def _single(spec: Experiment, row: dict, constants: dict):
@@ -171,7 +184,7 @@ class Interrupted(Exception):
 
 
 def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dict, executor: str, workers: int,
-            progress: bool = True) -> int:
+            progress: bool = True, client=None) -> int:
     """Run every design row without a run file; return how many ran."""
     done = completed_ids(folder)
     todo = design[~design["run_id"].isin(done)]
@@ -186,6 +199,10 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
             for job in jobs:
                 run_one(job)
                 bar.advance()
+        elif executor == "dask":
+            from sim.experiments import cluster
+
+            cluster.execute(client, jobs, lambda result: write_result(folder, result), bar)
         else:
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -249,8 +266,32 @@ def compact(folder: Path) -> None:
 # ---------------------------------------------------------------- an experiment
 def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor: str, workers: int | None,
                    results_dir: str | Path = "results", resume: str | Path | None = None, progress: bool = True,
-                   command: list[str] | None = None) -> Path:
-    """Generate (or reload) the design, run what is missing, compact, and return the folder."""
+                   command: list[str] | None = None, dask_address: str | None = None) -> Path:
+    """Generate (or reload) the design, run what is missing, compact, and return the folder.
+
+    With ``executor="dask"`` the cluster is reached and checked before anything is written.
+    """
+    client = local_cluster = None
+    if executor == "dask":
+        from sim.experiments.cluster import connect
+
+        if resume is not None:
+            load_folder(resume)      # a bad folder is reported before connecting
+        client, local_cluster = connect(dask_address, workers)
+    try:
+        return _run(spec, master_seed, constants, executor, workers, results_dir, resume, progress, command,
+                    client, dask_address)
+    finally:
+        if client is not None:
+            client.close()
+        if local_cluster is not None:
+            local_cluster.close()
+
+
+def _run(spec, master_seed, constants, executor, workers, results_dir, resume, progress, command, client,
+         dask_address) -> Path:
+    from sim.experiments.cluster import ClusterLost
+
     start = time.time()
     if workers is None:
         workers = os.cpu_count() or 1
@@ -272,14 +313,18 @@ def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor
                     "wall_time_s": 0.0}
     manifest.update({"git_commit": _git_commit(), "versions": _versions(), "python": platform.python_version(),
                      "platform": platform.platform(), "executor": executor, "workers": workers,
+                     "dask_address": dask_address,
                      "runs_scheduled": int(len(design)), "runs_completed": len(completed_ids(folder)),
                      "status": "running"})
     write_manifest(folder, manifest)
 
-    previous = signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGTERM stops like Ctrl-C (only the main thread may set handlers; elsewhere the caller decides).
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main_thread else None
+    if main_thread:
+        signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        execute(folder, design, spec, constants, executor, workers, progress)
+        execute(folder, design, spec, constants, executor, workers, progress, client)
         if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
             from sim.experiments.analysis import morris_indices
 
@@ -291,14 +336,23 @@ def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor
             _write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
-            execute(folder, design, spec, constants, executor, workers, progress)
+            execute(folder, design, spec, constants, executor, workers, progress, client)
+    except ClusterLost as exc:
+        manifest.update(status="interrupted", runs_completed=len(completed_ids(folder)),
+                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
+        write_manifest(folder, manifest)
+        raise ConfigError("dask_address", dask_address or "local cluster",
+                          f"a cluster that stays up: it went away after {manifest['runs_completed']} of "
+                          f"{manifest['runs_scheduled']} runs ({str(exc)[:80]}); finish with "
+                          f"python -m sim resume={folder}") from None
     except Interrupted:
         manifest.update(status="interrupted", runs_completed=len(completed_ids(folder)),
                         wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
         write_manifest(folder, manifest)
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     compact(folder)
     manifest.update(status="complete", runs_completed=len(completed_ids(folder)),
                     finished=datetime.now().isoformat(timespec="seconds"),
