@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_experiments.py
 	$(PY) benchmarks/bench_viz.py
+	$(PY) benchmarks/bench_dask.py --large 4000
 
 clean:
 	rm -rf $(VENV) .pytest_cache
