@@ -253,14 +253,32 @@ class _progress:
 
 
 # ---------------------------------------------------------------- compaction
-def compact(folder: Path) -> None:
-    """Merge the per-run files into runs.parquet and timeseries.parquet, sorted by run."""
-    for name, keys in (("runs", ["run_id", "point"]), ("timeseries", ["run_id", "step"])):
-        files = sorted((folder / name).glob("run_*.parquet"))
-        table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
-        sort = [(k, "ascending") for k in keys if k in table.column_names]
-        table = table.sort_by(sort)
-        write_atomic(folder / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+def compact(folder: Path, batch_files: int = 500) -> None:
+    """Merge the per-run files into runs.parquet and timeseries.parquet, in run order.
+
+    Streams a few hundred files at a time into one writer, so memory stays
+    small however many runs the experiment has. Each run's file is already in
+    point/step order, and files are taken in run-id order.
+    """
+    for name in ("runs", "timeseries"):
+        files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
+        schema = pa.unify_schemas([pq.read_schema(f).remove_metadata() for f in files],
+                                  promote_options="permissive")
+
+        def write(tmp, files=files, schema=schema):
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for start in range(0, len(files), batch_files):
+                    tables = [_conform(pq.read_table(f), schema) for f in files[start:start + batch_files]]
+                    writer.write_table(pa.concat_tables(tables))
+
+        write_atomic(folder / f"{name}.parquet", write)
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns and types (missing columns as nulls)."""
+    columns = [table[f.name].cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+               for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 # ---------------------------------------------------------------- an experiment
