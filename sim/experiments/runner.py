@@ -262,8 +262,10 @@ def compact(folder: Path, batch_files: int = 500) -> None:
     """
     for name in ("runs", "timeseries"):
         files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
-        schema = pa.unify_schemas([pq.read_schema(f).remove_metadata() for f in files],
-                                  promote_options="permissive")
+        schema = None
+        for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
+            other = pq.read_schema(f).remove_metadata()
+            schema = other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
 
         def write(tmp, files=files, schema=schema):
             with pq.ParquetWriter(tmp, schema) as writer:
