@@ -30,6 +30,8 @@ import mesa
 import numpy as np
 
 from sim.agents import Official
+from sim.geography import GEOGRAPHIES
+from sim.geography import build as build_geography
 from sim.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS
 from sim.params import TrackedParams
 from sim.population import (FACTION_AFFINITY, LOCK_FOREVER, NO_OFFICIAL, build_officials, build_residents,
@@ -91,16 +93,30 @@ class ClientelismModel(mesa.Model):
         self.p = TrackedParams(resolve_params(scenario, policy, params))
         p = self.p
 
-        seats = build_officials(self.rng, p)
-        self.n_officials = len(seats)
+        # The villages (one for a village scenario, 297 for the regency), then
+        # their officials, then the households of every village.
+        self.geography = build_geography(scenario, self.rng, p)
+        self._distances_from_params = scenario not in GEOGRAPHIES
+        self.n_villages = self.geography.n_villages
+        seats = build_officials(self.rng, p, self.n_villages)
+        self.n_officials = int(seats.village.size)
+        self.officials_per_village = p.n_hamlets + p.n_office_staff
         self.officials: list[Official] = [
-            Official(self, i, s.hamlet, s.faction, s.fee_seeking)
-            for i, s in enumerate(seats)
+            Official(self, i, int(seats.village[i]), int(seats.slot[i]), int(seats.hamlet[i]),
+                     int(seats.faction[i]), float(seats.fee_seeking[i]))
+            for i in range(self.n_officials)
         ]
-        self.official_faction = np.array([o.faction for o in self.officials], dtype=np.int8)
-        self.official_hamlet = np.array([o.hamlet for o in self.officials], dtype=np.int16)
+        self.official_village = seats.village
+        self.official_faction = seats.faction.reshape(self.n_villages, self.officials_per_village)
+        self.official_hamlet = seats.hamlet[:self.officials_per_village]   # the same slots in every village
+        self.fee_seeking_now = seats.fee_seeking.copy()                   # refreshed when officials adapt
+        self.official_cases_month = np.zeros(self.n_officials, dtype=np.int64)
+        self.official_earnings_month = np.zeros(self.n_officials)
+        self.official_complaints_month = np.zeros(self.n_officials, dtype=np.int64)
+        self.official_earnings_total = np.zeros(self.n_officials)
         self.tie_decay_per_step = p.tie_decay_per_year / STEPS_PER_YEAR
-        self.residents = build_residents(self.rng, p, self.n_officials, self.tie_decay_per_step)
+        self.residents = build_residents(self.rng, p, self.geography, self.officials_per_village,
+                                         self.tie_decay_per_step)
         self.n_households = self.residents.n
 
         # Pending needs, one entry per need: household, service, arrival step, costs so far.
@@ -109,21 +125,24 @@ class ClientelismModel(mesa.Model):
         self.need_arrival = np.zeros(0, dtype=np.int32)
         self.need_cost = np.zeros(0, dtype=np.float64)
 
-        # Trailing-window counters (a ring buffer of WINDOW_WEEKS rows).
-        self._flow = np.zeros((WINDOW_WEEKS, _N_FLOW))
+        # Trailing-window counters per village (a ring buffer of WINDOW_WEEKS rows).
+        self._flow = np.zeros((WINDOW_WEEKS, self.n_villages, _N_FLOW))
         self._groups = np.zeros((WINDOW_WEEKS, len(_DIMS), 4, 4))
         self.fees_paid: list[np.ndarray] = []   # every fee asked by officials, rupiah (for calibration checks)
         self.broker_fees_paid: list[np.ndarray] = []
 
         # Policy state, refreshed each step by update_policies().
-        self.regency_distance_km = p.dist_regency_km
+        g = self.geography
+        self.regency_km_now = g.dist_regency_km.copy()   # per village
+        self._remote_km = np.stack([np.zeros(self.n_villages), g.dist_kecamatan_km, self.regency_km_now], axis=1)
         self.complexity_reduction = 0.0
         self.mobile_visit = False
         self.detection_prob_now = p.detection_prob
         self.complaint_multiplier = 1.0
-        self.peer_fee_seeking = 0.0
-        self.peer_earnings_month = 0.0
-        self.peer_sanctioned_last_month = False
+        # What each village's officials see of their peers (per village).
+        self.peer_fee_seeking = np.zeros(self.n_villages)
+        self.peer_earnings_month = np.zeros(self.n_villages)
+        self.peer_sanctioned_last_month = np.zeros(self.n_villages, dtype=bool)
 
         for name in ALL_OUTCOME_NAMES:
             setattr(self, name, float("nan"))
@@ -151,10 +170,21 @@ class ClientelismModel(mesa.Model):
         intensity = getattr(p, f"{name}_intensity")
         return intensity if self.steps >= max(getattr(p, f"{name}_start_step"), 1) else 0.0
 
+    @property
+    def regency_distance_km(self) -> float:
+        """Road km from the (first) village to the regency seat this week."""
+        return float(self.regency_km_now[0])
+
     def update_policies(self) -> None:
         p = self.p
+        g = self.geography
+        if self._distances_from_params:   # one village: its distances may change during a run
+            g.dist_kecamatan_km[0], g.dist_regency_km[0], g.dist_new_seat_km[0] = (
+                p.dist_kecamatan_km, p.dist_regency_km, p.dist_new_seat_km)
+            self._remote_km[0, Office.KECAMATAN] = p.dist_kecamatan_km
         move = self._lever("pemekaran")
-        self.regency_distance_km = p.dist_regency_km - move * (p.dist_regency_km - p.dist_new_seat_km)
+        self.regency_km_now = g.dist_regency_km - move * (g.dist_regency_km - g.dist_new_seat_km)
+        self._remote_km[:, Office.REGENCY] = self.regency_km_now
         self.complexity_reduction = self._lever("simplification") * p.simplification_max_reduction
         enforcement = self._lever("enforcement")
         self.complaint_multiplier = 1.0 + p.enforcement_complaint_boost * enforcement
@@ -190,7 +220,10 @@ class ClientelismModel(mesa.Model):
         p = self.p
         r = self.residents
         local = r.dist_local_km[households].astype(np.float64)
-        remote = np.array([0.0, p.dist_kecamatan_km, self.regency_distance_km])[office]
+        if self.n_villages == 1:
+            remote = self._remote_km[0, office]
+        else:
+            remote = self._remote_km[r.village[households], office]
         if self.mobile_visit:  # the registry is at the village office this week
             remote = np.where(office == Office.REGENCY, 0.0, remote)
         hours = 2 * (local / p.local_speed_kmh + remote / p.travel_speed_kmh) + OFFICE_WAIT_HOURS[office]
@@ -233,7 +266,9 @@ class ClientelismModel(mesa.Model):
         cost_online = p.online_cost_rupiah / p_online + activation
         # Entrust: the household picks an official (tie, faction, own hamlet head).
         ties = self.current_ties(i)
-        affinity = FACTION_AFFINITY[r.faction[i][:, None], self.official_faction[None, :]]
+        village = r.village[i]
+        their = self.official_faction[village] if self.n_villages > 1 else self.official_faction
+        affinity = FACTION_AFFINITY[r.faction[i][:, None], their]
         own = (self.official_hamlet[None, :] == r.hamlet[i][:, None])
         score = ties + p.faction_trust * affinity + OWN_KADUS_BONUS * own \
             + PICK_NOISE * self.rng.random(ties.shape, dtype=np.float32)
@@ -242,7 +277,8 @@ class ClientelismModel(mesa.Model):
         tie_o = ties[rows, official].astype(np.float64)
         aff_o = affinity[rows, official].astype(np.float64)
         loyal = (tie_o >= p.lockin_tie_threshold) & (aff_o >= 0)
-        fee = self.official_fee(official, cost_self, income, loyal)
+        fee = self.official_fee(village.astype(np.int64) * self.officials_per_village + official, cost_self, income,
+                                loyal)
         # Outside broker (calo): priced on the same saved cost, no tie, an open bribe.
         broker_ok = SERVICE_BROKER[s]
         broker_fee = self.round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self)
@@ -273,14 +309,14 @@ class ClientelismModel(mesa.Model):
 
     def official_fee(self, official: np.ndarray, saved_cost: np.ndarray, income: np.ndarray,
                      loyal: np.ndarray) -> np.ndarray:
-        """Fee an official asks: price discrimination on the household's alternative.
+        """Fee an official (global index) asks: price discrimination on the household's alternative.
 
         A share of the cost the household saves, plus the basic levy, scaled by
         the official's fee-seeking, capped by what the household can pay, with
         a discount for loyal clients. Zero for a fully dutiful official.
         """
         p = self.p
-        fee_seeking = np.array([o.fee_seeking for o in self.officials])[official]
+        fee_seeking = self.fee_seeking_now[official]
         fee = fee_seeking * (p.levy_rupiah + p.fee_capture_share * saved_cost)
         fee = np.minimum(fee, p.fee_income_cap * income)
         fee = fee * np.where(loyal, 1 - p.loyal_fee_discount, 1.0)
@@ -331,9 +367,8 @@ class ClientelismModel(mesa.Model):
             r.last_channel[bi] = Channel.BROKER
             done[bro] = True
             self.broker_fees_paid.append(broker_fee[bro])
-            row = self._flow[t % WINDOW_WEEKS]
-            row[_C_BROKER] += bro.sum()
-            row[_C_FEES] += broker_fee[bro].sum()
+            self._tally(_C_BROKER, bi)
+            self._tally(_C_FEES, bi, broker_fee[bro])
 
         # Every need not completed waits. A deferred need may lapse (the occasion passes);
         # any need waiting too long is abandoned. Both are unmet needs.
@@ -359,8 +394,7 @@ class ClientelismModel(mesa.Model):
         r.confidence[bi] *= (1 - p.confidence_loss)
         r.last_channel[i[chosen]] = channel
         done[ok] = True
-        column = _C_ONLINE if channel == Channel.ONLINE else _C_IN_PERSON
-        self._flow[self.steps % WINDOW_WEEKS, column] += ok.sum()
+        self._tally(_C_ONLINE if channel == Channel.ONLINE else _C_IN_PERSON, oi)
 
     def _entrust(self, ent, official, fee, cost, done) -> None:
         """Officials handle entrusted cases: fees, ties, the dependence loop and complaints."""
@@ -369,11 +403,13 @@ class ClientelismModel(mesa.Model):
         t = self.steps
         hh = self.need_household[ent]
         ties = self.current_ties(hh)[np.arange(ent.size), official].astype(np.float64)
-        affinity = FACTION_AFFINITY[r.faction[hh], self.official_faction[official]]
+        village = r.village[hh].astype(np.int64)
+        affinity = FACTION_AFFINITY[r.faction[hh], self.official_faction[village, official]]
+        whom = village * self.officials_per_village + official     # the official's global index
         # Loyal clients of the official's camp come first (favours); the rest in random order.
         priority = ties + p.faction_trust * affinity + 1e-3 * self.rng.random(ent.size)
-        order = np.lexsort((-priority, official))
-        sorted_off = official[order]
+        order = np.lexsort((-priority, whom))
+        sorted_off = whom[order]
         first = np.searchsorted(sorted_off, sorted_off, side="left")
         rank = np.empty(ent.size, dtype=np.int64)
         rank[order] = np.arange(ent.size) - first
@@ -381,6 +417,7 @@ class ClientelismModel(mesa.Model):
         a_idx = ent[accepted]
         a_hh = hh[accepted]
         a_off = official[accepted]
+        a_whom = whom[accepted]
         a_fee = fee[accepted]
         a_tie = ties[accepted]
         done[a_idx] = True
@@ -401,23 +438,26 @@ class ClientelismModel(mesa.Model):
         complain = self.rng.random(a_idx.size) < np.minimum(
             p.complaint_prob * self.complaint_multiplier * (1 - new_tie), 1.0) * (a_fee > 0)
         n = self.n_officials
-        cases = np.bincount(a_off, minlength=n)
-        earnings = np.bincount(a_off, weights=a_fee, minlength=n)
-        complaints = np.bincount(a_off, weights=complain, minlength=n)
-        for o in self.officials:
-            j = o.index
-            if cases[j]:
-                o.cases_month += int(cases[j])
-                o.earnings_month += float(earnings[j])
-                o.earnings_rupiah += float(earnings[j])
-                o.complaints_month += int(complaints[j])
+        earnings = np.bincount(a_whom, weights=a_fee, minlength=n)
+        self.official_cases_month += np.bincount(a_whom, minlength=n)
+        self.official_earnings_month += earnings
+        self.official_earnings_total += earnings
+        self.official_complaints_month += np.bincount(a_whom[complain], minlength=n)
         self.fees_paid.append(a_fee)
-        row = self._flow[t % WINDOW_WEEKS]
-        row[_C_ENTRUSTED] += a_idx.size
-        row[_C_REPEAT] += repeat.sum()
-        row[_C_REPEAT_ELIG] += had.sum()
-        row[_C_FEES] += a_fee.sum()
-        row[_C_OFFICIAL_FEES] += a_fee.sum()
+        self._tally(_C_ENTRUSTED, a_hh)
+        self._tally(_C_REPEAT, a_hh[repeat])
+        self._tally(_C_REPEAT_ELIG, a_hh[had])
+        self._tally(_C_FEES, a_hh, a_fee)
+        self._tally(_C_OFFICIAL_FEES, a_hh, a_fee)
+
+    def _tally(self, column: int, households: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add this week's count (or sum of ``weights``) for ``households`` to their villages' counters."""
+        row = self._flow[self.steps % WINDOW_WEEKS]
+        if self.n_villages == 1:
+            row[0, column] += households.size if weights is None else float(np.sum(weights))
+        else:
+            row[:, column] += np.bincount(self.residents.village[households], weights=weights,
+                                          minlength=self.n_villages)
 
     def _record_resolved(self, done, abandoned, channel) -> None:
         """Add this week's completed and abandoned needs to the window counters."""
@@ -425,13 +465,13 @@ class ClientelismModel(mesa.Model):
         r = self.residents
         t = self.steps
         resolved = done | abandoned
-        row = self._flow[t % WINDOW_WEEKS]
-        row[_C_RESOLVED] += resolved.sum()
-        row[_C_COMPLETED] += done.sum()
-        row[_C_ABANDONED] += abandoned.sum()
+        i = self.need_household
+        self._tally(_C_RESOLVED, i[resolved])
+        self._tally(_C_COMPLETED, i[done])
+        self._tally(_C_ABANDONED, i[abandoned])
         if not resolved.any():
             return
-        hh = self.need_household[resolved]
+        hh = i[resolved]
         income = r.income_rupiah[hh].astype(np.float64)
         delay = (t - self.need_arrival[resolved] + 1) / p.abandon_after_weeks
         shortfall = np.where(abandoned[resolved], 1.0,
@@ -486,12 +526,17 @@ class ClientelismModel(mesa.Model):
 
     # ------------------------------------------------------------ phase 6
     def officials_adapt(self) -> None:
-        fs = np.array([o.fee_seeking for o in self.officials])
-        earn = np.array([o.earnings_month for o in self.officials])
-        self.peer_fee_seeking = float(fs.mean())
-        self.peer_earnings_month = float(earn.mean())
+        """Monthly: every official adapts, seeing its own village's peers as they were before."""
+        shape = (self.n_villages, self.officials_per_village)
+        self.peer_fee_seeking = self.fee_seeking_now.reshape(shape).mean(axis=1)
+        self.peer_earnings_month = self.official_earnings_month.reshape(shape).mean(axis=1)
         self.agents_by_type[Official].do("adapt")
-        self.peer_sanctioned_last_month = any(o.last_sanctioned for o in self.officials)
+        self.fee_seeking_now = np.array([o.fee_seeking for o in self.officials])
+        sanctioned = np.array([o.last_sanctioned for o in self.officials]).reshape(shape)
+        self.peer_sanctioned_last_month = sanctioned.any(axis=1)
+        self.official_cases_month[:] = 0
+        self.official_earnings_month[:] = 0.0
+        self.official_complaints_month[:] = 0
 
     # ------------------------------------------------------------ phase 7
     def measure(self) -> None:
@@ -499,7 +544,8 @@ class ClientelismModel(mesa.Model):
         r = self.residents
         t = self.steps
         weeks = min(t, WINDOW_WEEKS)
-        f = self._flow.sum(axis=0)
+        self._village_window = self._flow.sum(axis=0)   # (villages, counters)
+        f = self._village_window.sum(axis=0)
         g = self._groups.sum(axis=0)
         # Clear the row the next step will fill.
         self._flow[(t + 1) % WINDOW_WEEKS] = 0
@@ -524,8 +570,55 @@ class ClientelismModel(mesa.Model):
         self.mean_literacy = float(r.literacy.mean())
         self.in_person_share = ratio(f[_C_IN_PERSON], f[_C_COMPLETED])
         self.online_activated_share = float(r.activated.mean())
-        self.mean_fee_seeking = float(np.mean([o.fee_seeking for o in self.officials]))
+        self.mean_fee_seeking = float(self.fee_seeking_now.mean())
         self._group_window = g
+
+    def village_table(self):
+        """Outcomes per village over the trailing window, with the counts they are ratios of.
+
+        Counts are additive: summed over villages (or a kecamatan's villages)
+        and divided as in ``measure``, they give the regency (or kecamatan)
+        outcomes; ``sim.outcomes.area_outcomes`` does exactly that.
+        """
+        import pandas as pd
+
+        from sim.outcomes import area_outcomes
+
+        g = self.geography
+        r = self.residents
+        v = self.n_villages
+        weeks = min(self.steps, WINDOW_WEEKS)
+        f = self._village_window if self.steps else np.zeros((v, _N_FLOW))
+        counts = {
+            "households": g.households.astype(np.int64),
+            "officials": np.full(v, self.officials_per_village, dtype=np.int64),
+            "resolved": f[:, _C_RESOLVED], "completed": f[:, _C_COMPLETED], "abandoned": f[:, _C_ABANDONED],
+            "entrusted": f[:, _C_ENTRUSTED], "broker": f[:, _C_BROKER], "online": f[:, _C_ONLINE],
+            "in_person": f[:, _C_IN_PERSON], "repeat": f[:, _C_REPEAT], "repeat_eligible": f[:, _C_REPEAT_ELIG],
+            "fees_rupiah": f[:, _C_FEES], "official_fees_rupiah": f[:, _C_OFFICIAL_FEES],
+            "locked_in": np.bincount(r.village, weights=r.lock_until >= self.steps, minlength=v),
+            "activated": np.bincount(r.village, weights=r.activated, minlength=v),
+            "literacy_sum": np.bincount(r.village, weights=r.literacy, minlength=v),
+            "fee_seeking_sum": self.fee_seeking_now.reshape(v, self.officials_per_village).sum(axis=1),
+        }
+        table = pd.DataFrame({
+            "village": np.arange(v), "village_name": list(g.village_names),
+            "kecamatan": [g.kecamatan_names[k] for k in g.kecamatan], "kelurahan": g.kelurahan,
+            "x_km": g.x_km, "y_km": g.y_km, "dist_kecamatan_km": g.dist_kecamatan_km,
+            "dist_regency_km": self.regency_km_now.copy(), **counts})
+        outcomes = area_outcomes(table, weeks)
+        return pd.concat([table, outcomes], axis=1)
+
+    def kecamatan_table(self):
+        """Outcomes per kecamatan: the village counts summed, then the same ratios."""
+        from sim.outcomes import AREA_COUNTS, area_outcomes
+        import pandas as pd
+
+        villages = self.village_table()
+        sums = villages.groupby("kecamatan", sort=False)[list(AREA_COUNTS)].sum().reset_index()
+        villages_per = villages.groupby("kecamatan", sort=False).size().to_numpy()
+        sums.insert(1, "villages", villages_per)
+        return pd.concat([sums, area_outcomes(sums, min(self.steps, WINDOW_WEEKS))], axis=1)
 
     def group_brokered_share(self, dimension: str) -> np.ndarray:
         """Brokered share of completed needs per quartile (0..3) of ``dimension`` over the trailing window."""

@@ -1,4 +1,4 @@
-"""Building a village: hamlets, households, their network and their initial ties.
+"""Building the villages: hamlets, households, their network and their initial ties.
 
 Resident state is a set of numpy arrays, one per attribute (``Residents``), so
 that every phase of the model is one vectorised operation over the households
@@ -28,7 +28,8 @@ NO_OFFICIAL = -1
 class Residents:
     """Household state, one array per attribute (index = household)."""
 
-    hamlet: np.ndarray            # int16
+    village: np.ndarray           # int16, the household's village (households are stored village by village)
+    hamlet: np.ndarray            # int16, hamlet within the village
     x_km: np.ndarray              # float32, position relative to the village office
     y_km: np.ndarray              # float32
     dist_local_km: np.ndarray     # float32, distance to the village office
@@ -37,9 +38,9 @@ class Residents:
     income_rupiah: np.ndarray     # float32, monthly household income
     faction: np.ndarray           # int8, NEUTRAL / CURRENT / FORMER
     contacts: np.ndarray          # int32 (n, degree), neighbours and kin
-    tie_log: np.ndarray           # float32 (n, n_officials): log(tie) + decay * step of its last update,
-                                  # so tie now = exp(tie_log - decay * now): ties decay lazily, one array
-    last_official: np.ndarray     # int16, official of the previous entrusted exchange
+    tie_log: np.ndarray           # float32 (n, officials per village): log(tie) + decay * step of its last
+                                  # update, so tie now = exp(tie_log - decay * now): ties decay lazily
+    last_official: np.ndarray     # int16, slot of the village official of the previous entrusted exchange
     lock_until: np.ndarray        # int32, last step at which some tie is still >= the lock-in threshold
     last_channel: np.ndarray      # int8, how the last need ended: its channel, DEFER if abandoned, -1 if none yet
     activated: np.ndarray         # bool, has an activated digital-ID / online account
@@ -53,12 +54,18 @@ class Residents:
 
 
 @dataclass
-class OfficialSeat:
-    """Position of an official in the village apparatus, before it becomes an agent."""
+class OfficialSeats:
+    """The officials of every village before they become agents (index = village * per_village + slot).
 
-    hamlet: int      # the kepala dusun's hamlet, or -1 for office staff
-    faction: int
-    fee_seeking: float
+    Slots 0..n_hamlets-1 of a village are its hamlet heads (kepala dusun), the
+    rest its office staff.
+    """
+
+    village: np.ndarray      # int32
+    slot: np.ndarray         # int16, position in the village's apparatus
+    hamlet: np.ndarray       # int16, the kepala dusun's hamlet, or -1 for office staff
+    faction: np.ndarray      # int8
+    fee_seeking: np.ndarray  # float64
 
 
 def quartiles(values: np.ndarray) -> np.ndarray:
@@ -81,56 +88,82 @@ def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float) -
     return centres
 
 
-def build_contacts(rng: np.random.Generator, hamlet: np.ndarray, degree: int, cross_share: float) -> np.ndarray:
-    """Each household's neighbours and kin: mostly in its own hamlet, some elsewhere."""
+def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.ndarray, n_hamlets: int,
+                   offsets: np.ndarray, sizes: np.ndarray, degree: int, cross_share: float) -> np.ndarray:
+    """Each household's neighbours and kin: mostly in its own hamlet, some elsewhere in its village.
+
+    Households are stored village by village (``offsets``, ``sizes``).
+    """
     n = hamlet.shape[0]
-    order = np.argsort(hamlet, kind="stable").astype(np.int32)
-    counts = np.bincount(hamlet, minlength=int(hamlet.max()) + 1)
+    group = village.astype(np.int64) * n_hamlets + hamlet
+    order = np.argsort(group, kind="stable").astype(np.int32)
+    counts = np.bincount(group, minlength=int(group.max()) + 1)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    h = hamlet[:, None].astype(np.int64)
-    pos = starts[h] + (rng.random((n, degree)) * counts[h]).astype(np.int64)
+    g = group[:, None]
+    pos = starts[g] + (rng.random((n, degree)) * counts[g]).astype(np.int64)
     contacts = order[pos]
     cross = rng.random((n, degree)) < cross_share
-    contacts[cross] = rng.integers(0, n, int(cross.sum()), dtype=np.int32)
+    v = np.broadcast_to(village[:, None], cross.shape)[cross]
+    contacts[cross] = (offsets[v] + (rng.random(v.size) * sizes[v]).astype(np.int64)).astype(np.int32)
     own = contacts == np.arange(n, dtype=np.int32)[:, None]
-    contacts[own] = (np.nonzero(own)[0].astype(np.int32) + 1) % n  # no household is its own contact
+    rows = np.nonzero(own)[0]
+    vr = village[rows]
+    # No household is its own contact: take the next household of the same village instead.
+    contacts[own] = (offsets[vr] + (rows - offsets[vr] + 1) % sizes[vr]).astype(np.int32)
     return contacts
 
 
-def build_officials(rng: np.random.Generator, p) -> list[OfficialSeat]:
-    """One kepala dusun per hamlet, then the office staff."""
-    n = p.n_hamlets + p.n_office_staff
+def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> OfficialSeats:
+    """In every village one kepala dusun per hamlet, then the office staff."""
+    per_village = p.n_hamlets + p.n_office_staff
+    n = n_villages * per_village
     aligned = p.faction_current_share + p.faction_former_share
     p_current = p.faction_current_share / aligned if aligned > 0 else 0.5
-    factions = np.where(rng.random(n) < p_current, CURRENT, FORMER)
+    factions = np.where(rng.random(n) < p_current, CURRENT, FORMER).astype(np.int8)
     # Fee-seeking varies between officials: a Beta distribution with the given mean
     # (concentration 6, so sd ≈ 0.18 at mean 0.6): some nearly dutiful, some greedy.
     m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
     fee_seeking = rng.beta(6 * m, 6 * (1 - m), n)
-    hamlets = [*range(p.n_hamlets), *([-1] * p.n_office_staff)]
-    return [OfficialSeat(int(h), int(f), float(fs)) for h, f, fs in zip(hamlets, factions, fee_seeking)]
+    slot = np.tile(np.arange(per_village, dtype=np.int16), n_villages)
+    hamlet = np.where(slot < p.n_hamlets, slot, -1).astype(np.int16)
+    village = np.repeat(np.arange(n_villages, dtype=np.int32), per_village)
+    return OfficialSeats(village, slot, hamlet, factions, fee_seeking)
 
 
-def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_per_step: float) -> Residents:
-    """Households with positions, literacy, income, factions, contacts and initial ties."""
-    n = p.n_households
-    centres = hamlet_centres(rng, p.n_hamlets, p.hamlet_radius_km)
-    size_weight = rng.uniform(0.5, 1.5, p.n_hamlets)
-    hamlet = rng.choice(p.n_hamlets, size=n, p=size_weight / size_weight.sum()).astype(np.int16)
-    xy = centres[hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
+def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_decay_per_step: float) -> Residents:
+    """Households of every village with positions, literacy, income, factions, contacts and initial ties.
+
+    ``n_officials`` is the number of officials per village; a household's ties
+    are to the officials of its own village.
+    """
+    sizes = geo.households
+    offsets = geo.offsets
+    n = int(sizes.sum())
+    n_villages = geo.n_villages
+    village = np.repeat(np.arange(n_villages, dtype=np.int16), sizes)
+    hamlet = np.empty(n, dtype=np.int16)
+    centres = np.empty((n_villages, p.n_hamlets, 2))
+    for v in range(n_villages):
+        centres[v] = hamlet_centres(rng, p.n_hamlets, float(geo.hamlet_radius_km[v]))
+        size_weight = rng.uniform(0.5, 1.5, p.n_hamlets)
+        hamlet[offsets[v]:offsets[v] + sizes[v]] = rng.choice(p.n_hamlets, size=int(sizes[v]),
+                                                               p=size_weight / size_weight.sum())
+    xy = centres[village, hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
     dist_local = np.hypot(xy[:, 0], xy[:, 1])
 
     # Literacy and income from a Gaussian copula with the given correlation, both
     # lower in hamlets far from the village office (hill hamlets: fewer schools,
-    # weaker signal, smaller farms), by `remoteness_disadvantage` sd per sd of distance.
+    # weaker signal, smaller farms), by `remoteness_disadvantage` sd per sd of
+    # distance within the village.
     z1 = rng.standard_normal(n)
     z2 = p.literacy_income_corr * z1 + np.sqrt(1 - p.literacy_income_corr ** 2) * rng.standard_normal(n)
-    hamlet_dist = np.hypot(centres[:, 0], centres[:, 1])[hamlet]
-    spread = hamlet_dist.std()
-    if spread > 0:
-        remote = (hamlet_dist - hamlet_dist.mean()) / spread
-        z1 = z1 - p.remoteness_disadvantage * remote
-        z2 = z2 - p.remoteness_disadvantage * remote
+    hamlet_dist = np.hypot(centres[:, :, 0], centres[:, :, 1])[village, hamlet]
+    mean = np.bincount(village, weights=hamlet_dist, minlength=n_villages) / sizes
+    var = np.bincount(village, weights=(hamlet_dist - mean[village]) ** 2, minlength=n_villages) / sizes
+    spread = np.sqrt(var)[village]
+    remote = np.divide(hamlet_dist - mean[village], spread, out=np.zeros(n), where=spread > 0)
+    z1 = z1 - p.remoteness_disadvantage * remote
+    z2 = z2 - p.remoteness_disadvantage * remote
     literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.01, 0.99)   # nobody starts with none or all
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
     confidence = np.clip(literacy + 0.1 * rng.standard_normal(n), 0.0, 1.0)
@@ -140,20 +173,20 @@ def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_
     faction[u < p.faction_current_share] = CURRENT
     faction[(u >= p.faction_current_share) & (u < p.faction_current_share + p.faction_former_share)] = FORMER
 
-    contacts = build_contacts(rng, hamlet, p.network_degree, p.network_cross_hamlet_share)
+    contacts = build_contacts(rng, village, hamlet, p.n_hamlets, offsets, sizes, p.network_degree,
+                              p.network_cross_hamlet_share)
 
     # Initial patronage, the residue of past practice: most patrons are the
-    # household's own kepala dusun, the rest any official.
+    # household's own kepala dusun, the rest any official of its village.
     tie_log = np.full((n, n_officials), -np.inf, dtype=np.float32)
     last_official = np.full(n, NO_OFFICIAL, dtype=np.int16)
     lock_until = np.full(n, -1, dtype=np.int32)
     has_patron = rng.random(n) < p.init_patron_share
     idx = np.nonzero(has_patron)[0]
-    own_kadus = hamlet[idx].astype(np.int64) if p.n_hamlets <= n_officials else None
     patron = rng.integers(0, n_officials, idx.size)
-    if own_kadus is not None:
+    if p.n_hamlets <= n_officials:
         use_own = rng.random(idx.size) < 0.7
-        patron = np.where(use_own, own_kadus, patron)
+        patron = np.where(use_own, hamlet[idx].astype(np.int64), patron)
     strength = np.clip(p.init_tie_strength * rng.uniform(0.8, 1.2, idx.size), 0.0, 1.0).astype(np.float32)
     tie_log[idx, patron] = np.log(strength)
     last_official[idx] = patron
@@ -162,14 +195,17 @@ def build_residents(rng: np.random.Generator, p, n_officials: int, lockin_decay_
     last_channel = np.full(n, -1, dtype=np.int8)
     last_channel[idx] = 2  # Channel.ENTRUST; kept numeric here to avoid a circular import
     activated = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
+    # Remoteness for the distance quartiles: the whole journey to the regency seat
+    # (within one village, the distance to its office decides).
+    remoteness = dist_local + geo.dist_kecamatan_km[village] + geo.dist_regency_km[village]
 
     return Residents(
-        hamlet=hamlet, x_km=xy[:, 0].astype(np.float32), y_km=xy[:, 1].astype(np.float32),
+        village=village, hamlet=hamlet, x_km=xy[:, 0].astype(np.float32), y_km=xy[:, 1].astype(np.float32),
         dist_local_km=dist_local.astype(np.float32), literacy=literacy.astype(np.float32),
         confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
         contacts=contacts, tie_log=tie_log, last_official=last_official, lock_until=lock_until,
         last_channel=last_channel, activated=activated,
-        literacy_quartile=quartiles(literacy), distance_quartile=quartiles(dist_local),
+        literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
         income_quartile=quartiles(income),
     )
 

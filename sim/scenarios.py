@@ -6,7 +6,8 @@ registry defaults → scenario → policy preset → the user's overrides.
 
 from __future__ import annotations
 
-from sim.errors import UnknownNameError
+from sim.errors import ConfigError, UnknownNameError
+from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.registry import PARAMS, POLICY_NAMES, validate
 
 STEPS_PER_YEAR = 52  # a step is one week
@@ -15,6 +16,9 @@ DEFAULT_YEARS = 10
 # Scenario: values that describe a setting. The registry defaults are Bangbayang's.
 SCENARIOS: dict[str, dict[str, object]] = {
     "bangbayang": {},
+    # The whole regency (sim.geography): households, not persons, are the agents;
+    # hamlets spread over about 1 km in a village of average area (assumption).
+    "brebes": {"n_households": 563_380, "hamlet_radius_km": 1.0},
 }
 
 # Intensity a policy preset switches its lever to (an assumption each; the
@@ -61,5 +65,11 @@ def resolve_params(scenario: str = "bangbayang", policy: str = "none",
     values: dict[str, object] = {name: p.default for name, p in PARAMS.items()}
     values.update(scenario_values(scenario))
     values.update(policy_levers(policy))
-    values.update(overrides or {})
+    overrides = overrides or {}
+    if scenario in GEOGRAPHIES:
+        for name in PER_VILLAGE_PARAMS:
+            if name in overrides:
+                raise ConfigError(name, overrides[name], f"not settable in scenario {scenario}: every village's "
+                                  "distances come from its geography (docs/brebes.md)")
+    values.update(overrides)
     return validate(values)
