@@ -35,6 +35,8 @@ def write_atomic(path: Path, write) -> None:
 def write_run(result: RunResult, folder: Path) -> None:
     write_atomic(folder / "outcomes.csv", lambda p: pd.DataFrame([result.row()]).to_csv(p, index=False))
     write_atomic(folder / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
+    write_atomic(folder / "villages.csv", lambda p: result.villages.to_csv(p, index=False))
+    write_atomic(folder / "kecamatan.csv", lambda p: result.kecamatan.to_csv(p, index=False))
     meta = {"scenario": result.scenario, "policy": result.policy, "seed": result.seed, "steps": result.steps,
             "params": result.params, "outcomes": result.outcomes}
     write_atomic(folder / "run.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=float)))

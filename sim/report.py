@@ -7,6 +7,9 @@ Reads only the saved tables and writes, beside them:
   literacy, distance and income quartile; Morris μ*/σ and Sobol S1/ST;
   hysteresis loops with regime shares — whichever the experiment has;
 * ``summary.csv`` — the table behind the main figure;
+* ``kecamatan_summary.csv`` — for a scenario with several villages, each
+  kecamatan's outcomes per policy (mean and sd over replicates), beside maps of
+  the villages coloured by dependence under each policy;
 * ``figures/*.png`` — static images of every figure, when a Chromium browser
   is installed (plotly's kaleido drives it);
 
@@ -170,6 +173,49 @@ def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
 
 
 # ------------------------------------------------------------------ assembling
+def village_map(villages: pd.DataFrame, policies: list[str], measure: str = "patron_lockin_share") -> go.Figure:
+    """Villages placed by position, coloured by dependence (mean over replicates), one panel per policy."""
+    mean = (villages.groupby(["policy", "village"], sort=False)
+            .agg(x_km=("x_km", "first"), y_km=("y_km", "first"), kecamatan=("kecamatan", "first"),
+                 households=("households", "first"), value=(measure, "mean")).reset_index())
+    from sim.geography import BUMIAYU, km_from_brebes
+
+    bumiayu = km_from_brebes(*BUMIAYU)
+    shown = [p for p in policies if p in set(mean["policy"])]
+    fig = make_subplots(rows=1, cols=len(shown), subplot_titles=[f"policy: {p}" for p in shown],
+                        shared_yaxes=True, horizontal_spacing=0.03)
+    lo, hi = float(mean["value"].min()), float(mean["value"].max())
+    size = 4 + 10 * np.sqrt(mean["households"] / mean["households"].max())
+    for col, policy in enumerate(shown, start=1):
+        d = mean[mean["policy"] == policy]
+        fig.add_trace(go.Scatter(
+            x=d["x_km"], y=d["y_km"], mode="markers", name=policy, showlegend=False,
+            marker=dict(color=d["value"], cmin=lo, cmax=hi, colorscale="Reds", size=size[d.index],
+                        line=dict(width=0.5, color="#555"),
+                        colorbar=dict(title=measure.replace("_", " ")) if col == len(shown) else None,
+                        showscale=col == len(shown)),
+            text=d["kecamatan"], hovertemplate="%{text}<br>" + measure + " %{marker.color:.3f}<extra></extra>"),
+            row=1, col=col)
+        fig.add_trace(go.Scatter(x=[0.0, bumiayu[0]], y=[0.0, bumiayu[1]], mode="markers+text",
+                                 text=["Brebes", "Bumiayu"], textposition="top center", hoverinfo="text",
+                                 marker=dict(symbol=["star", "star-open"], size=12, color="black"), showlegend=False),
+                      row=1, col=col)
+        fig.update_xaxes(title_text="km east of Brebes town", row=1, col=col)
+    fig.update_yaxes(title_text="km north of Brebes town", scaleanchor="x", row=1, col=1)
+    fig.update_layout(title=f"Villages by position, coloured by {measure.replace('_', ' ')} in the final year "
+                            "(mean over replicates)", template="plotly_white", height=600)
+    return fig
+
+
+def kecamatan_summary(kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """Mean and spread over replicates of each kecamatan's outcomes, per policy."""
+    from sim.outcomes import AREA_OUTCOMES
+
+    grouped = kecamatan.groupby(["policy", "kecamatan"], sort=False)[list(AREA_OUTCOMES)]
+    out = grouped.mean().add_suffix("_mean").join(grouped.std().add_suffix("_sd"))
+    return out.reset_index()
+
+
 def build(folder: str | Path, write_images: bool = True, quiet: bool = False) -> Path:
     """Write report.html, summary.csv (and figures/*.png) for an experiment folder; return the report path."""
     path, spec, manifest = load_folder(folder)
@@ -187,6 +233,12 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         figures["effects"] = effects_figure(effects, spec.policies)
         figures["quartiles_brokered"] = quartile_figure(qeff, spec.policies, "brokered_share")
         figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policies, "shortfall")
+        if (path / "villages.parquet").is_file():
+            villages = pd.read_parquet(path / "villages.parquet")
+            figures["villages_lockin"] = village_map(villages, policies, "patron_lockin_share")
+            figures["villages_brokered"] = village_map(villages, policies, "brokered_share")
+            kec = kecamatan_summary(pd.read_parquet(path / "kecamatan.parquet"))
+            write_atomic(path / "kecamatan_summary.csv", lambda p: kec.to_csv(p, index=False))
         summary = effects
         shown = _effects_pivot(effects)
         table_title = (f"{spec.name}: paired effects against '{spec.baseline}' in the final year, mean ± 95% CI; "

@@ -19,6 +19,8 @@ class RunResult:
         groups: brokered share and access shortfall per quartile (see ``sim.outcomes``).
         timeseries: one row per step, one column per outcome.
         params: every parameter value the run used.
+        villages: outcomes per village, with the counts they are ratios of (one row for one village).
+        kecamatan: the same per kecamatan.
         scenario, policy, seed, steps: what was run.
     """
 
@@ -26,6 +28,8 @@ class RunResult:
     timeseries: pd.DataFrame = field(repr=False)
     params: dict[str, object] = field(repr=False)
     groups: dict[str, float] = field(default_factory=dict, repr=False)
+    villages: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    kecamatan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     scenario: str = "bangbayang"
     policy: str = "none"
     seed: int = 0
@@ -57,5 +61,6 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     for _ in range(steps):
         model.step()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(), groups=model.group_outcomes(), scenario=scenario,
-                     policy=policy, seed=seed, steps=steps)
+    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(),
+                     groups=model.group_outcomes(), villages=model.village_table(),
+                     kecamatan=model.kecamatan_table(), scenario=scenario, policy=policy, seed=seed, steps=steps)

@@ -44,26 +44,36 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---------------------------------------------------------------- one run
-def compute_one(job: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run one design row; return its run rows and its time series (nothing written)."""
+AREA_TABLES = ("villages", "kecamatan")   # per-run tables of a scenario with several villages
+
+
+def compute_one(job: tuple) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Run one design row; return its run rows, its time series and its area tables (nothing written).
+
+    Area tables (outcomes per village and per kecamatan) exist for scenarios
+    with several villages only.
+    """
     _, row, spec_data, constants, ts_every = job
     spec = Experiment.model_validate(spec_data)
     run_id = int(row["run_id"])
+    areas: dict[str, pd.DataFrame] = {}
     if spec.kind == "hysteresis":
         rows, series = _hysteresis_chain(spec, row, constants)
     else:
-        rows, series = _single(spec, row, constants)
+        rows, series, areas = _single(spec, row, constants)
     series = series.iloc[::ts_every] if ts_every > 1 else series
     series = series.reset_index(drop=True)
     series.insert(0, "run_id", run_id)
-    return pd.DataFrame(rows), series
+    return pd.DataFrame(rows), series, areas
 
 
-def write_result(folder: Path, result: tuple[pd.DataFrame, pd.DataFrame]) -> int:
-    """Store one run: its time series first, then its run file (which marks it finished)."""
-    rows, series = result
+def write_result(folder: Path, result: tuple) -> int:
+    """Store one run: its time series and area tables first, then its run file (which marks it finished)."""
+    rows, series, areas = result
     run_id = int(rows["run_id"].iloc[0])
     _write_parquet(folder / "timeseries" / f"run_{run_id:06d}.parquet", series)
+    for name, table in areas.items():
+        _write_parquet(folder / name / f"run_{run_id:06d}.parquet", table)
     _write_parquet(folder / "runs" / f"run_{run_id:06d}.parquet", rows)
     return run_id
 
@@ -82,7 +92,11 @@ def _single(spec: Experiment, row: dict, constants: dict):
     result = run_scenario(spec.scenario, row["policy"], seed=int(row["seed"]), steps=spec.steps,
                           **{**constants, **varied})
     ids = {k: v for k, v in row.items() if k not in PARAMS}
-    return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries
+    areas = {}
+    if len(result.villages) > 1:
+        keys = {k: ids[k] for k in ("run_id", "policy", "replicate", "seed") if k in ids}
+        areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
+    return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries, areas
 
 
 def _hysteresis_chain(spec: Experiment, row: dict, constants: dict):
@@ -147,7 +161,7 @@ def completed_ids(folder: Path) -> set[int]:
 
 def _clean_partial(folder: Path) -> None:
     """Remove temporary files left by a run that was killed while writing."""
-    for sub in ("runs", "timeseries", "."):
+    for sub in ("runs", "timeseries", *AREA_TABLES, "."):
         for f in (folder / sub).glob(".*.tmp"):
             f.unlink()
 
@@ -254,13 +268,16 @@ class _progress:
 
 # ---------------------------------------------------------------- compaction
 def compact(folder: Path, batch_files: int = 500) -> None:
-    """Merge the per-run files into runs.parquet and timeseries.parquet, in run order.
+    """Merge the per-run files into runs.parquet, timeseries.parquet (and villages.parquet and
+    kecamatan.parquet when there are several villages), in run order.
 
     Streams a few hundred files at a time into one writer, so memory stays
     small however many runs the experiment has. Each run's file is already in
     point/step order, and files are taken in run-id order.
     """
-    for name in ("runs", "timeseries"):
+    for name in ("runs", "timeseries", *AREA_TABLES):
+        if not (folder / name).is_dir():
+            continue
         files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
         schema = None
         for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
