@@ -1,0 +1,120 @@
+"""The per-agent Mesa reference (benchmarks/reference_agents.py) and the array model agree.
+
+Both decide for the same households in the same state: the array model by a
+Gumbel-max over all pending needs, the reference agent by agent with a softmax
+draw. Over repeated draws from that state the channel shares, the officials
+picked and the needs arriving must be the same distribution.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import chi2_contingency
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from reference_agents import ReferenceModel  # noqa: E402
+
+from sim.model import ClientelismModel  # noqa: E402
+from sim.services import N_CHANNELS, SERVICES  # noqa: E402
+
+REPEATS = 60
+P_MIN = 1e-3          # chi-square homogeneity: fail below this p-value
+SHARE_TOL = 0.04      # and on any channel share differing by more than this
+
+
+def state(seed: int, n: int = 600, weeks: int = 40, **params) -> ClientelismModel:
+    model = ClientelismModel(rng=seed, n_households=n, **params)
+    for _ in range(weeks):
+        model.step()
+    for _ in range(4):
+        model.arrive_needs()   # fresh needs pending, on top of the deferred ones
+    return model
+
+
+def array_counts(model: ClientelismModel) -> tuple[np.ndarray, np.ndarray]:
+    channels = np.zeros(N_CHANNELS, dtype=np.int64)
+    slots = np.zeros(model.officials_per_village, dtype=np.int64)
+    for _ in range(REPEATS):
+        channel, official, *_ = model.choose_channels()
+        channels += np.bincount(channel, minlength=N_CHANNELS)
+        slots += np.bincount(official, minlength=model.officials_per_village)
+    return channels, slots
+
+
+def reference_counts(model: ClientelismModel, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    ref = ReferenceModel.from_array_model(model, rng=seed)
+    channels = np.zeros(N_CHANNELS, dtype=np.int64)
+    slots = np.zeros(model.officials_per_village, dtype=np.int64)
+    for _ in range(REPEATS):
+        ref.decide()
+        for agent in ref.agents:
+            for _, channel, slot in agent.choices:
+                channels[channel] += 1
+                slots[slot] += 1
+    return channels, slots
+
+
+def homogeneous(a: np.ndarray, b: np.ndarray) -> float:
+    table = np.vstack([a, b])
+    table = table[:, table.sum(axis=0) > 0]
+    return chi2_contingency(table).pvalue
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_channel_choice_agrees(seed):
+    model = state(seed)
+    assert model.need_household.size > 50
+    a_channels, a_slots = array_counts(model)
+    r_channels, r_slots = reference_counts(model, seed + 100)
+    assert a_channels.sum() == r_channels.sum()   # the same needs were decided
+    assert homogeneous(a_channels, r_channels) > P_MIN, (a_channels, r_channels)
+    assert np.abs(a_channels / a_channels.sum() - r_channels / r_channels.sum()).max() < SHARE_TOL
+    assert homogeneous(a_slots, r_slots) > P_MIN, (a_slots, r_slots)
+
+
+def test_choice_shares_are_not_trivial():
+    """The comparison has power: several channels are chosen, and a changed rule is detected."""
+    model = state(4)
+    a_channels, _ = array_counts(model)
+    assert (a_channels / a_channels.sum() > 0.02).sum() >= 3
+    altered = ClientelismModel(rng=4, n_households=10, moral_cost_entrust=1.5)
+    # Same households, decided by the reference under a higher moral cost of entrusting.
+    ref = ReferenceModel.from_array_model(model, rng=5)
+    ref.p = altered.p
+    r_channels = np.zeros(N_CHANNELS, dtype=np.int64)
+    for _ in range(REPEATS):
+        ref.decide()
+        for agent in ref.agents:
+            for _, channel, _ in agent.choices:
+                r_channels[channel] += 1
+    assert homogeneous(a_channels, r_channels) < P_MIN
+
+
+def test_needs_arrive_at_the_same_rate():
+    model = ClientelismModel(rng=7, n_households=2000)
+    ref = ReferenceModel.from_array_model(model, rng=7)
+    weeks = 20
+    for agent in ref.agents:
+        agent.needs = []
+    before = 0
+    for _ in range(weeks):
+        ref.step()
+    arrived_ref = sum(len(agent.needs) for agent in ref.agents) - before
+    expected = 2000 * weeks * sum(s.rate_per_year for s in SERVICES) / 52
+    arrived_array = 0
+    for _ in range(weeks):
+        start = model.need_household.size
+        model.arrive_needs()
+        arrived_array += model.need_household.size - start
+        model.need_household = model.need_household[:0]
+        model.need_service = model.need_service[:0]
+        model.need_arrival = model.need_arrival[:0]
+        model.need_cost = model.need_cost[:0]
+    sd = np.sqrt(expected)
+    assert abs(arrived_ref - expected) < 4 * sd
+    assert abs(arrived_array - expected) < 4 * sd
