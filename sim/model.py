@@ -567,7 +567,7 @@ class ClientelismModel(mesa.Model):
         self.fees_per_household_rupiah = float(f[_C_FEES] * per_year / self.n_households)
         self.official_earnings_rupiah = float(f[_C_OFFICIAL_FEES] * per_year / self.n_officials)
         self.online_share = ratio(f[_C_ONLINE], f[_C_COMPLETED])
-        self.mean_literacy = float(r.literacy.mean())
+        self.mean_literacy = float(r.literacy.mean(dtype=np.float64))
         self.in_person_share = ratio(f[_C_IN_PERSON], f[_C_COMPLETED])
         self.online_activated_share = float(r.activated.mean())
         self.mean_fee_seeking = float(self.fee_seeking_now.mean())

@@ -16,7 +16,9 @@ def final_state(args: tuple) -> dict:
     policy, seed, steps, overrides = args
     from sim.model import ClientelismModel
 
-    model = ClientelismModel(policy=policy, rng=seed, **overrides)
+    overrides = dict(overrides)
+    scenario = overrides.pop("scenario", "bangbayang")
+    model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
     for _ in range(steps):
         model.step()
     fees = np.concatenate(model.fees_paid) if model.fees_paid else np.zeros(0)

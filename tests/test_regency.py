@@ -1,0 +1,123 @@
+"""The Brebes regency scenario: its counts, pemekaran's reach, village tables and size invariance."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import column, run_seeds
+
+from sim.errors import ConfigError
+from sim.geography import KECAMATAN, SOUTH
+from sim.model import ClientelismModel
+from sim.outcomes import AREA_COUNTS, AREA_OUTCOMES, area_outcomes
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = 6_000   # households: every village keeps at least 10, the geography is the full one
+
+
+@pytest.fixture(scope="module")
+def regency():
+    model = ClientelismModel("brebes", policy="pemekaran", rng=3, n_households=SMALL)
+    for _ in range(70):   # past the policy's start week (52) and a little beyond
+        model.step()
+    return model
+
+
+def test_brebes_has_the_documented_counts():
+    model = ClientelismModel("brebes", rng=0)   # full size: 2.0 million people in households of 3.55
+    g = model.geography
+    assert len(g.kecamatan_names) == 17
+    assert g.n_villages == 297
+    assert int((~g.kelurahan).sum()) == 292 and int(g.kelurahan.sum()) == 5
+    assert set(np.array(g.kecamatan_names)[g.kecamatan[g.kelurahan]]) == {"Brebes"}
+    per_kec = np.bincount(g.kecamatan, minlength=17)
+    assert per_kec.tolist() == [k.desa + k.kelurahan for k in KECAMATAN]
+    assert model.n_households == int(g.households.sum()) == 563_380
+    assert 1.95e6 < model.n_households * 3.55 < 2.05e6
+    assert model.n_officials == 297 * (model.p.n_hamlets + model.p.n_office_staff)
+    # Each village's households are its own block, with contacts and patrons inside the village.
+    r = model.residents
+    assert np.all(np.diff(r.village) >= 0)
+    assert np.array_equal(np.bincount(r.village, minlength=297), g.households)
+    assert np.all(r.village[r.contacts] == r.village[:, None])
+    # Distances: kecamatan seats nearby, Bantarkawung villages near the study's 74 km from Brebes town.
+    assert g.dist_kecamatan_km.max() < 25
+    bantar = g.kecamatan == g.kecamatan_names.index("Bantarkawung")
+    assert 55 < np.median(g.dist_regency_km[bantar]) < 95
+
+
+def test_pemekaran_changes_exactly_the_six_southern_kecamatan(regency):
+    g = regency.geography
+    changed = regency.regency_km_now != g.dist_regency_km
+    names = np.array(g.kecamatan_names)[g.kecamatan]
+    assert set(names[changed]) == set(SOUTH) == {"Bumiayu", "Bantarkawung", "Salem", "Paguyangan", "Tonjong",
+                                                 "Sirampog"}
+    south = np.isin(names, SOUTH)
+    assert np.array_equal(changed, south)                       # every southern village, no other
+    assert np.all(regency.regency_km_now[south] < g.dist_regency_km[south])   # all closer to Bumiayu
+    before = ClientelismModel("brebes", rng=3, n_households=SMALL)
+    for _ in range(70):
+        before.step()
+    assert np.array_equal(before.regency_km_now, g.dist_regency_km)          # no policy, no move
+
+
+def test_village_outcomes_add_up_to_the_regency(regency):
+    villages = regency.village_table()
+    kecamatan = regency.kecamatan_table()
+    assert len(villages) == 297 and len(kecamatan) == 17
+    totals = villages[list(AREA_COUNTS)].sum().to_frame().T
+    assert np.allclose(kecamatan[list(AREA_COUNTS)].sum().to_numpy(), totals.to_numpy()[0])
+    assert totals["households"].iloc[0] == regency.n_households
+    recomputed = area_outcomes(totals, weeks=52).iloc[0]
+    outcomes = regency.outcomes()
+    for name in AREA_OUTCOMES:
+        assert recomputed[name] == pytest.approx(outcomes[name], rel=1e-9, abs=1e-12), name
+    # And the rates really vary between villages (the table is not one number repeated).
+    assert villages["patron_lockin_share"].std() > 0.01
+
+
+def test_brebes_refuses_single_village_distances():
+    with pytest.raises(ConfigError, match="dist_regency_km"):
+        ClientelismModel("brebes", rng=0, dist_regency_km=10.0)
+    with pytest.raises(ConfigError, match="n_households"):
+        ClientelismModel("brebes", rng=0, n_households=500)
+
+
+# Two villages identical but for size (4x the households, and officials with 4x
+# the weekly capacity, so that each official faces the same share of demand):
+# the rates agree within 4 standard errors of the difference, or within a
+# percentage point for shares (10% for fees), whichever is wider.
+RATES = {"brokered_share": 0.01, "patron_lockin_share": 0.01, "repeat_patron_rate": 0.01, "unmet_share": 0.01,
+         "online_share": 0.01, "in_person_share": 0.01, "mean_literacy": 0.01, "fees_per_household_rupiah": None}
+
+
+def test_size_does_not_change_the_rates(baseline_runs):
+    big = run_seeds(n_households=4 * 2200, official_capacity_per_week=4 * 12)
+    for name, tol in RATES.items():
+        small, large = column(baseline_runs, name), column(big, name)
+        diff = large.mean() - small.mean()
+        se = np.sqrt(small.var(ddof=1) / small.size + large.var(ddof=1) / large.size)
+        allowed = max(4 * se, tol if tol is not None else 0.10 * small.mean())
+        assert abs(diff) <= allowed, (name, small.mean(), large.mean(), se)
+
+
+def _village_digest(threads: int) -> str:
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads), NUMEXPR_NUM_THREADS=str(threads))
+    code = ("import hashlib; from sim.model import ClientelismModel\n"
+            f"m = ClientelismModel('brebes', policy='pemekaran', rng=11, n_households={SMALL})\n"
+            "for _ in range(60): m.step()\n"
+            "t = m.village_table()\n"
+            "print(hashlib.sha256(t.to_csv(index=False).encode()).hexdigest())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_results_do_not_depend_on_thread_count():
+    assert _village_digest(1) == _village_digest(2)
