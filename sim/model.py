@@ -51,6 +51,10 @@ _C_RESOLVED, _C_COMPLETED, _C_ABANDONED, _C_ENTRUSTED, _C_BROKER, _C_ONLINE, _C_
     _C_FEES, _C_OFFICIAL_FEES, _C_IN_PERSON = range(11)
 _N_FLOW = 11
 _DIMS = GROUP_DIMENSIONS
+# Byte c of a packed counter counts contacts whose last need went through channel
+# c (in person, online, entrust, broker); index = last_channel + 1. At most 255
+# contacts (network_degree is at most 30).
+_PACKED_CHANNEL = np.array([0, 1, 1 << 8, 1 << 16, 1 << 24, 0], dtype=np.uint32)
 # Per dimension and quartile: shortfall sum, resolved count, brokered count, completed count.
 _G_SHORT, _G_RESOLVED, _G_BROKERED, _G_COMPLETED = range(4)
 
@@ -118,6 +122,7 @@ class ClientelismModel(mesa.Model):
         self.residents = build_residents(self.rng, p, self.geography, self.officials_per_village,
                                          self.tie_decay_per_step)
         self.n_households = self.residents.n
+        self._build_pick_tables()
 
         # Pending needs, one entry per need: household, service, arrival step, costs so far.
         self.need_household = np.zeros(0, dtype=np.int32)
@@ -148,6 +153,20 @@ class ClientelismModel(mesa.Model):
             setattr(self, name, float("nan"))
         self.datacollector = mesa.DataCollector(
             model_reporters={"step": "steps", **{name: name for name in ALL_OUTCOME_NAMES}})
+
+    def _build_pick_tables(self) -> None:
+        """Tables indexed by (village, faction, hamlet) giving, for each official slot of the village, the
+        faction affinity and the own-hamlet-head bonus (one gather per need instead of several)."""
+        r = self.residents
+        n_f, n_h, per = 3, self.p.n_hamlets, self.officials_per_village
+        v, f, h = np.meshgrid(np.arange(self.n_villages), np.arange(n_f), np.arange(n_h), indexing="ij")
+        v, f, h = v.ravel(), f.ravel(), h.ravel()
+        self._affinity_table = FACTION_AFFINITY[f[:, None], self.official_faction[v]]          # (keys, per)
+        self._own_table = (OWN_KADUS_BONUS * (self.official_hamlet[None, :] == h[:, None])).astype(np.float32)
+        self._pick_table_trust = None
+        r.pick_key = ((r.village.astype(np.int32) * n_f + r.faction) * n_h + r.hamlet).astype(np.int32)
+        self._quartile_code = (r.literacy_quartile.astype(np.uint8) * 16 + r.distance_quartile.astype(np.uint8) * 4
+                               + r.income_quartile.astype(np.uint8))
 
     # ------------------------------------------------------------------ step
     def step(self) -> None:
@@ -203,6 +222,10 @@ class ClientelismModel(mesa.Model):
             return
         households = self.rng.integers(0, self.n_households, total, dtype=np.int32)
         services = np.repeat(np.arange(len(counts), dtype=np.int8), counts)
+        # The same (household, service) pairs in household order: the per-need
+        # lookups into household arrays then walk memory forwards.
+        order = np.argsort(households, kind="stable")
+        households, services = households[order], services[order]
         self.need_household = np.concatenate((self.need_household, households))
         self.need_service = np.concatenate((self.need_service, services))
         self.need_arrival = np.concatenate((self.need_arrival, np.full(total, self.steps, dtype=np.int32)))
@@ -261,21 +284,16 @@ class ClientelismModel(mesa.Model):
         # Online: needs literacy, and a first activation at the registry (or its mobile visit).
         online_ok = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
         p_online = np.clip(1 - complexity * (1.3 - 1.2 * literacy), 0.05, 0.98)
-        activation = np.where(r.activated[i], 0.0,
-                              self.trip_cost(i, np.full(k, Office.REGENCY, dtype=np.int8)))
-        cost_online = p.online_cost_rupiah / p_online + activation
+        cost_online = p.online_cost_rupiah / p_online + self.activation_cost(i, online_ok)
         # Entrust: the household picks an official (tie, faction, own hamlet head).
         ties = self.current_ties(i)
         village = r.village[i]
-        their = self.official_faction[village] if self.n_villages > 1 else self.official_faction
-        affinity = FACTION_AFFINITY[r.faction[i][:, None], their]
-        own = (self.official_hamlet[None, :] == r.hamlet[i][:, None])
-        score = ties + p.faction_trust * affinity + OWN_KADUS_BONUS * own \
-            + PICK_NOISE * self.rng.random(ties.shape, dtype=np.float32)
+        key = r.pick_key[i]          # (village, faction, hamlet): what the pick's fixed part depends on
+        score = ties + self.pick_table()[key] + PICK_NOISE * self.rng.random(ties.shape, dtype=np.float32)
         official = np.argmax(score, axis=1)
         rows = np.arange(k)
         tie_o = ties[rows, official].astype(np.float64)
-        aff_o = affinity[rows, official].astype(np.float64)
+        aff_o = self._affinity_table[key, official].astype(np.float64)
         loyal = (tie_o >= p.lockin_tie_threshold) & (aff_o >= 0)
         fee = self.official_fee(village.astype(np.int64) * self.officials_per_village + official, cost_self, income,
                                 loyal)
@@ -295,14 +313,36 @@ class ClientelismModel(mesa.Model):
         u[:, Channel.BROKER] = np.where(broker_ok, -cs * broker_fee / income - p.moral_cost_broker, -np.inf)
         u[:, Channel.DEFER] = -p.defer_cost_per_week * (1 + self.steps - self.need_arrival)
         # Imitation: the share of contacts whose last need went through each channel.
-        seen = r.last_channel[r.contacts[i]].astype(np.int64) + 1     # 0 = no need handled yet
+        # Each contact's channel becomes one byte of a packed counter, so the
+        # counts of all four channels are one sum over the contacts.
+        seen = _PACKED_CHANNEL[r.last_channel[r.contacts[i]] + 1]
         degree = seen.shape[1]
-        counts = np.bincount((np.arange(k)[:, None] * (N_CHANNELS + 1) + seen).ravel(),
-                             minlength=k * (N_CHANNELS + 1)).reshape(k, N_CHANNELS + 1)
-        u[:, :Channel.DEFER] += (p.imitation_weight / degree) * counts[:, 1:Channel.DEFER + 1]
+        packed = seen[:, 0].copy()
+        for j in range(1, degree):
+            packed += seen[:, j]
+        weight = p.imitation_weight / degree
+        for c in range(Channel.DEFER):
+            u[:, c] += weight * ((packed >> np.uint32(8 * c)) & np.uint32(255))
         u += gumbel(self.rng, u.shape)
         channel = np.argmax(u, axis=1).astype(np.int8)
         return channel, official, fee, broker_fee, visits * trip, p_self, p_online
+
+    def activation_cost(self, households: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Cost of activating the online account (a trip to the registry) where needed, 0 elsewhere."""
+        cost = np.zeros(households.shape[0])
+        todo = np.nonzero(where & ~self.residents.activated[households])[0]
+        if todo.size:
+            cost[todo] = self.trip_cost(households[todo], np.full(todo.size, Office.REGENCY, dtype=np.int8))
+        return cost
+
+    def pick_table(self) -> np.ndarray:
+        """Fixed part of the score of each official in a household's pick, by ``Residents.pick_key``:
+        faction trust (+ same camp, - rival camp) and the bonus for one's own hamlet head."""
+        trust = self.p.faction_trust
+        if self._pick_table_trust != trust:
+            self._pick_table = (trust * self._affinity_table + self._own_table).astype(np.float32)
+            self._pick_table_trust = trust
+        return self._pick_table
 
     def round_fee(self, fee: np.ndarray) -> np.ndarray:
         return np.round(fee / FEE_ROUNDING_RUPIAH) * FEE_ROUNDING_RUPIAH
@@ -343,9 +383,7 @@ class ClientelismModel(mesa.Model):
         # Online: activate if needed, then apply.
         web = channel == Channel.ONLINE
         if web.any():
-            activation = np.where(r.activated[i], 0.0,
-                                  self.trip_cost(i, np.full(k, Office.REGENCY, dtype=np.int8)))
-            cost[web] += activation[web] + p.online_cost_rupiah
+            cost[web] += self.activation_cost(i, web)[web] + p.online_cost_rupiah
             r.activated[i[web]] = True
             success = self.rng.random(k) < p_online
             self._self_service(web, success, i, cost, np.zeros(k), done, Channel.ONLINE)
@@ -402,13 +440,15 @@ class ClientelismModel(mesa.Model):
         r = self.residents
         t = self.steps
         hh = self.need_household[ent]
-        ties = self.current_ties(hh)[np.arange(ent.size), official].astype(np.float64)
+        ties = np.exp(r.tie_log[hh, official] - np.float32(self.tie_decay_per_step * t)).astype(np.float64)
         village = r.village[hh].astype(np.int64)
-        affinity = FACTION_AFFINITY[r.faction[hh], self.official_faction[village, official]]
+        affinity = self._affinity_table[r.pick_key[hh], official]
         whom = village * self.officials_per_village + official     # the official's global index
         # Loyal clients of the official's camp come first (favours); the rest in random order.
         priority = ties + p.faction_trust * affinity + 1e-3 * self.rng.random(ent.size)
-        order = np.lexsort((-priority, whom))
+        # Sorted by official, highest priority first: priority lies within ±(1 + faction_trust + 0.001),
+        # so one key whose official part steps by more than that range sorts both at once.
+        order = np.argsort(whom * (4.0 + 2.0 * p.faction_trust) - priority, kind="stable")
         sorted_off = whom[order]
         first = np.searchsorted(sorted_off, sorted_off, side="left")
         rank = np.empty(ent.size, dtype=np.int64)
@@ -479,12 +519,14 @@ class ClientelismModel(mesa.Model):
         brokered = done[resolved] & ((channel[resolved] == Channel.ENTRUST) | (channel[resolved] == Channel.BROKER))
         completed = done[resolved]
         g = self._groups[t % WINDOW_WEEKS]
-        for d, quart in enumerate((r.literacy_quartile, r.distance_quartile, r.income_quartile)):
-            q = quart[hh]
-            g[d, :, _G_SHORT] += np.bincount(q, weights=shortfall, minlength=4)
-            g[d, :, _G_RESOLVED] += np.bincount(q, minlength=4)
-            g[d, :, _G_BROKERED] += np.bincount(q, weights=brokered, minlength=4)
-            g[d, :, _G_COMPLETED] += np.bincount(q, weights=completed, minlength=4)
+        # One count per cell of literacy x distance x income quartiles, then each dimension's margins.
+        code = self._quartile_code[hh]
+        for stat, weights in ((_G_SHORT, shortfall), (_G_RESOLVED, None), (_G_BROKERED, brokered),
+                              (_G_COMPLETED, completed)):
+            cells = np.bincount(code, weights=weights, minlength=64).reshape(4, 4, 4)
+            g[0, :, stat] += cells.sum(axis=(1, 2))
+            g[1, :, stat] += cells.sum(axis=(0, 2))
+            g[2, :, stat] += cells.sum(axis=(0, 1))
 
     # ------------------------------------------------------------ phase 5
     def learn_socially(self) -> None:

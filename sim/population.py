@@ -47,6 +47,7 @@ class Residents:
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
     distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)
     income_quartile: np.ndarray    # int8 0-3 at initialisation (0 = poorest)
+    pick_key: np.ndarray | None = None  # int32, (village * 3 + faction) * n_hamlets + hamlet, set by the model
 
     @property
     def n(self) -> int:

@@ -30,7 +30,9 @@ def test_every_parameter_is_read_by_the_model():
     levers = {f"{pol}_intensity": 0.5 for pol in POLICY_NAMES}
     levers.update({f"{pol}_start_step": 2 for pol in POLICY_NAMES})
     for targeted in (False, True):
-        model = ClientelismModel(rng=1, n_households=500, training_targeted=targeted, **levers)
+        # Frequent complaints and detection, so that sanctions (and their deterrence) surely occur.
+        model = ClientelismModel(rng=1, n_households=500, training_targeted=targeted, complaint_prob=0.2,
+                                 detection_prob=0.5, **levers)
         for _ in range(40):
             model.step()
         unread = set(PARAMS) - model.p.read
