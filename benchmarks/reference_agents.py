@@ -8,9 +8,11 @@ model's ``random``. The array model (``sim.model``) draws the same choice with
 a Gumbel-max over all pending needs at once; the two are the same
 distribution, which ``tests/test_reference.py`` checks statistically.
 
-The reference only decides (needs and channel choice); the array model's step
-also resolves needs, updates ties, learning and officials. The speed ratio
-printed by ``benchmarks/bench_core.py`` therefore flatters the reference.
+The reference only decides (needs and channel choice; a need handled by any
+channel then leaves the queue, a deferred one waits); the array model's step
+also resolves needs, updates ties, literacy and officials, and measures
+outcomes. The speed ratio printed by ``benchmarks/bench_core.py`` therefore
+flatters the reference.
 
 ``ReferenceModel.from_array_model(model)`` copies the state of a
 ``ClientelismModel`` (households, their pending needs, officials) into agents.
@@ -139,6 +141,12 @@ class Resident(mesa.Agent):
     def step(self) -> None:
         self.arrive_needs()
         self.decide()
+        # The reference does not model what happens next: a need handled by any
+        # channel leaves the queue, a deferred one waits until it is abandoned.
+        week = self.model.steps
+        limit = self.model.p.abandon_after_weeks
+        self.needs = [(service, arrival) for (service, arrival), (_, channel, _) in zip(self.needs, self.choices)
+                      if channel == Channel.DEFER and week - arrival + 1 < limit]
 
 
 class OfficialSeat:
@@ -151,7 +159,10 @@ class OfficialSeat:
 
 
 class ReferenceModel(mesa.Model):
-    """Residents as Mesa agents; one step = every resident draws its needs and decides, in random order."""
+    """Residents as Mesa agents; one step = every resident draws its needs and decides, in random order.
+
+    Covers the baseline (no policy is switched on in the reference).
+    """
 
     def __init__(self, params, officials: list[list[OfficialSeat]], dist_kecamatan_km: list[float],
                  dist_regency_km: list[float], rng=None):
