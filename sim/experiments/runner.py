@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.errors import ConfigError
@@ -166,6 +167,7 @@ def _clean_partial(folder: Path) -> None:
             f.unlink()
 
 
+
 # ---------------------------------------------------------------- provenance
 def _git_commit() -> str:
     try:
@@ -267,13 +269,16 @@ class _progress:
 
 
 # ---------------------------------------------------------------- compaction
-def compact(folder: Path, batch_files: int = 500) -> None:
+def compact(folder: Path, batch_files: int = 200) -> None:
     """Merge the per-run files into runs.parquet, timeseries.parquet (and villages.parquet and
     kecamatan.parquet when there are several villages), in run order.
 
-    Streams a few hundred files at a time into one writer, so memory stays
-    small however many runs the experiment has. Each run's file is already in
-    point/step order, and files are taken in run-id order.
+    The schemas of the per-run files are unified first, one at a time (a
+    column a run lacks, such as an uncertainty a Sobol stage does not vary,
+    becomes nulls); then the files are read ``batch_files`` at a time as a
+    pyarrow dataset with that schema (several threads, file order kept) and
+    streamed through one writer, so memory stays bounded however many runs the
+    experiment has.
     """
     for name in ("runs", "timeseries", *AREA_TABLES):
         if not (folder / name).is_dir():
@@ -283,21 +288,17 @@ def compact(folder: Path, batch_files: int = 500) -> None:
         for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
             other = pq.read_schema(f).remove_metadata()
             schema = other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
+        if schema is None:
+            continue
 
         def write(tmp, files=files, schema=schema):
             with pq.ParquetWriter(tmp, schema) as writer:
                 for start in range(0, len(files), batch_files):
-                    tables = [_conform(pq.read_table(f), schema) for f in files[start:start + batch_files]]
-                    writer.write_table(pa.concat_tables(tables))
+                    batch = ds.dataset([str(f) for f in files[start:start + batch_files]], schema=schema,
+                                       format="parquet")
+                    writer.write_table(batch.to_table())
 
         write_atomic(folder / f"{name}.parquet", write)
-
-
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` with exactly ``schema``'s columns and types (missing columns as nulls)."""
-    columns = [table[f.name].cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
-               for f in schema]
-    return pa.Table.from_arrays(columns, schema=schema)
 
 
 # ---------------------------------------------------------------- an experiment
