@@ -235,8 +235,12 @@ class ClientelismModel(mesa.Model):
     def current_ties(self, households: np.ndarray | None = None) -> np.ndarray:
         """Tie strengths now (ties decay exponentially since their last exchange)."""
         r = self.residents
-        log = r.tie_log if households is None else r.tie_log[households]
-        return np.exp(log - np.float32(self.tie_decay_per_step * self.steps))
+        shift = np.float32(self.tie_decay_per_step * self.steps)
+        if households is None:
+            return np.exp(r.tie_log - shift)
+        ties = r.tie_log[households]   # a copy: decay and exponentiate it in place
+        ties -= shift
+        return np.exp(ties, out=ties)
 
     def trip_cost(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
         """Rupiah cost of one round trip to an office: fares plus the value of the time spent."""
@@ -268,7 +272,8 @@ class ClientelismModel(mesa.Model):
             return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64), e, e, e, e, e
         income = r.income_rupiah[i].astype(np.float64)
         literacy = r.literacy[i].astype(np.float64)
-        skill = 0.5 * (literacy + r.confidence[i])
+        confidence = r.confidence[i]
+        skill = 0.5 * (literacy + confidence)
         office = SERVICE_OFFICE[s]
         red = self.complexity_reduction
         complexity = SERVICE_COMPLEXITY[s] * (1 - red)
@@ -279,7 +284,7 @@ class ClientelismModel(mesa.Model):
         # household judges its chance by its confidence (a belief); the real chance
         # depends on its skill, half literacy and half procedural know-how.
         p_self = np.clip(1 - complexity * (1.3 - 1.2 * skill), 0.05, 0.98)
-        p_believed = np.clip(1 - complexity * (1.3 - 1.2 * r.confidence[i]), 0.05, 0.98)
+        p_believed = np.clip(1 - complexity * (1.3 - 1.2 * confidence), 0.05, 0.98)
         cost_self = visits * trip / p_believed
         # Online: needs literacy, and a first activation at the registry (or its mobile visit).
         online_ok = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
@@ -597,7 +602,7 @@ class ClientelismModel(mesa.Model):
             return float(a / b) if b > 0 else float("nan")
 
         self.brokered_share = ratio(f[_C_ENTRUSTED] + f[_C_BROKER], f[_C_COMPLETED])
-        self.patron_lockin_share = float((r.lock_until >= t).mean())
+        self.patron_lockin_share = np.count_nonzero(r.lock_until >= t) / self.n_households
         self.repeat_patron_rate = ratio(f[_C_REPEAT], f[_C_REPEAT_ELIG])
         mean_short = np.divide(g[:, :, _G_SHORT], g[:, :, _G_RESOLVED],
                                out=np.full((3, 4), np.nan), where=g[:, :, _G_RESOLVED] > 0)
@@ -611,7 +616,7 @@ class ClientelismModel(mesa.Model):
         self.online_share = ratio(f[_C_ONLINE], f[_C_COMPLETED])
         self.mean_literacy = float(r.literacy.mean(dtype=np.float64))
         self.in_person_share = ratio(f[_C_IN_PERSON], f[_C_COMPLETED])
-        self.online_activated_share = float(r.activated.mean())
+        self.online_activated_share = np.count_nonzero(r.activated) / self.n_households
         self.mean_fee_seeking = float(self.fee_seeking_now.mean())
         self._group_window = g
 
