@@ -127,6 +127,18 @@ def allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
     return out + minimum
 
 
+def brebes_min_households() -> int:
+    return MIN_HOUSEHOLDS_PER_VILLAGE * sum(k.desa + k.kelurahan for k in KECAMATAN)
+
+
+def check(scenario: str, values: dict) -> None:
+    """Raise ConfigError for parameter values a scenario's geography cannot build."""
+    if scenario == "brebes" and values["n_households"] < brebes_min_households():
+        raise ConfigError("n_households", values["n_households"],
+                          f"at least {brebes_min_households():,} for scenario brebes "
+                          f"({MIN_HOUSEHOLDS_PER_VILLAGE} per village)")
+
+
 def brebes(rng: np.random.Generator, p) -> Geography:
     """The 297 villages of Kabupaten Brebes, placed and sized from the kecamatan table.
 
@@ -139,10 +151,7 @@ def brebes(rng: np.random.Generator, p) -> Geography:
     of the village's area.
     """
     n_villages = sum(k.desa + k.kelurahan for k in KECAMATAN)
-    if p.n_households < MIN_HOUSEHOLDS_PER_VILLAGE * n_villages:
-        raise ConfigError("n_households", p.n_households,
-                          f"at least {MIN_HOUSEHOLDS_PER_VILLAGE * n_villages:,} for scenario brebes "
-                          f"({MIN_HOUSEHOLDS_PER_VILLAGE} per village)")
+    check("brebes", {"n_households": p.n_households})
     per_kec = allocate(p.n_households - MIN_HOUSEHOLDS_PER_VILLAGE * n_villages,
                        np.array([k.persons_k for k in KECAMATAN]), 0)
     mean_area = sum(k.area_km2 for k in KECAMATAN) / n_villages

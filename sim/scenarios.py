@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.errors import ConfigError, UnknownNameError
 from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
+from sim.geography import check as check_geography
 from sim.registry import PARAMS, POLICY_NAMES, validate
 
 STEPS_PER_YEAR = 52  # a step is one week
@@ -69,7 +70,10 @@ def resolve_params(scenario: str = "bangbayang", policy: str = "none",
     if scenario in GEOGRAPHIES:
         for name in PER_VILLAGE_PARAMS:
             if name in overrides:
-                raise ConfigError(name, overrides[name], f"not settable in scenario {scenario}: every village's "
-                                  "distances come from its geography (docs/brebes.md)")
+                raise ConfigError(name, overrides[name],
+                                  f"only in a one-village scenario (bangbayang); in {scenario} every "
+                                  "village's distances come from its geography (docs/brebes.md)")
     values.update(overrides)
-    return validate(values)
+    values = validate(values)
+    check_geography(scenario, values)
+    return values

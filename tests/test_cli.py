@@ -52,6 +52,8 @@ BAD = [
     (["seed=-1"], ["seed", "-1", "from 0"]),
     (["steps=0"], ["steps", "0"]),
     (["faction_current_share=0.8", "faction_former_share=0.5"], ["faction_current_share", "at most 1"]),
+    (["scenario=brebes", "dist_regency_km=30"], ["dist_regency_km", "30", "one-village scenario"]),
+    (["scenario=brebes", "n_households=100"], ["n_households", "100", "at least 2,970"]),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -121,3 +120,10 @@ def _village_digest(threads: int) -> str:
 
 def test_results_do_not_depend_on_thread_count():
     assert _village_digest(1) == _village_digest(2)
+
+
+def test_docs_geography_table_matches_the_code():
+    from sim.geography import markdown
+
+    assert (ROOT / "docs" / "brebes.md").read_text(encoding="utf-8") == markdown(), \
+        "regenerate with: python -m sim.geography > docs/brebes.md"
