@@ -65,6 +65,13 @@ def test_rejected_combination_becomes_a_message():
     m.step()
 
 
+def test_page_offers_only_one_village_scenarios(fresh):
+    offered = model_params("en", fresh)["scenario_name"]["values"]
+    assert "bangbayang" in offered and "brebes" not in offered
+    m = ClassroomModel(**{**initial_controls(), "scenario_name": "brebes"})   # e.g. a hand-edited request
+    assert m.scenario_name == "bangbayang" and m.n_villages == 1 and m.messages[0][0] == "param_invalid"
+
+
 def test_side_by_side_twin_has_same_village_and_no_policy():
     m = ClassroomModel(**{**initial_controls(), "compare": True, "pemekaran": True, "rng": "4"})
     assert m.twin is not None and m.twin.policy_name == "none" and m.twin.p.pemekaran_intensity == 0.0

@@ -12,8 +12,8 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.registry import PARAMS, POLICY_NAMES
-from sim.scenarios import PRESET_INTENSITY, SCENARIOS
-from sim.viz.classroom import ClassroomModel
+from sim.scenarios import PRESET_INTENSITY
+from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel
 from sim.viz.drawing import charts_svg, village_svg
 from sim.viz.i18n import LANGUAGES, POLICY_TEXT, param_label, t
 
@@ -47,8 +47,8 @@ def model_params(lang: str, model: ClassroomModel) -> dict:
     p = model.p
     params: dict = {
         "rng": {"type": "InputText", "value": str(model.seed), "label": t(lang, "seed")},
-        "scenario_name": {"type": "Select", "value": model.scenario_name, "values": list(SCENARIOS),
-                     "label": t(lang, "scenario")},
+        "scenario_name": {"type": "Select", "value": model.scenario_name,
+                          "values": list(CLASSROOM_SCENARIOS), "label": t(lang, "scenario")},
         "compare": {"type": "Checkbox", "value": model.twin is not None, "label": t(lang, "compare")},
     }
     for name in POLICY_NAMES:

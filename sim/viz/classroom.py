@@ -15,7 +15,12 @@ from __future__ import annotations
 from sim.errors import ConfigError
 from sim.model import ClientelismModel
 from sim.registry import POLICY_NAMES
+from sim.geography import GEOGRAPHIES
 from sim.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
+
+
+# The page draws one village: it offers the one-village scenarios (not the regency).
+CLASSROOM_SCENARIOS = tuple(name for name in SCENARIOS if name not in GEOGRAPHIES)
 
 
 def parse_seed(text) -> tuple[int, tuple[str, dict] | None]:
@@ -57,7 +62,7 @@ class ClassroomModel(ClientelismModel):
         seed, message = parse_seed(rng)
         if message:
             self.messages.append(message)
-        if scenario not in SCENARIOS:
+        if scenario not in CLASSROOM_SCENARIOS:
             self.messages.append(("param_invalid", {"error": f"scenario {scenario!r}"}))
             scenario = "bangbayang"
         on = [name for name in POLICY_NAMES if controls.pop(name, False)]
