@@ -7,9 +7,10 @@ Reads only the saved tables and writes, beside them:
   literacy, distance and income quartile; Morris μ*/σ and Sobol S1/ST;
   hysteresis loops with regime shares — whichever the experiment has;
 * ``summary.csv`` — the table behind the main figure;
-* ``kecamatan_summary.csv`` — for a scenario with several villages, each
-  kecamatan's outcomes per policy (mean and sd over replicates), beside maps of
-  the villages coloured by dependence under each policy;
+* ``kecamatan_summary.csv`` and ``kecamatan_effects.csv`` — for a scenario
+  with several villages, each kecamatan's outcomes per policy (mean and sd over
+  replicates) and each policy's paired effect per kecamatan, beside maps of
+  the villages coloured by dependence under each policy and by its change;
 * ``figures/*.png`` — static images of every figure, when a Chromium browser
   is installed (plotly's kaleido drives it);
 
@@ -173,28 +174,27 @@ def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
 
 
 # ------------------------------------------------------------------ assembling
-def village_map(villages: pd.DataFrame, policies: list[str], measure: str = "patron_lockin_share") -> go.Figure:
-    """Villages placed by position, coloured by dependence (mean over replicates), one panel per policy."""
-    mean = (villages.groupby(["policy", "village"], sort=False)
-            .agg(x_km=("x_km", "first"), y_km=("y_km", "first"), kecamatan=("kecamatan", "first"),
-                 households=("households", "first"), value=(measure, "mean")).reset_index())
+def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: str, colorscale: str,
+                    symmetric: bool = False) -> go.Figure:
+    """Villages placed by position (km from Brebes town), coloured by ``value``, one panel each."""
     from sim.geography import BUMIAYU, km_from_brebes
 
     bumiayu = km_from_brebes(*BUMIAYU)
-    shown = [p for p in policies if p in set(mean["policy"])]
-    fig = make_subplots(rows=1, cols=len(shown), subplot_titles=[f"policy: {p}" for p in shown],
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[name for name, _ in panels],
                         shared_yaxes=True, horizontal_spacing=0.03)
-    lo, hi = float(mean["value"].min()), float(mean["value"].max())
-    size = 4 + 10 * np.sqrt(mean["households"] / mean["households"].max())
-    for col, policy in enumerate(shown, start=1):
-        d = mean[mean["policy"] == policy]
+    values = pd.concat([d["value"] for _, d in panels])
+    lo, hi = float(values.min()), float(values.max())
+    if symmetric:
+        lo, hi = -max(abs(lo), abs(hi), 1e-9), max(abs(lo), abs(hi), 1e-9)
+    biggest = max(float(d["households"].max()) for _, d in panels)
+    for col, (_, d) in enumerate(panels, start=1):
+        last = col == len(panels)
         fig.add_trace(go.Scatter(
-            x=d["x_km"], y=d["y_km"], mode="markers", name=policy, showlegend=False,
-            marker=dict(color=d["value"], cmin=lo, cmax=hi, colorscale="Reds", size=size[d.index],
-                        line=dict(width=0.5, color="#555"),
-                        colorbar=dict(title=measure.replace("_", " ")) if col == len(shown) else None,
-                        showscale=col == len(shown)),
-            text=d["kecamatan"], hovertemplate="%{text}<br>" + measure + " %{marker.color:.3f}<extra></extra>"),
+            x=d["x_km"], y=d["y_km"], mode="markers", showlegend=False,
+            marker=dict(color=d["value"], cmin=lo, cmax=hi, colorscale=colorscale,
+                        size=4 + 10 * np.sqrt(d["households"] / biggest), line=dict(width=0.5, color="#555"),
+                        colorbar=dict(title=label) if last else None, showscale=last),
+            text=d["kecamatan"], hovertemplate="%{text}<br>" + label + " %{marker.color:.3f}<extra></extra>"),
             row=1, col=col)
         fig.add_trace(go.Scatter(x=[0.0, bumiayu[0]], y=[0.0, bumiayu[1]], mode="markers+text",
                                  text=["Brebes", "Bumiayu"], textposition="top center", hoverinfo="text",
@@ -202,8 +202,60 @@ def village_map(villages: pd.DataFrame, policies: list[str], measure: str = "pat
                       row=1, col=col)
         fig.update_xaxes(title_text="km east of Brebes town", row=1, col=col)
     fig.update_yaxes(title_text="km north of Brebes town", scaleanchor="x", row=1, col=1)
-    fig.update_layout(title=f"Villages by position, coloured by {measure.replace('_', ' ')} in the final year "
-                            "(mean over replicates)", template="plotly_white", height=600)
+    fig.update_layout(title=title, template="plotly_white", height=600)
+    return fig
+
+
+def _per_village(villages: pd.DataFrame, measure: str) -> pd.DataFrame:
+    return (villages.groupby(["policy", "village"], sort=False)
+            .agg(x_km=("x_km", "first"), y_km=("y_km", "first"), kecamatan=("kecamatan", "first"),
+                 households=("households", "first"), value=(measure, "mean")).reset_index())
+
+
+def village_map(villages: pd.DataFrame, policies: list[str], measure: str = "patron_lockin_share") -> go.Figure:
+    """Villages by position, coloured by an outcome (mean over replicates), one panel per policy."""
+    mean = _per_village(villages, measure)
+    panels = [(f"policy: {p}", mean[mean["policy"] == p]) for p in policies if p in set(mean["policy"])]
+    label = measure.replace("_", " ")
+    return _village_panels(panels, f"Villages by position, coloured by {label} in the final year (mean over "
+                                   "replicates)", label, "Reds")
+
+
+def village_change_map(villages: pd.DataFrame, baseline: str, policies: list[str],
+                       measure: str = "patron_lockin_share") -> go.Figure:
+    """Villages by position, coloured by each policy's paired effect (policy − baseline, mean over replicates)."""
+    mean = _per_village(villages, measure)
+    base = mean[mean["policy"] == baseline].set_index("village")["value"]
+    panels = []
+    for p in policies:
+        d = mean[mean["policy"] == p].set_index("village")
+        if len(d):
+            panels.append((f"{p} − {baseline}", d.assign(value=d["value"] - base.reindex(d.index)).reset_index()))
+    label = f"change in {measure.replace('_', ' ')}"
+    return _village_panels(panels, f"Villages by position, coloured by the {label} (final year, paired by "
+                                   "replicate)", label, "RdBu_r", symmetric=True)
+
+
+def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_lockin_share") -> go.Figure:
+    """Each kecamatan's paired effect on ``measure`` with its 95% CI, Brebes Selatan marked, per policy."""
+    from sim.geography import SOUTH
+
+    d = effects[effects["outcome"] == measure]
+    policies = list(d["policy"].unique())
+    fig = make_subplots(rows=1, cols=max(len(policies), 1), subplot_titles=[f"policy: {p}" for p in policies],
+                        shared_yaxes=True)
+    for col, policy in enumerate(policies, start=1):
+        e = d[d["policy"] == policy].sort_values("effect")
+        south = e["kecamatan"].isin(SOUTH)
+        fig.add_trace(go.Bar(
+            y=e["kecamatan"], x=e["effect"], orientation="h", showlegend=col == 1, name="Brebes Selatan",
+            marker_color=np.where(south, "#b2182b", "#999999").tolist(),
+            error_x=dict(type="data", symmetric=False, array=(e["ci95_high"] - e["effect"]).tolist(),
+                         arrayminus=(e["effect"] - e["ci95_low"]).tolist())), row=1, col=col)
+        fig.update_xaxes(title_text=f"change in {measure.replace('_', ' ')}", row=1, col=col)
+    fig.update_layout(title=f"Effect on {measure.replace('_', ' ')} by kecamatan, mean and 95% CI over paired "
+                            "replicates (red: the six Brebes Selatan kecamatan)", template="plotly_white",
+                      height=600, showlegend=False)
     return fig
 
 
@@ -235,10 +287,15 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policies, "shortfall")
         if (path / "villages.parquet").is_file():
             villages = pd.read_parquet(path / "villages.parquet")
+            kecamatan = pd.read_parquet(path / "kecamatan.parquet")
+            kec_effects = analysis.area_effects(kecamatan, spec.baseline, "kecamatan")
             figures["villages_lockin"] = village_map(villages, policies, "patron_lockin_share")
+            figures["villages_lockin_change"] = village_change_map(villages, spec.baseline, spec.policies)
             figures["villages_brokered"] = village_map(villages, policies, "brokered_share")
-            kec = kecamatan_summary(pd.read_parquet(path / "kecamatan.parquet"))
+            figures["kecamatan_effects"] = kecamatan_effects_figure(kec_effects)
+            kec = kecamatan_summary(kecamatan)
             write_atomic(path / "kecamatan_summary.csv", lambda p: kec.to_csv(p, index=False))
+            write_atomic(path / "kecamatan_effects.csv", lambda p: kec_effects.to_csv(p, index=False))
         summary = effects
         shown = _effects_pivot(effects)
         table_title = (f"{spec.name}: paired effects against '{spec.baseline}' in the final year, mean ± 95% CI; "

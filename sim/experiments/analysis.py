@@ -46,6 +46,30 @@ def paired_effects(runs: pd.DataFrame, baseline: str, outcomes=OUTCOME_NAMES) ->
     return pd.DataFrame(rows)
 
 
+def area_effects(areas: pd.DataFrame, baseline: str, key: str,
+                 outcomes=("patron_lockin_share", "brokered_share", "unmet_share", "fees_per_household_rupiah")
+                 ) -> pd.DataFrame:
+    """Paired effects per area (``key``: "kecamatan" or "village") of each policy against the baseline.
+
+    ``areas`` is a villages or kecamatan table of an experiment (one row per
+    run and area, with ``policy`` and ``replicate``).
+    """
+    base = areas[areas["policy"] == baseline]
+    rows = []
+    for policy in [p for p in areas["policy"].unique() if p != baseline]:
+        both = base.merge(areas[areas["policy"] == policy], on=["replicate", key], suffixes=("_b", "_p"))
+        if not (both["seed_b"] == both["seed_p"]).all():
+            raise ValueError("replicates are not paired: seeds differ between policies")
+        for area, d in both.groupby(key, sort=False):
+            for name in outcomes:
+                diff = (d[f"{name}_p"] - d[f"{name}_b"]).to_numpy(dtype=float)
+                mean, lo, hi = _ci(diff)
+                rows.append({"policy": policy, key: area, "outcome": name,
+                             "baseline_mean": float(d[f"{name}_b"].mean()), "policy_mean": float(d[f"{name}_p"].mean()),
+                             "effect": mean, "ci95_low": lo, "ci95_high": hi, "replicates": int(len(d))})
+    return pd.DataFrame(rows)
+
+
 def quartile_effects(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Paired effects on brokered share and access shortfall by quartile of literacy, distance and income."""
     names = [f"{m}_{dim}_q{q}" for m in ("brokered_share", "shortfall") for dim in GROUP_DIMENSIONS
