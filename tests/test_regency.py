@@ -17,6 +17,7 @@ from sim.model import ClientelismModel
 from sim.outcomes import AREA_COUNTS, AREA_OUTCOMES, area_outcomes
 
 ROOT = Path(__file__).resolve().parents[1]
+KECAMATAN_NAMES = tuple(k.name for k in KECAMATAN)
 SMALL = 6_000   # households: every village keeps at least 10, the geography is the full one
 
 
@@ -127,3 +128,35 @@ def test_docs_geography_table_matches_the_code():
 
     assert (ROOT / "docs" / "brebes.md").read_text(encoding="utf-8") == markdown(), \
         "regenerate with: python -m sim.geography > docs/brebes.md"
+
+
+def test_regency_experiment_tables_and_report(tmp_path):
+    """brebes_pemekaran end to end (small): per-village and per-kecamatan tables that add up, and the report."""
+    import pandas as pd
+
+    from sim.experiments.cli import prepare
+    from sim.experiments.runner import run_experiment
+    from sim.report import build
+
+    _, spec, constants = prepare(["experiment=brebes_pemekaran", "replicates=2", "steps=60", f"n_households={SMALL}"])
+    folder = run_experiment(spec, 0, constants, executor="processes", workers=2, results_dir=tmp_path,
+                            progress=False)
+    runs = pd.read_parquet(folder / "runs.parquet")
+    villages = pd.read_parquet(folder / "villages.parquet")
+    kecamatan = pd.read_parquet(folder / "kecamatan.parquet")
+    assert len(runs) == 4 and len(villages) == 4 * 297 and len(kecamatan) == 4 * 17
+    for run_id, rows in villages.groupby("run_id"):
+        total = rows[list(AREA_COUNTS)].sum().to_frame().T
+        regency = runs.set_index("run_id").loc[run_id]
+        assert total["households"].iloc[0] == SMALL
+        recomputed = area_outcomes(total, weeks=52).iloc[0]
+        for name in ("brokered_share", "patron_lockin_share", "unmet_share", "fees_per_household_rupiah"):
+            assert recomputed[name] == pytest.approx(regency[name], rel=1e-9), name
+        kec = kecamatan[kecamatan["run_id"] == run_id][list(AREA_COUNTS)].sum()
+        assert np.allclose(kec.to_numpy(), total.to_numpy()[0])
+    build(folder, write_images=False, quiet=True)
+    effects = pd.read_csv(folder / "kecamatan_effects.csv")
+    assert set(effects["kecamatan"]) == set(KECAMATAN_NAMES)
+    assert (effects.groupby("outcome").size() == 17).all()
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Villages by position" in report and "by kecamatan" in report
