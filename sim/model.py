@@ -30,7 +30,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Official
-from sim.geography import GEOGRAPHIES
+from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.geography import build as build_geography
 from sim.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS
 from sim.params import TrackedParams
@@ -689,6 +689,9 @@ class ClientelismModel(mesa.Model):
         if name in INIT_ONLY:
             raise ConfigError(name, value, "a parameter that can change during a run (not one of "
                               + ", ".join(sorted(INIT_ONLY)) + ")")
+        if name in PER_VILLAGE_PARAMS and not self._distances_from_params:
+            raise ConfigError(name, value, f"only in a one-village scenario (bangbayang); in {self.scenario_name} "
+                              "every village's distances come from its geography (docs/brebes.md)")
         values = self.p.as_dict()
         values.update(validate({name: value}))
         validate(values)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.errors import ConfigError, UnknownNameError
 from sim.outcomes import ALL_OUTCOME_NAMES
 from sim.registry import INIT_ONLY, PARAMS
+from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs" / "experiment"
@@ -87,8 +88,9 @@ class Experiment(_Strict):
         return self
 
     def uncertainty_names(self) -> list[str]:
-        if self.uncertainties == "all":
-            return [n for n, p in PARAMS.items() if p.role == "uncertainty"]
+        if self.uncertainties == "all":   # every uncertainty the scenario lets vary
+            fixed = PER_VILLAGE_PARAMS if self.scenario in GEOGRAPHIES else ()
+            return [n for n, p in PARAMS.items() if p.role == "uncertainty" and n not in fixed]
         return list(self.uncertainties)
 
 
@@ -103,11 +105,15 @@ def check(spec: Experiment) -> None:
     if spec.kind == "comparison":
         for policy in (spec.baseline, *spec.policies):
             policy_levers(policy)
+    fixed_by_geography = PER_VILLAGE_PARAMS if spec.scenario in GEOGRAPHIES else ()
     if spec.kind == "sensitivity":
         policy_levers(spec.policy)
         for name in spec.uncertainty_names():
             if name not in PARAMS:
                 raise UnknownNameError("parameter", name, ["a parameter of docs/parameters.md"])
+            if name in fixed_by_geography:
+                raise ConfigError(f"uncertainties: {name}", name, f"a parameter scenario {spec.scenario} uses "
+                                  "(its villages' distances come from its geography)")
             if PARAMS[name].type is bool:
                 raise ConfigError(f"uncertainties: {name}", name, "numeric parameters")
         if spec.outcome not in ALL_OUTCOME_NAMES:
@@ -121,6 +127,10 @@ def check(spec: Experiment) -> None:
         for sweep in spec.sweeps:
             if sweep.parameter not in PARAMS:
                 raise UnknownNameError("parameter", sweep.parameter, ["a parameter of docs/parameters.md"])
+            if sweep.parameter in fixed_by_geography:
+                raise ConfigError(f"sweeps: {sweep.parameter}", sweep.parameter,
+                                  f"a parameter scenario {spec.scenario} uses (its villages' distances come from "
+                                  "its geography)")
             if sweep.parameter in INIT_ONLY:
                 raise ConfigError(f"sweeps: {sweep.parameter}", sweep.parameter,
                                   "a parameter that can change during a run")
