@@ -72,7 +72,12 @@ def main() -> None:
 
 
 def large_design(n_runs: int) -> None:
+    import dask
     from distributed import Client, LocalCluster
+
+    # As the dask executor starts its local clusters (and docs/cluster.md advises for others): without the
+    # workers' statistical profiler, whose history grows a worker by ~10 KB a run.
+    dask.config.set({"distributed.worker.profile.enabled": False})
 
     replicates = max(1, n_runs // 4)
     large = ["experiment=pemekaran_vs_training", f"replicates={replicates}", "steps=1", "n_households=100"]

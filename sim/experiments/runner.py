@@ -208,7 +208,11 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
         return 0
     ts_every = 4 if spec.kind == "sensitivity" else 1
     data = spec.model_dump()
-    jobs = [(str(folder), _plain(row), data, constants, ts_every) for row in todo.to_dict("records")]
+    def rows():   # built as they are submitted, a thousand design rows at a time
+        for start in range(0, len(todo), 1000):
+            yield from todo.iloc[start:start + 1000].to_dict("records")
+
+    jobs = ((str(folder), _plain(row), data, constants, ts_every) for row in rows())
     bar = _progress(progress, len(design), len(done), spec.name)
     try:
         if executor == "serial":
@@ -238,7 +242,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
         raise Interrupted() from None
     finally:
         bar.close()
-    return len(jobs)
+    return len(todo)
 
 
 def _plain(row: dict) -> dict:
