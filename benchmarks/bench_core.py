@@ -52,23 +52,29 @@ def _rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # KiB on Linux
 
 
-def measure_array(n: int, steps: int, warmup: int = 3) -> dict:
-    """In this process: build a village of ``n`` households, warm up, time ``steps`` steps."""
-    from sim.model import ClientelismModel
-
-    rss0 = _rss_kib()
-    capacity = max(12, round(12 * n / 2200))
+def _build_and_step(build, n: int, steps: int, warmup: int, rss) -> dict:
+    """Time ``build()``, then ``steps`` steps after ``warmup`` ones; memory per agent from ``rss()`` growth."""
+    rss0 = rss()
     t0 = time.process_time()
-    model = ClientelismModel(rng=1, n_households=n, official_capacity_per_week=capacity)
-    build = time.process_time() - t0
+    model = build()
+    built = time.process_time() - t0
     for _ in range(warmup):
         model.step()
     t0 = time.process_time()
     for _ in range(steps):
         model.step()
     cpu = time.process_time() - t0
-    return {"n": n, "steps": steps, "build_s": build, "cpu_s": cpu, "rate": n * steps / cpu,
-            "bytes_per_agent": (_rss_kib() - rss0) * 1024 / n}
+    return {"n": n, "steps": steps, "build_s": built, "cpu_s": cpu, "rate": n * steps / cpu,
+            "bytes_per_agent": (rss() - rss0) * 1024 / n}
+
+
+def measure_array(n: int, steps: int, warmup: int = 3) -> dict:
+    """In this process: build a village of ``n`` households, warm up, time ``steps`` steps (peak memory)."""
+    from sim.model import ClientelismModel
+
+    capacity = max(12, round(12 * n / 2200))
+    return _build_and_step(lambda: ClientelismModel(rng=1, n_households=n, official_capacity_per_week=capacity),
+                           n, steps, warmup, _rss_kib)
 
 
 def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
@@ -109,18 +115,7 @@ def measure_reference(n: int, steps: int, warmup: int = 2) -> dict:
     # memory per agent is that of the agents; the process's peak is that of its imports, so the
     # growth of its current resident set is measured instead.
     ClientelismModel(rng=1, n_households=n)
-    rss0 = _rss_now_kib()
-    t0 = time.process_time()
-    model = reference_population(n, seed=1)
-    build = time.process_time() - t0
-    for _ in range(warmup):
-        model.step()
-    t0 = time.process_time()
-    for _ in range(steps):
-        model.step()
-    cpu = time.process_time() - t0
-    return {"n": n, "steps": steps, "build_s": build, "cpu_s": cpu, "rate": n * steps / cpu,
-            "bytes_per_agent": (_rss_now_kib() - rss0) * 1024 / n}
+    return _build_and_step(lambda: reference_population(n, seed=1), n, steps, warmup, _rss_now_kib)
 
 
 def _rss_now_kib() -> int:
