@@ -214,7 +214,7 @@ def markdown() -> str:
         "",
         f"`scenario=brebes` builds all {len(KECAMATAN)} kecamatan and {n_vill} villages "
         f"({sum(k.desa for k in KECAMATAN)} desa, {sum(k.kelurahan for k in KECAMATAN)} kelurahan) of",
-        f"Kabupaten Brebes. Agents are **households**: the default `n_households` of the scenario is",
+        "Kabupaten Brebes. Agents are **households**: the default `n_households` of the scenario is",
         f"{REGENCY_PERSONS:,} persons / {PERSONS_PER_HOUSEHOLD} persons per household "
         f"= {round(REGENCY_PERSONS / PERSONS_PER_HOUSEHOLD):,} households",
         "(Bangbayang's ratio: about 7,800 people in 2,200 households). Any smaller `n_households`",

@@ -158,7 +158,7 @@ class ClientelismModel(mesa.Model):
         """Tables indexed by (village, faction, hamlet) giving, for each official slot of the village, the
         faction affinity and the own-hamlet-head bonus (one gather per need instead of several)."""
         r = self.residents
-        n_f, n_h, per = 3, self.p.n_hamlets, self.officials_per_village
+        n_f, n_h = 3, self.p.n_hamlets
         v, f, h = np.meshgrid(np.arange(self.n_villages), np.arange(n_f), np.arange(n_h), indexing="ij")
         v, f, h = v.ravel(), f.ravel(), h.ravel()
         self._affinity_table = FACTION_AFFINITY[f[:, None], self.official_faction[v]]          # (keys, per)
