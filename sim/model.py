@@ -660,16 +660,27 @@ class ClientelismModel(mesa.Model):
         outcomes = area_outcomes(table, weeks)
         return pd.concat([table, outcomes], axis=1)
 
-    def kecamatan_table(self):
-        """Outcomes per kecamatan: the village counts summed, then the same ratios."""
-        from sim.outcomes import AREA_COUNTS, area_outcomes
+    def kecamatan_table(self, villages=None):
+        """Outcomes per kecamatan: the village counts summed, then the same ratios.
+
+        ``villages``: this model's ``village_table()``, if already at hand.
+        """
         import pandas as pd
 
-        villages = self.village_table()
-        sums = villages.groupby("kecamatan", sort=False)[list(AREA_COUNTS)].sum().reset_index()
-        villages_per = villages.groupby("kecamatan", sort=False).size().to_numpy()
-        sums.insert(1, "villages", villages_per)
-        return pd.concat([sums, area_outcomes(sums, min(self.steps, WINDOW_WEEKS))], axis=1)
+        from sim.outcomes import AREA_COUNTS, area_outcomes
+
+        if villages is None:
+            villages = self.village_table()
+        g = self.geography
+        k = len(g.kecamatan_names)
+        present = np.unique(g.kecamatan)   # in kecamatan order
+        sums = {name: np.bincount(g.kecamatan, weights=villages[name].to_numpy(dtype=float), minlength=k)[present]
+                for name in AREA_COUNTS}
+        sums["households"] = sums["households"].astype(np.int64)
+        sums["officials"] = sums["officials"].astype(np.int64)
+        table = pd.DataFrame({"kecamatan": [g.kecamatan_names[i] for i in present],
+                              "villages": np.bincount(g.kecamatan, minlength=k)[present], **sums})
+        return pd.concat([table, area_outcomes(table, min(self.steps, WINDOW_WEEKS))], axis=1)
 
     def group_brokered_share(self, dimension: str) -> np.ndarray:
         """Brokered share of completed needs per quartile (0..3) of ``dimension`` over the trailing window."""

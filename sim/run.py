@@ -42,7 +42,7 @@ class RunResult:
 
 
 def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int = 0, steps: int | None = None,
-                 **overrides) -> RunResult:
+                 area_tables: bool = True, **overrides) -> RunResult:
     """Run one scenario under one policy and return its outcomes.
 
     Args:
@@ -50,6 +50,7 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         policy: ``none``, a lever name, or levers joined by ``+``.
         seed: the model's seed (every draw comes from it).
         steps: weeks to run; ``None`` runs the default 10 years (520 weeks).
+        area_tables: also tabulate outcomes per village and per kecamatan (``villages``, ``kecamatan``).
         **overrides: registry parameters.
     """
     if steps is None:
@@ -61,6 +62,8 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     for _ in range(steps):
         model.step()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    villages = model.village_table() if area_tables else pd.DataFrame()
+    kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()
     return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(),
-                     groups=model.group_outcomes(), villages=model.village_table(),
-                     kecamatan=model.kecamatan_table(), scenario=scenario, policy=policy, seed=seed, steps=steps)
+                     groups=model.group_outcomes(), villages=villages, kecamatan=kecamatan, scenario=scenario,
+                     policy=policy, seed=seed, steps=steps)

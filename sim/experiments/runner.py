@@ -85,16 +85,18 @@ def run_one(job: tuple) -> int:
 
 
 def _single(spec: Experiment, row: dict, constants: dict):
+    from sim.geography import GEOGRAPHIES
     from sim.registry import PARAMS
     from sim.run import run_scenario
 
     # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
     varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
+    several = spec.scenario in GEOGRAPHIES   # a scenario of several villages: keep its area tables
     result = run_scenario(spec.scenario, row["policy"], seed=int(row["seed"]), steps=spec.steps,
-                          **{**constants, **varied})
+                          area_tables=several, **{**constants, **varied})
     ids = {k: v for k, v in row.items() if k not in PARAMS}
     areas = {}
-    if len(result.villages) > 1:
+    if several:
         keys = {k: ids[k] for k in ("run_id", "policy", "replicate", "seed") if k in ids}
         areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
     return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries, areas
