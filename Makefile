@@ -5,9 +5,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench viz setup clean
+.PHONY: demo test bench viz setup browser clean
 
-setup: $(STAMP)
+setup: $(STAMP) browser
 
 $(STAMP): pyproject.toml
 	@PYBIN=$$(tools/find_python.sh) || exit 1; \
@@ -17,17 +17,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# Chromium for the browser tests and the report's figures: installed when missing and run as root
+# (BROWSER_INSTALL=no to never install); otherwise one line says why and how, and those tests skip.
+browser: $(STAMP)
+	@tools/ensure_browser.sh $(PY)
+
+demo: $(STAMP) browser
 	$(PY) -m sim experiment=policy_comparison
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
 
 viz: $(STAMP)
 	@echo "Classroom page: http://127.0.0.1:8765  (Ctrl-C to stop)"
 	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_experiments.py
 	$(PY) benchmarks/bench_viz.py

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,8 +23,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(ROOT))
+
+from sim.browser import HEADLESS_ARGS, find_chromium, missing_reason  # noqa: E402
+
+CHROMIUM_ARGS = list(HEADLESS_ARGS)
 
 
 def free_port() -> int:
@@ -74,9 +76,9 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    browser_path = shutil.which("chromium")
+    browser_path = find_chromium()
     if browser_path is None:
-        sys.exit("bench_viz: Debian's chromium is needed (apt-get install chromium)")
+        sys.exit(f"bench_viz: {missing_reason()}")
     port = free_port()
     server = start_server(port)
     try:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import html
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -318,7 +317,9 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     report = path / "report.html"
     write_atomic(report, lambda p: Path(p).write_text(_html(spec, manifest, figures), encoding="utf-8"))
     if write_images:
-        export_images(figures, path / "figures")
+        why_not = export_images(figures, path / "figures")
+        if why_not is not None and not quiet:
+            print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
         _print_table(shown, table_title)
     return report
@@ -337,19 +338,18 @@ def _html(spec, manifest: dict, figures: dict[str, go.Figure]) -> str:
             + "".join(parts) + "</body></html>")
 
 
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
+    """PNG and SVG of every figure through kaleido; return None when written, else why not (one line).
 
+    Static images are optional: without a Chromium browser, or when it cannot
+    start (e.g. under a memory limit on a cluster's login node), the HTML
+    report is complete and the reason is returned instead.
+    """
+    from sim.browser import find_chromium, missing_reason
 
-def export_images(figures: dict[str, go.Figure], folder: Path) -> list[Path]:
-    """PNG and SVG of every figure through kaleido, when a Chromium browser is installed."""
-    browser = chromium_path()
+    browser = find_chromium()
     if browser is None:
-        return []
+        return missing_reason()
     os.environ.setdefault("BROWSER_PATH", browser)
     import plotly.io as pio
 
@@ -361,11 +361,18 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> list[Path]:
             tmps.append(folder / f".{name}.{ext}.tmp")
             figs.append(fig)
     # One browser session for all images (much faster than one each), then atomic renames.
-    pio.write_images(figs, tmps, format=[t.suffixes[-2][1:] for t in tmps], width=1200,
-                     height=[f.layout.height or 600 for f in figs])
+    try:
+        pio.write_images(figs, tmps, format=[t.suffixes[-2][1:] for t in tmps], width=1200,
+                         height=[f.layout.height or 600 for f in figs])
+    except Exception as exc:   # kaleido's errors are many kinds; every one means: no images this time
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+        first = " ".join(str(exc.args[0] if exc.args else exc).split()) or type(exc).__name__
+        first = first if len(first) <= 120 else first[:119] + "…"
+        return f"the browser at {browser} could not export them ({type(exc).__name__}: {first})"
     for tmp, target in zip(tmps, written):
         os.replace(tmp, target)
-    return written
+    return None
 
 
 def _effects_pivot(effects: pd.DataFrame) -> pd.DataFrame:

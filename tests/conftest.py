@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -20,3 +21,25 @@ def policy_runs():
     from sim.registry import POLICY_NAMES
 
     return {policy: run_seeds(policy) for policy in POLICY_NAMES}
+
+
+def under_ci() -> bool:
+    """CI=true (as CI services set it): what a newcomer may skip must run there."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Path of the Chromium the browser tests and figure export drive.
+
+    Without one the tests that need it are skipped with the reason and the command that fixes it, never
+    reported as errors; under CI=true a missing browser fails them instead.
+    """
+    from sim.browser import find_chromium, missing_reason
+
+    path = find_chromium()
+    if path is None:
+        if under_ci():
+            pytest.fail(f"CI=true and {missing_reason()}", pytrace=False)
+        pytest.skip(missing_reason())
+    return path

@@ -99,9 +99,7 @@ def test_report_on_demand(comparison_folder):
     assert "pemekaran" in out.stdout
 
 
-@pytest.mark.skipif(not any(Path(p, "chromium").exists() for p in os.environ.get("PATH", "").split(":")),
-                    reason="static export needs a Chromium browser (installed by .ci/run)")
-def test_static_figures_exported(comparison_folder):
+def test_static_figures_exported(chromium, comparison_folder):
     pngs = sorted((comparison_folder / "figures").glob("*.png"))
     assert {p.stem for p in pngs} >= {"trajectories", "effects", "quartiles_brokered"}
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

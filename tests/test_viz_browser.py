@@ -5,7 +5,6 @@ Starts the page with ``solara run`` on a free local port, as ``make viz`` does.
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from sim.browser import HEADLESS_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(chromium):   # no browser, no page server: the tests skip (or fail under CI) before it starts
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -45,13 +44,11 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
-    path = shutil.which("chromium")
-    assert path, "Debian's chromium is needed for the browser tests (.ci/run installs it)"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=list(HEADLESS_ARGS))
         yield b
         b.close()
 

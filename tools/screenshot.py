@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_viz import CHROMIUM_ARGS, free_port, start_server, week_on_map  # noqa: E402
+
+from sim.browser import find_chromium, missing_reason  # noqa: E402
 
 
 def main() -> None:
@@ -29,11 +30,13 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    if find_chromium() is None:
+        sys.exit(f"screenshot: {missing_reason()}")
     port = free_port()
     server = start_server(port)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1250})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector("svg.village-map", timeout=90_000)
