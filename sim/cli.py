@@ -14,7 +14,7 @@ from hydra.errors import HydraException
 
 from sim.config import EXPERIMENT_KEYS, RUN_KEYS
 from sim.errors import ConfigError, UnknownNameError
-from sim.registry import PARAMS
+from sim.registry import PARAMS, check_steps
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
@@ -34,8 +34,11 @@ def check_run_key(key: str, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError("seed", value, "a whole number from 0 upwards")
     elif key == "steps":
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ConfigError("steps", value, "a whole number of weeks from 1 upwards, or null for 10 years")
+        if value is not None:
+            check_steps(value, "or null for 10 years")
+    elif key == "verbose":
+        if not isinstance(value, bool):
+            raise ConfigError("verbose", value, "true or false")
     elif key == "results_dir":
         if not isinstance(value, str) or not value:
             raise ConfigError("results_dir", value, "a folder path")
@@ -123,6 +126,9 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
             if extra:
                 raise ConfigError(extra[0], chosen[extra[0]][0], "nothing but executor=, workers= and dask_address= with "
                                   "resume=<folder>: a resumed experiment keeps its own settings")
+        if "verbose" in chosen:
+            raise ConfigError("verbose", chosen["verbose"][0], "only for a single run (an experiment shows its "
+                              "progress and writes each run's tables)")
         for key in ("policy", "scenario"):
             if key in chosen:
                 raise ConfigError(key, chosen[key][0], "set in the experiment file, not on the command line, "

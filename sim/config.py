@@ -14,7 +14,7 @@ from hydra.core.config_store import ConfigStore
 
 from sim.registry import PARAMS
 
-RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir")
+RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir", "verbose")
 EXPERIMENT_KEYS = ("experiment", "replicates", "executor", "workers", "resume", "dask_address")
 
 
@@ -25,6 +25,7 @@ def _schema() -> type:
         ("seed", int, dataclasses.field(default=0)),
         ("steps", Optional[int], dataclasses.field(default=None)),
         ("results_dir", str, dataclasses.field(default="results")),
+        ("verbose", bool, dataclasses.field(default=False)),
         # Experiments (``experiment=<name>``): the group configs/experiment/<name>.yaml.
         ("experiment", Optional[Any], dataclasses.field(default=None)),
         ("replicates", Optional[int], dataclasses.field(default=None)),

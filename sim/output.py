@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -47,8 +48,23 @@ def run_and_write(cfg) -> Path:
     from rich.console import Console
     from rich.table import Table
 
+    from sim.progress import Progress
+    from sim.registry import STEPS
+
+    if cfg.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="[%(asctime)s][%(name)s][%(levelname)s] - %(message)s")
     overrides = {k: cfg[k] for k in PARAMS if cfg.get(k) is not None}
-    result = run_scenario(scenario=cfg.scenario, policy=cfg.policy, seed=cfg.seed, steps=cfg.steps, **overrides)
+    steps = STEPS.default if cfg.steps is None else cfg.steps
+    # A bar with an ETA on a terminal, for a run that takes more than a couple of seconds.
+    bar = Progress(steps, f"{cfg.scenario} · {cfg.policy} · seed {cfg.seed}", unit="weeks", delay_s=2.0)
+    try:
+        result = run_scenario(scenario=cfg.scenario, policy=cfg.policy, seed=cfg.seed, steps=steps,
+                              on_step=bar.advance, **overrides)
+    finally:
+        bar.close()
     folder = Path(HydraConfig.get().runtime.output_dir)
     write_run(result, folder)
     table = Table(title=f"{result.scenario} · policy {result.policy} · seed {result.seed} · {result.steps} weeks "
@@ -59,7 +75,7 @@ def run_and_write(cfg) -> Path:
         table.add_row(name, format_value(name, value))
     console = Console(width=100)
     console.print(table)
-    console.print(f"tables written to {folder}")
+    print(f"tables written to {folder}")   # one line, however long the path
     return folder
 
 

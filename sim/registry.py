@@ -302,6 +302,17 @@ for _pol in POLICY_NAMES:
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
 
+# Shares of one population that together cannot exceed 1. Validation refuses a larger sum; experimental
+# designs (``sim.experiments.design``) sample each later share within what the earlier ones leave, so that
+# every sampled row is valid by construction.
+SHARE_GROUPS: tuple[tuple[str, ...], ...] = (("faction_current_share", "faction_former_share"),)
+
+# The length of a run, a setting of the run rather than of the model: weeks, at most a century (a 10-year
+# run of the whole regency takes about 10 s, so the bound is about 17 minutes of it).
+MAX_STEPS = 5_200
+STEPS = Param("steps", int, 520, 1, MAX_STEPS, "weeks", "Run length", "Lama simulasi", C,
+              note="10 years by default; at most 5,200 weeks (100 years)")
+
 # Parameters that shape the village when it is built (or how ties are stored
 # and measured); changing them during a run would have no effect, so
 # ``ClientelismModel.set_parameter`` refuses them.
@@ -312,6 +323,14 @@ INIT_ONLY = frozenset({
     "init_patron_share", "init_tie_strength", "init_activated_share", "fee_seeking_mean", "n_office_staff",
     "tie_decay_per_year", "lockin_tie_threshold",
 })
+
+
+def check_steps(value: object, also: str = "") -> int:
+    """A run length in weeks within the registry's bounds (``sim.registry.STEPS``), or ConfigError."""
+    if isinstance(value, bool) or not isinstance(value, int) or not STEPS.low <= value <= STEPS.high:
+        raise ConfigError("steps", value, f"a whole number of weeks from {STEPS.low:,} to {STEPS.high:,} "
+                          f"({STEPS.high // 52} years){', ' + also if also else ''}")
+    return value
 
 
 def defaults() -> dict[str, float | int | bool]:
@@ -331,10 +350,10 @@ def validate(values: dict[str, object]) -> dict[str, float | int | bool]:
         if name not in PARAMS:
             raise UnknownNameError("parameter", name, _suggest(name))
         out[name] = PARAMS[name].check(value)
-    shares = out.get("faction_current_share", PARAMS["faction_current_share"].default) + out.get(
-        "faction_former_share", PARAMS["faction_former_share"].default)
-    if shares > 1.0 + 1e-9:
-        raise ConfigError("faction_current_share + faction_former_share", round(shares, 6), "a sum of at most 1")
+    for group in SHARE_GROUPS:
+        total = sum(out.get(name, PARAMS[name].default) for name in group)
+        if total > 1.0 + 1e-9:
+            raise ConfigError(" + ".join(group), round(total, 6), "a sum of at most 1")
     return out
 
 
@@ -379,6 +398,10 @@ def markdown_table() -> str:
             lines.append(f"| `{p.name}` | {p.type.__name__} | {default} | {bounds} | {p.unit} | {p.label_en} "
                          f"| {p.label_id} | {p.role} | {prov} |")
         lines.append("")
+    lines += ["## Run settings", "", "| name | type | default | bounds | unit | label (EN) | label (ID) | note |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |",
+              f"| `{STEPS.name}` | int | {_fmt(STEPS.default)} | {_fmt(STEPS.low)} – {_fmt(STEPS.high)} "
+              f"| {STEPS.unit} | {STEPS.label_en} | {STEPS.label_id} | {STEPS.note} |", ""]
     from sim.services import services_markdown
 
     lines += services_markdown()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from sim.model import ClientelismModel
+from sim.registry import check_steps
 from sim.scenarios import DEFAULT_YEARS, STEPS_PER_YEAR
 
 
@@ -42,7 +44,7 @@ class RunResult:
 
 
 def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int = 0, steps: int | None = None,
-                 area_tables: bool = True, **overrides) -> RunResult:
+                 area_tables: bool = True, on_step: Callable[[], None] | None = None, **overrides) -> RunResult:
     """Run one scenario under one policy and return its outcomes.
 
     Args:
@@ -51,16 +53,15 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         seed: the model's seed (every draw comes from it).
         steps: weeks to run; ``None`` runs the default 10 years (520 weeks).
         area_tables: also tabulate outcomes per village and per kecamatan (``villages``, ``kecamatan``).
+        on_step: called after every step (progress reporting).
         **overrides: registry parameters.
     """
-    if steps is None:
-        steps = DEFAULT_YEARS * STEPS_PER_YEAR
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        from sim.errors import ConfigError
-        raise ConfigError("steps", steps, "a whole number of weeks from 1 upwards")
+    steps = check_steps(DEFAULT_YEARS * STEPS_PER_YEAR if steps is None else steps)
     model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
     for _ in range(steps):
         model.step()
+        if on_step is not None:
+            on_step()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     villages = model.village_table() if area_tables else pd.DataFrame()
     kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()

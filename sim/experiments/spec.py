@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.errors import ConfigError, UnknownNameError
 from sim.outcomes import ALL_OUTCOME_NAMES
-from sim.registry import INIT_ONLY, PARAMS
+from sim.registry import INIT_ONLY, MAX_STEPS, PARAMS
 from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
@@ -62,7 +62,7 @@ class Experiment(_Strict):
     kind: Literal["comparison", "sensitivity", "hysteresis"]
     description: str = ""
     scenario: str = "bangbayang"
-    steps: int = Field(520, ge=1, description="weeks per run (per point, for hysteresis)")
+    steps: int = Field(520, ge=1, le=MAX_STEPS, description="weeks per run (per point, for hysteresis)")
     replicates: int = Field(1, ge=1)
     constants: dict[str, float | int | bool] = Field(default_factory=dict)
     # comparison
@@ -75,7 +75,7 @@ class Experiment(_Strict):
     morris: Morris = Morris()
     sobol: Sobol = Sobol()
     # hysteresis
-    burn_in_steps: int = Field(104, ge=0)
+    burn_in_steps: int = Field(104, ge=0, le=MAX_STEPS)
     sweeps: list[Sweep] = Field(default_factory=list)
     regime_threshold: float = 0.5
 
