@@ -115,7 +115,10 @@ def sobol_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcom
         return pd.DataFrame(columns=["parameter", "S1", "S1_conf", "ST", "ST_conf", "outcome"])
     names = _sobol_names(runs, spec, master_seed)
     Y = np.nan_to_num(sample_means(runs, "sobol", outcome))
-    res = sobol_analyze.analyze(sensitivity_problem(names), Y, calc_second_order=False, seed=master_seed)
+    # A Generator, not the integer: SALib's Sobol analysis tests ``if seed:``, so master seed 0 would leave its
+    # bootstrap confidence intervals to numpy's global, unseeded state.
+    res = sobol_analyze.analyze(sensitivity_problem(names), Y, calc_second_order=False,
+                                seed=np.random.default_rng(master_seed))
     return pd.DataFrame({"parameter": names, "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
                          "ST_conf": res["ST_conf"], "outcome": outcome})
 

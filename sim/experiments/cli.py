@@ -64,7 +64,7 @@ def prepare(args: list[str]):
 
 def run_from_command_line(args: list[str]) -> None:
     from sim.cli import parsed_values
-    from sim.experiments.runner import Interrupted, run_experiment
+    from sim.experiments.runner import ExperimentFailed, Interrupted, run_experiment
     from sim.report import build
 
     values = parsed_values(args)
@@ -81,11 +81,14 @@ def run_from_command_line(args: list[str]) -> None:
     try:
         folder = run_experiment(spec, seed, constants, executor=cfg.executor, workers=cfg.workers,
                                 results_dir=cfg.results_dir, resume=values.get("resume"),
-                                progress=sys.stderr.isatty(), command=["python", "-m", "sim", *args],
+                                progress=True, command=["python", "-m", "sim", *args],
                                 dask_address=cfg.dask_address)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except ExperimentFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
     except Interrupted:
         print("interrupted: finished runs are kept; finish with: python -m sim resume=<folder> "
               "(the folder is the newest under results/<experiment>/)", file=sys.stderr)

@@ -72,7 +72,9 @@ def connect(address: str | None, workers: int | None):
         # Without the statistical profiler: it keeps a call tree per second of work (up to 1,000 of them),
         # which grew each worker by ~10 KB a run on long designs.
         with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+            # Workers' own logs silenced: a failing run is reported once, by the client, in one line.
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=logging.CRITICAL)
         client = Client(cluster)
         where = f"a local cluster of {n} workers"
     else:
@@ -124,15 +126,26 @@ def execute(client, jobs, write, bar) -> None:
         # pure=False: a resubmitted run is a new task; retries: a task on a dying worker is rerun elsewhere.
         return client.submit(compute_one, job, key=f"run-{run_id}-{os.getpid()}", pure=False, retries=2)
 
-    futures = as_completed([submit(job) for job in islice(pending, limit)])
+    def submit_and_remember(job):
+        future = submit(job)
+        inputs[future.key] = job[1]
+        return future
+
+    inputs: dict[str, dict] = {}
+    futures = as_completed([submit_and_remember(job) for job in islice(pending, limit)])
     try:
         for future in futures:
+            job_inputs = inputs.pop(future.key)
             try:
                 result = future.result()
             except Exception as exc:
                 if _lost(client, exc):
                     raise ClusterLost(_one_line(exc)) from None
-                raise
+                from sim.experiments.runner import RunFailed
+
+                failed = RunFailed(int(job_inputs["run_id"]), job_inputs, exc)
+                _finish_in_flight(futures, write, done_ids, bar)
+                raise failed from None
             future.release()
             run_id = int(result[0]["run_id"].iloc[0])
             if run_id not in done_ids:
@@ -141,9 +154,23 @@ def execute(client, jobs, write, bar) -> None:
                 bar.advance()
             nxt = next(pending, None)
             if nxt is not None:
-                futures.add(submit(nxt))
+                futures.add(submit_and_remember(nxt))
     except (OSError, TimeoutError) as exc:
         raise ClusterLost(_one_line(exc)) from None
+
+
+def _finish_in_flight(futures, write, done_ids: set[int], bar) -> None:
+    """After a failed run: submit nothing more, but keep every run already in flight that succeeds."""
+    for future in futures:
+        try:
+            result = future.result()
+        except Exception:
+            continue
+        run_id = int(result[0]["run_id"].iloc[0])
+        if run_id not in done_ids:
+            write(result)
+            done_ids.add(run_id)
+            bar.advance()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.spec import Experiment
-from sim.registry import PARAMS
+from sim.errors import ConfigError
+from sim.registry import PARAMS, SHARE_GROUPS
 
 
 def replicate_seeds(master_seed: int, replicates: int) -> list[int]:
@@ -33,16 +34,49 @@ def sensitivity_problem(names: list[str]) -> dict:
             "bounds": [list(map(float, PARAMS[n].sweep_range)) for n in names]}
 
 
-def _param_rows(names: list[str], X: np.ndarray) -> list[dict]:
+def _param_rows(names: list[str], X: np.ndarray, fixed: dict[str, object]) -> list[dict]:
+    """Parameter values of each sample row, valid by construction.
+
+    Each value is clipped to its plausible range (SALib's arithmetic can
+    overshoot a bound by an ulp) and rounded for integers. Shares declared
+    together in ``SHARE_GROUPS`` (at most 1 in sum) are then made consistent:
+    a later share of a group is sampled over its plausible range and mapped
+    linearly into the part of that range which the earlier shares of the row
+    leave (``fixed`` gives the values of those that are not sampled). So the
+    design covers the whole feasible region and never holds an invalid row,
+    whatever the sampler (Morris, Sobol, Latin hypercube); the sensitivity
+    measured for such a share is that of its position within what is left.
+    """
     rows = []
     for x in X:
         row = {}
         for name, value in zip(names, x):
             lo, hi = PARAMS[name].sweep_range
-            value = min(max(float(value), lo), hi)   # SALib's arithmetic can overshoot a bound by an ulp
+            value = min(max(float(value), lo), hi)
             row[name] = int(round(value)) if PARAMS[name].type is int else value
+        for group in SHARE_GROUPS:
+            taken = 0.0
+            for name in group:
+                value = row.get(name, fixed.get(name, PARAMS[name].default))
+                if name in row:
+                    lo, hi = PARAMS[name].sweep_range
+                    room = max(1.0 - taken, 0.0)
+                    new_lo, new_hi = min(lo, room), min(hi, room)
+                    value = new_lo + (value - lo) / (hi - lo) * (new_hi - new_lo) if hi > lo else new_lo
+                    row[name] = value
+                taken += float(value)
         rows.append(row)
     return rows
+
+
+def latin_hypercube(names: list[str], samples: int, seed: int, fixed: dict[str, object]) -> list[dict]:
+    """A Latin hypercube of ``samples`` rows over the plausible ranges of ``names`` (scipy's sampler)."""
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed)).random(samples)
+    lows = np.array([PARAMS[n].sweep_range[0] for n in names], dtype=float)
+    highs = np.array([PARAMS[n].sweep_range[1] for n in names], dtype=float)
+    return _param_rows(names, qmc.scale(unit, lows, highs), fixed)
 
 
 def morris(spec: Experiment, master_seed: int) -> pd.DataFrame:
@@ -64,10 +98,18 @@ def sobol(spec: Experiment, master_seed: int, names: list[str], start: int) -> p
     return _replicated(spec, master_seed, "sobol", names, X, start=start)
 
 
+def fixed_values(spec: Experiment, policy: str = "none") -> dict[str, object]:
+    """Every parameter's value in a run of ``spec`` before anything is sampled: defaults, scenario,
+    policy preset and the experiment's constants."""
+    from sim.scenarios import resolve_params
+
+    return resolve_params(spec.scenario, policy, dict(spec.constants))
+
+
 def _replicated(spec, master_seed, stage, names, X, start) -> pd.DataFrame:
     seeds = replicate_seeds(master_seed, spec.replicates)
     rows = []
-    for sample, params in enumerate(_param_rows(names, X)):
+    for sample, params in enumerate(_param_rows(names, X, fixed_values(spec, spec.policy))):
         for r in range(spec.replicates):
             rows.append({"policy": spec.policy, "stage": stage, "sample": sample, "replicate": r, "seed": seeds[r],
                          **params})
@@ -91,3 +133,29 @@ def _numbered(rows: list[dict], start: int = 0) -> pd.DataFrame:
 def initial(spec: Experiment, master_seed: int) -> pd.DataFrame:
     """The design known before any run: everything but the Sobol stage of a sensitivity experiment."""
     return {"comparison": comparison, "sensitivity": morris, "hysteresis": hysteresis}[spec.kind](spec, master_seed)
+
+
+def validate(spec: Experiment, design: pd.DataFrame) -> None:
+    """Check every row of a design as the run would use it (scenario, policy, constants and the row's
+    values), before any run starts; raise ConfigError naming the first invalid run."""
+    from sim.registry import validate as validate_values
+
+    varied = [c for c in design.columns if c in PARAMS]
+    base = {policy: fixed_values(spec, policy) for policy in design["policy"].unique()}
+    records = design[["run_id", "policy", *varied]].to_dict("records")
+    for row in records:
+        values = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
+        try:
+            validate_values({**base[row["policy"]], **values})
+        except ConfigError as exc:
+            raise ConfigError(f"design run {int(row['run_id'])}", exc.value,
+                              f"{exc.allowed} for {exc.name} (policy {row['policy']}; every row of a design must "
+                              "be a valid run)") from None
+    if spec.kind == "hysteresis":
+        for sweep in spec.sweeps:
+            for value in sweep.values:
+                try:
+                    validate_values({**base["none"], sweep.parameter: value})
+                except ConfigError as exc:
+                    raise ConfigError(f"sweeps: {sweep.parameter}", value, f"{exc.allowed} together with the "
+                                      "experiment's constants") from None

@@ -40,6 +40,7 @@ from sim.errors import ConfigError
 from sim.experiments import design as designs
 from sim.experiments.spec import Experiment
 from sim.output import write_atomic
+from sim.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -201,9 +202,37 @@ class Interrupted(Exception):
     """The experiment was stopped (Ctrl-C or SIGTERM); finished runs are kept."""
 
 
+class ExperimentFailed(Exception):
+    """An experiment stopped because one of its runs failed (the message says which, and what to do)."""
+
+
+class RunFailed(Exception):
+    """One run of the design raised an error; the runs finished before it are kept.
+
+    Attributes:
+        run_id: the design row that failed.
+        inputs: its design row (ids, seed and the values it varies).
+        error: the error in one line, ``Type: message``.
+        invalid_input: the error is an invalid parameter value (ConfigError): rerunning the same row
+            would fail the same way.
+    """
+
+    def __init__(self, run_id: int, inputs: dict, error: BaseException):
+        self.run_id = run_id
+        self.inputs = inputs
+        self.invalid_input = isinstance(error, ConfigError)
+        self.error = f"{type(error).__name__}: {' '.join(str(error).split())}"
+        super().__init__(f"run {run_id} failed: {self.error}")
+
+
 def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dict, executor: str, workers: int,
             progress: bool = True, client=None) -> int:
-    """Run every design row without a run file; return how many ran."""
+    """Run every design row without a run file; return how many ran.
+
+    Raises:
+        RunFailed: a run raised; the other runs in flight are finished (and kept), none is started.
+        Interrupted: Ctrl-C or SIGTERM.
+    """
     done = completed_ids(folder)
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
@@ -215,11 +244,14 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
             yield from todo.iloc[start:start + 1000].to_dict("records")
 
     jobs = ((str(folder), _plain(row), data, constants, ts_every) for row in rows())
-    bar = _progress(progress, len(design), len(done), spec.name)
+    bar = Progress(len(design), spec.name, unit="runs", done=len(done), enabled=progress, lines=True)
     try:
         if executor == "serial":
             for job in jobs:
-                run_one(job)
+                try:
+                    run_one(job)
+                except Exception as exc:
+                    raise RunFailed(int(job[1]["run_id"]), job[1], exc) from exc
                 bar.advance()
         elif executor == "dask":
             from sim.experiments import cluster
@@ -228,13 +260,21 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
         else:
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                pending = {pool.submit(run_one, job) for job in jobs}
+                pending = {pool.submit(run_one, job): job for job in jobs}
                 try:
                     while pending:
-                        finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                        finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                         for f in finished:
-                            f.result()
+                            job = pending.pop(f)
+                            try:
+                                f.result()
+                            except Exception as exc:
+                                raise RunFailed(int(job[1]["run_id"]), job[1], exc) from exc
                             bar.advance()
+                except RunFailed:
+                    # Start nothing more; let the runs already running finish, so their files count.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
                 except BaseException:
                     for f in pending:
                         f.cancel()
@@ -249,29 +289,6 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
 
 def _plain(row: dict) -> dict:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-
-
-class _progress:
-    """A rich progress bar with ETA, or nothing when not wanted."""
-
-    def __init__(self, enabled: bool, total: int, done: int, name: str):
-        self.bar = None
-        if enabled:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
-
-            self.bar = Progress(TextColumn(f"[bold]{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                TextColumn("ETA"), TimeRemainingColumn())
-            self.bar.start()
-            self.task = self.bar.add_task(name, total=total, completed=done)
-
-    def advance(self):
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.stop()
 
 
 # ---------------------------------------------------------------- compaction
@@ -345,9 +362,11 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
         constants = manifest["constants"]
         _clean_partial(folder)
         design = pd.read_parquet(folder / "design.parquet")
+        designs.validate(spec, design)
     else:
-        folder = new_folder(results_dir, spec.name)
         design = designs.initial(spec, master_seed)
+        designs.validate(spec, design)      # every run's inputs, before anything is written
+        folder = new_folder(results_dir, spec.name)
         folder.mkdir(parents=True)
         write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(spec.model_dump(),
                                                                                            indent=2)))
@@ -376,6 +395,7 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
             ranking = morris_indices(spec, runs, master_seed, spec.outcome)
             top = list(ranking["parameter"][: spec.sobol.top])
             stage2 = designs.sobol(spec, master_seed, top, start=int(design["run_id"].max()) + 1)
+            designs.validate(spec, stage2)
             design = pd.concat([design, stage2], ignore_index=True)
             _write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
@@ -394,6 +414,21 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
                         wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
         write_manifest(folder, manifest)
         raise
+    except RunFailed as exc:
+        manifest.update(status="failed", runs_completed=len(completed_ids(folder)),
+                        failed_run={"run_id": exc.run_id, "inputs": exc.inputs, "error": exc.error},
+                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
+        write_manifest(folder, manifest)
+        if exc.invalid_input:
+            what = ("resume= cannot finish it: its inputs are invalid and would fail again; fix the experiment "
+                    "file and start it anew")
+        else:
+            what = (f"python -m sim resume={folder} reruns it and the remaining runs (it fails again if the error "
+                    "comes from the model with these inputs)")
+        raise ExperimentFailed(
+            f"run {exc.run_id} of {manifest['runs_scheduled']} failed ({exc.error}); its inputs are in "
+            f"{folder / 'manifest.json'} under failed_run; the {manifest['runs_completed']} finished runs are kept; "
+            f"{what}") from None
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
