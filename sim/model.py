@@ -32,11 +32,11 @@ import numpy as np
 from sim.agents import Official
 from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.geography import build as build_geography
-from sim.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS
+from sim.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS, group_name
 from sim.params import TrackedParams
 from sim.population import (FACTION_AFFINITY, LOCK_FOREVER, NO_OFFICIAL, build_officials, build_residents,
                             lock_expiry)
-from sim.scenarios import STEPS_PER_YEAR, resolve_params
+from sim.scenarios import STEPS_PER_YEAR, effective_policy, resolve_params
 from sim.services import (N_CHANNELS, OFFICE_WAIT_HOURS, SERVICE_BROKER, SERVICE_COMPLEXITY, SERVICE_OFFICE,
                           SERVICE_ONLINE, SERVICE_RATE, SERVICE_VISITS, Channel, Office)
 
@@ -83,7 +83,8 @@ class ClientelismModel(mesa.Model):
 
     Args:
         scenario: scenario name (see ``sim.scenarios.SCENARIOS``).
-        policy: ``none``, a lever name or levers joined by ``+``.
+        policy: ``none``, a lever name or levers joined by ``+``; intensity parameters may switch further
+            levers on or off, and ``policy_name`` says which are on.
         rng: seed (int) or numpy Generator; every random draw uses it.
         **params: any registry parameter (``docs/parameters.md``), overriding
             the scenario and policy values.
@@ -92,10 +93,11 @@ class ClientelismModel(mesa.Model):
     def __init__(self, scenario: str = "bangbayang", policy: str = "none", rng=None, **params):
         super().__init__(rng=_seed_value(rng))
         self.scenario_name = scenario
-        self.policy_name = policy
         self.seed = self._seed
         self.p = TrackedParams(resolve_params(scenario, policy, params))
         p = self.p
+        # Labelled by what it runs: the levers switched on, whether by the policy's name or by intensities.
+        self.policy_name = effective_policy(p.as_dict())
 
         # The villages (one for a village scenario, 297 for the regency), then
         # their officials, then the households of every village.
@@ -683,7 +685,8 @@ class ClientelismModel(mesa.Model):
         return pd.concat([table, area_outcomes(table, min(self.steps, WINDOW_WEEKS))], axis=1)
 
     def group_brokered_share(self, dimension: str) -> np.ndarray:
-        """Brokered share of completed needs per quartile (0..3) of ``dimension`` over the trailing window."""
+        """Brokered share of completed needs per quartile of ``dimension`` (array index 0..3 = quartiles 1..4)
+        over the trailing window."""
         g = self._group_window[_DIMS.index(dimension)]
         with np.errstate(invalid="ignore", divide="ignore"):
             return g[:, _G_BROKERED] / g[:, _G_COMPLETED]
@@ -716,10 +719,19 @@ class ClientelismModel(mesa.Model):
             for d, dim in enumerate(_DIMS):
                 brokered = g[d, :, _G_BROKERED] / g[d, :, _G_COMPLETED]
                 shortfall = g[d, :, _G_SHORT] / g[d, :, _G_RESOLVED]
-                for q in range(4):
-                    out[f"brokered_share_{dim}_q{q}"] = float(brokered[q])
-                    out[f"shortfall_{dim}_q{q}"] = float(shortfall[q])
+                for q in range(4):   # quartile index 0..3, named 1..4
+                    out[group_name("brokered_share", dim, q + 1)] = float(brokered[q])
+                    out[group_name("shortfall", dim, q + 1)] = float(shortfall[q])
         return out
+
+    def parameters(self) -> dict[str, object]:
+        """The parameter values this run used, as recorded with its results. In a scenario of several villages
+        the one-village distances do not apply (each village has its own, in ``village_table``) and are left out."""
+        values = self.p.as_dict()
+        if not self._distances_from_params:
+            for name in PER_VILLAGE_PARAMS:
+                values.pop(name, None)
+        return values
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""

@@ -6,51 +6,204 @@ per-step series are yearly rates; end-of-run outcomes are the last step's
 values, i.e. the final year of the run.
 """
 
+from dataclasses import dataclass
+from typing import Literal
+
 WINDOW_WEEKS = 52
 
-OUTCOMES: dict[str, str] = {
-    "brokered_share": "Share of completed needs handled through a village official (titip) or an outside broker "
-                      "(calo), trailing year.",
-    "patron_lockin_share": "Share of households whose tie to some official is at or above `lockin_tie_threshold` "
-                           "now (dependence in stock).",
-    "repeat_patron_rate": "Among needs entrusted to an official by a household that had entrusted one before, the "
-                          "share handled by the same official as its previous one, trailing year (about 1/number of "
-                          "officials for one-off bribery, high for clientelism).",
-    "access_gap_literacy": "Mean access shortfall of the least literate quarter of households minus that of the most "
-                           "literate quarter (quartiles fixed at the start), trailing year.",
-    "access_gap_distance": "Mean access shortfall of the farthest quarter of households minus that of the nearest "
-                           "quarter, trailing year; remoteness is the road distance from home to the village office "
-                           "plus the village's distances to the kecamatan and regency seats (within one village: "
-                           "the distance to its office).",
-    "access_gap_income": "Mean access shortfall of the poorest quarter of households minus that of the richest "
-                         "quarter, trailing year.",
-    "unmet_share": "Share of resolved needs that were abandoned unmet (deferred beyond `abandon_after_weeks`), "
-                   "trailing year.",
-    "fees_per_household_rupiah": "Fees paid to officials and outside brokers, rupiah per household per year, "
-                                 "trailing year.",
-    "official_earnings_rupiah": "Fees received by village officials, rupiah per official per year, trailing year.",
-    "online_share": "Share of completed needs handled through the online channel, trailing year.",
-    "mean_literacy": "Mean digital literacy of households (0-1), now.",
-}
+Kind = Literal["share", "gap", "rupiah", "level"]
 
-# Not among the headline outcomes, recorded beside them.
-EXTRA_OUTCOMES: dict[str, str] = {
-    "in_person_share": "Share of completed needs handled in person by the household itself, trailing year.",
-    "online_activated_share": "Share of households with an activated online account (digital ID), now.",
-    "mean_fee_seeking": "Mean fee-seeking propensity of officials (0-1), now.",
-}
 
-# Per-quartile values kept beside the outcomes (``RunResult.groups``), e.g.
-# ``brokered_share_literacy_q0`` (least literate quarter) or ``shortfall_income_q3``
-# (richest quarter); distance quartile 3 is the farthest (see access_gap_distance).
-GROUP_DIMENSIONS = ("literacy", "distance", "income")
+@dataclass(frozen=True)
+class Outcome:
+    """Declaration of one outcome: its name in code, tables and plots, its unit and its definition.
+
+    ``kind`` fixes how it is shown everywhere (tables in the terminal, the report, the studies):
+
+    * ``share`` — a fraction 0–1, stored as such; shown in percent, effects in percentage points (pp);
+    * ``gap`` — a difference of mean access shortfall (an index 0–1, not a share; see ``SHORTFALL``),
+      shown and compared in index points (0.010 = one hundredth of the index);
+    * ``rupiah`` — rupiah per household or per official per year;
+    * ``level`` — a mean on a 0–1 scale (literacy, fee-seeking), shown as such.
+    """
+
+    name: str
+    label: str
+    kind: Kind
+    unit: str
+    definition: str
+    short: str = ""   # for narrow table headers; the label when empty
+
+    @property
+    def header(self) -> str:
+        """Narrow column header of an effect, with its unit: ``brokered (pp)``."""
+        unit = {"gap": "index pts", "rupiah": self.unit.replace("household", "hh").replace("official", "off.")
+                .replace("/year", "/yr")}.get(self.kind, self.effect_unit)
+        return f"{self.short or self.label} ({unit})"
+
+    @property
+    def scale(self) -> float:
+        """Factor from the stored value to the shown one (percent for shares)."""
+        return 100.0 if self.kind == "share" else 1.0
+
+    @property
+    def shown_unit(self) -> str:
+        """Unit of a shown value."""
+        return {"share": "%", "gap": "index points", "rupiah": self.unit, "level": "0–1"}[self.kind]
+
+    @property
+    def effect_unit(self) -> str:
+        """Unit of a shown difference (an effect)."""
+        return {"share": "pp", "gap": "index points", "rupiah": self.unit, "level": "0–1"}[self.kind]
+
+    @property
+    def digits(self) -> int:
+        """Decimals shown: shares in percent to 0.1, rupiah whole, indices and levels to 0.001."""
+        return {"share": 1, "gap": 3, "level": 3, "rupiah": 0}[self.kind]
+
+    def _number(self, x: float, signed: bool) -> str:
+        x = round(x * self.scale, self.digits)
+        if x == 0:
+            x = 0.0   # no "-0.0"
+        return f"{x:{'+' if signed and x else ''},.{self.digits}f}"
+
+    def format(self, value: float, unit: bool = True) -> str:
+        """A value as shown: ``75.8%``, ``0.026``, ``41,827 Rp/household/year`` (``–`` when not measured)."""
+        if value != value:   # NaN: nothing measured (e.g. no completed need in the window)
+            return "–"
+        text = self._number(value, signed=False)
+        if not unit:
+            return text
+        return text + ("%" if self.kind == "share" else f" {self.unit}" if self.kind == "rupiah" else "")
+
+    def format_effect(self, effect: float, half_width: float | None = None, unit: bool = True) -> str:
+        """A paired effect with the half-width of its 95% CI: ``-3.2 ± 0.8 pp``; without a CI (one
+        replicate) ``-3.2 pp (no CI)``."""
+        if effect != effect:
+            return "–"
+        text = self._number(effect, signed=True)
+        if half_width is not None and half_width == half_width:
+            text += f" ± {self._number(abs(half_width), signed=False)}"
+        if unit:
+            text += f" {self.effect_unit}"
+        if half_width is None or half_width != half_width:
+            text += " (no CI)"
+        return text
+
+    def axis_title(self, effect: bool = False) -> str:
+        """Axis title of a figure showing this outcome (or a change of it), with its unit."""
+        if effect:
+            return f"change in {self.label} ({self.effect_unit})"
+        return f"{self.label} ({self.shown_unit})"
+
 
 SHORTFALL = ("The **access shortfall** of a resolved need is 1 if it was abandoned; otherwise its cost burden "
              "(fees, fares, online costs and the value of time spent, over the household's monthly income) plus "
-             "its delay (weeks from arrival to completion over `abandon_after_weeks`), capped at 1.")
+             "its delay (weeks from arrival to completion over `abandon_after_weeks`), capped at 1. It is an index "
+             "from 0 (a need met at once and for nothing) to 1 (a need not met, or met at a month's income or more).")
+
+_HEADLINE = [
+    Outcome("brokered_share", "brokered share", "share", "share of completed needs",
+            "Share of completed needs handled through a village official (titip) or an outside broker (calo), "
+            "trailing year.", short="brokered"),
+    Outcome("patron_lockin_share", "patron lock-in", "share", "share of households",
+            "Share of households whose tie to some official is at or above `lockin_tie_threshold` now "
+            "(dependence in stock).", short="lock-in"),
+    Outcome("repeat_patron_rate", "repeat-patron rate", "share", "share of repeat-eligible exchanges",
+            "Among needs entrusted to an official by a household that had entrusted one before, the share handled "
+            "by the same official as its previous one, trailing year (high for clientelism, low for one-off "
+            "payments).", short="repeat"),
+    Outcome("access_gap_literacy", "literacy access gap", "gap", "shortfall index difference",
+            "Mean access shortfall of the least literate quarter of households minus that of the most literate "
+            "quarter (quartiles fixed at the start), trailing year.", short="gap lit."),
+    Outcome("access_gap_distance", "distance access gap", "gap", "shortfall index difference",
+            "Mean access shortfall of the farthest quarter of households minus that of the nearest quarter, "
+            "trailing year; remoteness is the road distance from home to the village office plus the village's "
+            "distances to the kecamatan and regency seats (within one village: the distance to its office).", short="gap dist."),
+    Outcome("access_gap_income", "income access gap", "gap", "shortfall index difference",
+            "Mean access shortfall of the poorest quarter of households minus that of the richest quarter, "
+            "trailing year.", short="gap inc."),
+    Outcome("unmet_share", "unmet share", "share", "share of resolved needs",
+            "Share of resolved needs that were abandoned unmet (a deferred need that lapsed, or any need waiting "
+            "`abandon_after_weeks`), trailing year.", short="unmet"),
+    Outcome("fees_per_household_rupiah", "fees", "rupiah", "Rp/household/year",
+            "Fees paid to officials and outside brokers, rupiah per household per year, trailing year.", short="fees"),
+    Outcome("official_earnings_rupiah", "officials' earnings", "rupiah", "Rp/official/year",
+            "Fees received by village officials, rupiah per official per year, trailing year.", short="earnings"),
+    Outcome("online_share", "online share", "share", "share of completed needs",
+            "Share of completed needs handled through the online channel, trailing year.", short="online"),
+    Outcome("mean_literacy", "mean literacy", "level", "0–1",
+            "Mean digital literacy of households (0–1), now.", short="literacy"),
+]
+_EXTRA = [
+    Outcome("in_person_share", "in-person share", "share", "share of completed needs",
+            "Share of completed needs handled in person by the household itself, trailing year.", short="in person"),
+    Outcome("online_activated_share", "activated online accounts", "share", "share of households",
+            "Share of households with an activated online account (digital ID), now.", short="activated"),
+    Outcome("mean_fee_seeking", "officials' fee-seeking", "level", "0–1",
+            "Mean fee-seeking propensity of officials (0–1), now.", short="fee-seeking"),
+]
+
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in _HEADLINE}
+EXTRA_OUTCOMES: dict[str, Outcome] = {o.name: o for o in _EXTRA}   # recorded beside the headline ones
+
+# Per-quartile values kept beside the outcomes (``RunResult.groups``): ``brokered_share_<dimension>_q<k>``
+# and ``shortfall_<dimension>_q<k>``, quartile k = 1 (least literate, nearest, poorest) to 4 (most literate,
+# farthest, richest); quartiles are fixed at the start.
+GROUP_DIMENSIONS = ("literacy", "distance", "income")
+QUARTILES = (1, 2, 3, 4)
+GROUP_MEASURES: dict[str, Outcome] = {
+    "brokered_share": OUTCOMES["brokered_share"],
+    "shortfall": Outcome("shortfall", "access shortfall", "gap", "shortfall index",
+                         "Mean access shortfall of the quarter's resolved needs, trailing year."),
+}
+QUARTILE_LABELS = {"literacy": "literacy quartile (1 = least literate)", "distance": "distance quartile (1 = nearest)",
+                   "income": "income quartile (1 = poorest)"}
+
+
+def group_name(measure: str, dimension: str, quartile: int) -> str:
+    """Column name of a per-quartile value, e.g. ``brokered_share_literacy_q1`` (quartile 1 to 4)."""
+    return f"{measure}_{dimension}_q{quartile}"
+
 
 OUTCOME_NAMES = tuple(OUTCOMES)
 ALL_OUTCOME_NAMES = (*OUTCOMES, *EXTRA_OUTCOMES)
+
+
+def outcome(name: str) -> Outcome:
+    """The declaration of an outcome (headline, extra, or per-quartile measure)."""
+    if name in OUTCOMES:
+        return OUTCOMES[name]
+    if name in EXTRA_OUTCOMES:
+        return EXTRA_OUTCOMES[name]
+    for measure, declared in GROUP_MEASURES.items():
+        if name.startswith(measure + "_") and name.rsplit("_", 1)[-1][:1] == "q":
+            return declared
+    raise KeyError(name)
+
+
+def outcomes_markdown() -> str:
+    """The outcome table of ``docs/outcomes.md``, generated from the declarations above."""
+    lines = ["# Outcomes", "",
+             "Generated from `sim/outcomes.py` by `python -m sim.outcomes > docs/outcomes.md`; a test keeps this",
+             "file identical to the declarations. Flows are measured over the needs resolved in the trailing",
+             f"{WINDOW_WEEKS} weeks, stocks at the week; a run's outcomes are those of its final week. Tables and",
+             "parquet files store shares as fractions (0–1); the terminal, the report and the studies show them in",
+             "percent, and effects on them in percentage points (pp).", "",
+             "| outcome | label | unit (stored) | shown as | effects in | definition |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    rows = [(f"`{o.name}`", o) for o in (*OUTCOMES.values(), *EXTRA_OUTCOMES.values())]
+    rows += [(f"`{m}_<dimension>_q<1-4>`", o if m == "shortfall" else Outcome(
+        m, o.label + " of the quarter", o.kind, o.unit, "The same, among the quarter's completed needs."))
+        for m, o in GROUP_MEASURES.items()]
+    for name, o in rows:
+        lines.append(f"| {name} | {o.label} | {o.unit} | {o.shown_unit} | {o.effect_unit} | {o.definition} |")
+    lines += ["", SHORTFALL, "",
+              "Per-quartile columns (`brokered_share_literacy_q1`, …, `shortfall_income_q4`): quartile 1 is the "
+              "least literate, nearest or poorest quarter of households, 4 the most literate, farthest or richest; "
+              "quartiles are fixed at the start so that they follow the same households.", ""]
+    return "\n".join(lines)
+
 
 # Per village and per kecamatan (``ClientelismModel.village_table`` and
 # ``kecamatan_table``): additive counts over the trailing window (stocks now),
@@ -87,3 +240,7 @@ def area_outcomes(counts, weeks: int):
         "online_activated_share": ratio(c["activated"], c["households"]),
         "mean_fee_seeking": ratio(c["fee_seeking_sum"], c["officials"]),
     }, index=counts.index)
+
+
+if __name__ == "__main__":
+    print(outcomes_markdown(), end="")

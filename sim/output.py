@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.outcomes import outcome
 from sim.registry import PARAMS
+from sim.scenarios import first_policy_week, resolve_params
 from sim.run import RunResult, run_scenario
 
 
@@ -58,6 +60,10 @@ def run_and_write(cfg) -> Path:
                             format="[%(asctime)s][%(name)s][%(levelname)s] - %(message)s")
     overrides = {k: cfg[k] for k in PARAMS if cfg.get(k) is not None}
     steps = STEPS.default if cfg.steps is None else cfg.steps
+    start = first_policy_week(resolve_params(cfg.scenario, cfg.policy, overrides))
+    if start is not None and start > steps:
+        print(f"note: policy {cfg.policy} starts in week {start}, after this run's {steps} weeks: nothing of it "
+              "is in effect (run longer, or set its <lever>_start_step lower)", file=sys.stderr)
     # A bar with an ETA on a terminal, for a run that takes more than a couple of seconds.
     bar = Progress(steps, f"{cfg.scenario} · {cfg.policy} · seed {cfg.seed}", unit="weeks", delay_s=2.0)
     try:
@@ -72,16 +78,8 @@ def run_and_write(cfg) -> Path:
     table.add_column("outcome")
     table.add_column("value", justify="right")
     for name, value in result.outcomes.items():
-        table.add_row(name, format_value(name, value))
+        table.add_row(name, outcome(name).format(value))
     console = Console(width=100)
     console.print(table)
     print(f"tables written to {folder}")   # one line, however long the path
     return folder
-
-
-def format_value(name: str, value: float) -> str:
-    if value != value:  # NaN
-        return "–"
-    if name.endswith("_rupiah"):
-        return f"Rp {value:,.0f}"
-    return f"{value:.3f}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import logging
 import os
 import sys
 from pathlib import Path
@@ -35,6 +36,8 @@ from sim.errors import ConfigError
 from sim.experiments import analysis
 from sim.experiments.runner import load_folder
 from sim.output import write_atomic
+from sim.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
+from sim.registry import PARAMS
 
 TRAJECTORY_OUTCOMES = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "unmet_share",
                        "access_gap_literacy", "access_gap_distance", "access_gap_income",
@@ -44,12 +47,13 @@ EFFECT_OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy
 COLOURS = ("#444444", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
-def _band(x, mean, lo, hi, colour, name, show, row=None, col=None):
-    """A line with a shaded 95% band."""
+def _band(x, mean, lo, hi, colour, name, show):
+    """A line with a shaded 95% band (the band is a filled outline: lines only, no markers)."""
     rgba = _rgba(colour, 0.18)
     band = go.Scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([hi, lo[::-1]]), fill="toself",
-                      fillcolor=rgba, line={"width": 0}, hoverinfo="skip", showlegend=False, legendgroup=name)
-    line = go.Scatter(x=x, y=mean, line={"color": colour, "width": 2}, name=name, legendgroup=name,
+                      mode="lines", fillcolor=rgba, line={"width": 0}, hoverinfo="skip", showlegend=False,
+                      legendgroup=name)
+    line = go.Scatter(x=x, y=mean, mode="lines", line={"color": colour, "width": 2}, name=name, legendgroup=name,
                       showlegend=show)
     return band, line
 
@@ -68,75 +72,108 @@ def _mean_band(groups: pd.core.groupby.DataFrameGroupBy, column: str):
         (agg["mean"] + half).to_numpy()
 
 
+def _value_axis(fig: go.Figure, declared, row=None, col=None, effect: bool = False) -> None:
+    """A y axis in the outcome's shown unit; levels of shares, fees and indices start at zero (a fall is
+    then drawn to scale, not from the lowest value shown)."""
+    kwargs = {"title_text": declared.axis_title(effect=effect)}
+    if not effect:
+        kwargs["rangemode"] = "tozero"
+    fig.update_yaxes(row=row, col=col, **kwargs)
+
+
 # ------------------------------------------------------------------ comparison
-def trajectories(runs: pd.DataFrame, series: pd.DataFrame, policies: list[str]) -> go.Figure:
+def trajectories(runs: pd.DataFrame, series: pd.DataFrame, policies: list[str],
+                 start_week: int | None = None) -> go.Figure:
+    """Mean and 95% band over replicates of each outcome, per policy, in the outcome's shown unit."""
     series = series.merge(runs[["run_id", "policy"]], on="run_id")
     cols = 2
     rows = (len(TRAJECTORY_OUTCOMES) + 1) // cols
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=TRAJECTORY_OUTCOMES, vertical_spacing=0.06)
+    titles = [outcome(name).label for name in TRAJECTORY_OUTCOMES]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.06)
     for k, name in enumerate(TRAJECTORY_OUTCOMES):
+        declared = outcome(name)
         r, c = k // cols + 1, k % cols + 1
         for i, policy in enumerate(policies):
             g = series[series["policy"] == policy].groupby("step")
             x, mean, lo, hi = _mean_band(g, name)
-            for trace in _band(x / 52, mean, lo, hi, COLOURS[i % len(COLOURS)], policy, show=(k == 0)):
+            for trace in _band(x / 52, mean * declared.scale, lo * declared.scale, hi * declared.scale,
+                               COLOURS[i % len(COLOURS)], policy, show=(k == 0)):
                 fig.add_trace(trace, row=r, col=c)
+        if start_week is not None:
+            fig.add_vline(x=start_week / 52, line={"color": "#888", "dash": "dash", "width": 1}, row=r, col=c)
         fig.update_xaxes(title_text="year", row=r, col=c)
+        _value_axis(fig, declared, row=r, col=c)
+    note = "" if start_week is None else f"; dashed line: policies start (week {start_week})"
     fig.update_layout(height=300 * rows, title="Outcomes over time: mean over replicates with 95% band "
-                                               "(flows over the trailing year)")
+                                               f"(flows over the trailing year{note})")
     return fig
 
 
 def effects_figure(effects: pd.DataFrame, policies: list[str]) -> go.Figure:
+    """Each policy's paired effect with its 95% CI, per outcome, in the outcome's effect unit (pp for shares)."""
     outcomes = [o for o in EFFECT_OUTCOMES if o in set(effects["outcome"])]
     cols = 2
     rows = (len(outcomes) + 1) // cols
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=outcomes, horizontal_spacing=0.25,
-                        vertical_spacing=0.08)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[outcome(o).label for o in outcomes],
+                        horizontal_spacing=0.25, vertical_spacing=0.08)
     for k, name in enumerate(outcomes):
+        declared = outcome(name)
         r, c = k // cols + 1, k % cols + 1
         e = effects[effects["outcome"] == name].set_index("policy").reindex(policies).dropna(how="all")
+        scale = declared.scale
         fig.add_trace(go.Scatter(
-            x=e["effect"], y=e.index, mode="markers", marker={"size": 9, "color": "#1f77b4"},
-            error_x={"type": "data", "symmetric": False, "array": e["ci95_high"] - e["effect"],
-                     "arrayminus": e["effect"] - e["ci95_low"]}, showlegend=False), row=r, col=c)
+            x=e["effect"] * scale, y=e.index, mode="markers", marker={"size": 9, "color": "#1f77b4"},
+            error_x={"type": "data", "symmetric": False, "array": (e["ci95_high"] - e["effect"]) * scale,
+                     "arrayminus": (e["effect"] - e["ci95_low"]) * scale}, showlegend=False), row=r, col=c)
         fig.add_vline(x=0, line={"color": "#999", "dash": "dot"}, row=r, col=c)
-    fig.update_layout(height=260 * rows, title="Paired effect of each policy against the baseline "
+        fig.update_xaxes(title_text=declared.axis_title(effect=True), row=r, col=c)
+    fig.update_layout(height=280 * rows, title="Paired effect of each policy against the baseline "
                                                "(final year, mean difference with 95% CI)")
     return fig
 
 
 def quartile_figure(qeff: pd.DataFrame, policies: list[str], measure: str = "brokered_share") -> go.Figure:
-    dims = ("literacy", "distance", "income")
-    labels = {"literacy": "literacy quartile (1 = least literate)", "distance": "distance quartile (1 = nearest)",
-              "income": "income quartile (1 = poorest)"}
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[labels[d] for d in dims])
-    for j, dim in enumerate(dims):
+    """Each policy's paired effect on ``measure`` in each quartile (1 to 4) of literacy, distance and income."""
+    declared = GROUP_MEASURES[measure]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[QUARTILE_LABELS[d] for d in GROUP_DIMENSIONS])
+    for j, dim in enumerate(GROUP_DIMENSIONS):
         for i, policy in enumerate(policies):
             e = qeff[(qeff["measure"] == measure) & (qeff["dimension"] == dim) & (qeff["policy"] == policy)]
             e = e.sort_values("quartile")
-            fig.add_trace(go.Bar(x=e["quartile"], y=e["effect"], name=policy, legendgroup=policy,
+            scale = declared.scale
+            fig.add_trace(go.Bar(x=e["quartile"], y=e["effect"] * scale, name=policy, legendgroup=policy,
                                  marker_color=COLOURS[(i + 1) % len(COLOURS)], showlegend=(j == 0),
-                                 error_y={"type": "data", "symmetric": False, "array": e["ci95_high"] - e["effect"],
-                                          "arrayminus": e["effect"] - e["ci95_low"]}), row=1, col=j + 1)
+                                 error_y={"type": "data", "symmetric": False,
+                                          "array": (e["ci95_high"] - e["effect"]) * scale,
+                                          "arrayminus": (e["effect"] - e["ci95_low"]) * scale}), row=1, col=j + 1)
+        fig.update_xaxes(title_text="quartile", tickvals=list(QUARTILES), row=1, col=j + 1)
+    fig.update_yaxes(title_text=declared.axis_title(effect=True), row=1, col=1)
     fig.update_layout(barmode="group", height=450,
-                      title=f"Who gains: paired effect on {measure} by quartile (95% CI)")
+                      title=f"Who gains: paired effect on the {declared.label} by quartile (95% CI)")
     return fig
 
 
 # ------------------------------------------------------------------ sensitivity
 def morris_figure(morris: pd.DataFrame) -> go.Figure:
+    """Morris μ* of the top 20 uncertainties, and μ* against σ, in the outcome's shown unit."""
+    declared = outcome(morris["outcome"].iloc[0])
+    scale = declared.scale
     top = morris.head(20)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("μ* (mean absolute elementary effect), top 20",
-                                                        "μ* against σ (non-linearity and interactions)"))
-    fig.add_trace(go.Bar(x=top["mu_star"][::-1], y=top["parameter"][::-1], orientation="h",
-                         error_x={"type": "data", "array": top["mu_star_conf"][::-1]}, showlegend=False), 1, 1)
-    fig.add_trace(go.Scatter(x=morris["mu_star"], y=morris["sigma"], mode="markers+text",
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
+                        subplot_titles=("μ* (mean absolute elementary effect), top 20",
+                                        "μ* against σ (non-linearity and interactions)"))
+    fig.add_trace(go.Bar(x=top["mu_star"][::-1] * scale, y=top["parameter"][::-1], orientation="h",
+                         error_x={"type": "data", "array": top["mu_star_conf"][::-1] * scale}, showlegend=False), 1, 1)
+    fig.add_trace(go.Scatter(x=morris["mu_star"] * scale, y=morris["sigma"] * scale, mode="markers+text",
                              text=[p if i < 8 else "" for i, p in enumerate(morris["parameter"])],
-                             textposition="top center", showlegend=False), 1, 2)
-    fig.update_xaxes(title_text="μ*", row=1, col=2)
-    fig.update_yaxes(title_text="σ", row=1, col=2)
-    fig.update_layout(height=600, title=f"Morris screening of {morris['outcome'].iloc[0]}")
+                             textposition="top center", cliponaxis=False, showlegend=False), 1, 2)
+    unit = declared.effect_unit
+    fig.update_xaxes(title_text=f"μ* ({unit} over the plausible range)", row=1, col=1)
+    fig.update_yaxes(automargin=True, row=1, col=1)
+    fig.update_xaxes(title_text=f"μ* ({unit})", row=1, col=2)
+    fig.update_yaxes(title_text=f"σ ({unit})", row=1, col=2)
+    fig.update_layout(height=650, margin={"l": 230, "r": 40, "t": 80, "b": 60},
+                      title=f"Morris screening of the {declared.label}")
     return fig
 
 
@@ -146,27 +183,37 @@ def sobol_figure(sobol: pd.DataFrame) -> go.Figure:
                          error_y={"type": "data", "array": sobol["S1_conf"]}))
     fig.add_trace(go.Bar(x=sobol["parameter"], y=sobol["ST"], name="ST (total)",
                          error_y={"type": "data", "array": sobol["ST_conf"]}))
+    label = outcome(sobol["outcome"].iloc[0]).label if len(sobol) else ""
+    fig.update_yaxes(title_text="share of the output variance (0–1)", rangemode="tozero")
     fig.update_layout(barmode="group", height=450,
-                      title=f"Sobol indices of {sobol['outcome'].iloc[0]} (95% CI)" if len(sobol) else "Sobol")
+                      title=f"Sobol indices of the {label} (95% CI)" if len(sobol) else "Sobol")
     return fig
 
 
 # ------------------------------------------------------------------ hysteresis
 def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
+    """Each sweep's outcome along the up and the down branch (mean and 95% band), and the share of seeds in
+    the high regime."""
+    declared = outcome(summary["outcome"].iloc[0])
+    scale = declared.scale
     sweeps = summary[["sweep", "parameter"]].drop_duplicates().to_records(index=False)
     fig = make_subplots(rows=2, cols=len(sweeps), subplot_titles=[
-        *(f"{p}: {summary['outcome'].iloc[0]}" for _, p in sweeps), *(f"{p}: share of seeds in the high regime"
-                                                                       for _, p in sweeps)], vertical_spacing=0.15)
+        *(f"{p}: {declared.label}" for _, p in sweeps), *(f"{p}: share of seeds in the high regime"
+                                                          for _, p in sweeps)], vertical_spacing=0.15)
     for j, (sweep, parameter) in enumerate(sweeps):
         for branch, colour in (("up", COLOURS[1]), ("down", COLOURS[3])):
             s = summary[(summary["sweep"] == sweep) & (summary["branch"] == branch)].sort_values("value")
-            for trace in _band(s["value"].to_numpy(), s["mean"].to_numpy(), s["ci95_low"].to_numpy(),
-                               s["ci95_high"].to_numpy(), colour, f"{branch} branch", show=(j == 0)):
+            for trace in _band(s["value"].to_numpy(), s["mean"].to_numpy() * scale,
+                               s["ci95_low"].to_numpy() * scale, s["ci95_high"].to_numpy() * scale, colour,
+                               f"{branch} branch", show=(j == 0)):
                 fig.add_trace(trace, row=1, col=j + 1)
-            fig.add_trace(go.Scatter(x=s["value"], y=s["high_regime_share"], mode="lines+markers",
+            fig.add_trace(go.Scatter(x=s["value"], y=s["high_regime_share"] * 100, mode="lines+markers",
                                      line={"color": colour}, name=f"{branch} branch", legendgroup=f"{branch} branch",
                                      showlegend=False), row=2, col=j + 1)
-        fig.update_xaxes(title_text=parameter, row=2, col=j + 1)
+        unit = PARAMS[parameter].unit if parameter in PARAMS else ""
+        fig.update_xaxes(title_text=f"{parameter} ({unit})" if unit else parameter, row=2, col=j + 1)
+        _value_axis(fig, declared, row=1, col=j + 1)
+        fig.update_yaxes(title_text="seeds in the high regime (%)", range=[0, 100], row=2, col=j + 1)
     fig.update_layout(height=750, title="Hysteresis: the lever swept up, then down from each end state "
                                         "(mean with 95% band)")
     return fig
@@ -193,7 +240,7 @@ def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: s
             marker=dict(color=d["value"], cmin=lo, cmax=hi, colorscale=colorscale,
                         size=4 + 10 * np.sqrt(d["households"] / biggest), line=dict(width=0.5, color="#555"),
                         colorbar=dict(title=label) if last else None, showscale=last),
-            text=d["kecamatan"], hovertemplate="%{text}<br>" + label + " %{marker.color:.3f}<extra></extra>"),
+            text=d["kecamatan"], hovertemplate="%{text}<br>" + label + " %{marker.color:.2f}<extra></extra>"),
             row=1, col=col)
         fig.add_trace(go.Scatter(x=[0.0, bumiayu[0]], y=[0.0, bumiayu[1]], mode="markers+text",
                                  text=["Brebes", "Bumiayu"], textposition="top center", hoverinfo="text",
@@ -206,18 +253,21 @@ def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: s
 
 
 def _per_village(villages: pd.DataFrame, measure: str) -> pd.DataFrame:
-    return (villages.groupby(["policy", "village"], sort=False)
-            .agg(x_km=("x_km", "first"), y_km=("y_km", "first"), kecamatan=("kecamatan", "first"),
-                 households=("households", "first"), value=(measure, "mean")).reset_index())
+    """Mean over replicates of ``measure`` per policy and village, in the outcome's shown unit."""
+    table = (villages.groupby(["policy", "village"], sort=False)
+             .agg(x_km=("x_km", "first"), y_km=("y_km", "first"), kecamatan=("kecamatan", "first"),
+                  households=("households", "first"), value=(measure, "mean")).reset_index())
+    table["value"] *= outcome(measure).scale
+    return table
 
 
 def village_map(villages: pd.DataFrame, policies: list[str], measure: str = "patron_lockin_share") -> go.Figure:
     """Villages by position, coloured by an outcome (mean over replicates), one panel per policy."""
     mean = _per_village(villages, measure)
     panels = [(f"policy: {p}", mean[mean["policy"] == p]) for p in policies if p in set(mean["policy"])]
-    label = measure.replace("_", " ")
-    return _village_panels(panels, f"Villages by position, coloured by {label} in the final year (mean over "
-                                   "replicates)", label, "Reds")
+    declared = outcome(measure)
+    return _village_panels(panels, f"Villages by position, coloured by {declared.label} in the final year (mean "
+                                   "over replicates)", declared.axis_title(), "Reds")
 
 
 def village_change_map(villages: pd.DataFrame, baseline: str, policies: list[str],
@@ -230,7 +280,7 @@ def village_change_map(villages: pd.DataFrame, baseline: str, policies: list[str
         d = mean[mean["policy"] == p].set_index("village")
         if len(d):
             panels.append((f"{p} − {baseline}", d.assign(value=d["value"] - base.reindex(d.index)).reset_index()))
-    label = f"change in {measure.replace('_', ' ')}"
+    label = outcome(measure).axis_title(effect=True)
     return _village_panels(panels, f"Villages by position, coloured by the {label} (final year, paired by "
                                    "replicate)", label, "RdBu_r", symmetric=True)
 
@@ -239,7 +289,9 @@ def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_locki
     """Each kecamatan's paired effect on ``measure`` with its 95% CI, Brebes Selatan marked, per policy."""
     from sim.geography import SOUTH
 
-    d = effects[effects["outcome"] == measure]
+    declared = outcome(measure)
+    d = effects[effects["outcome"] == measure].copy()
+    d[["effect", "ci95_low", "ci95_high"]] *= declared.scale
     policies = list(d["policy"].unique())
     fig = make_subplots(rows=1, cols=max(len(policies), 1), subplot_titles=[f"policy: {p}" for p in policies],
                         shared_yaxes=True)
@@ -251,8 +303,8 @@ def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_locki
             marker_color=np.where(south, "#b2182b", "#999999").tolist(),
             error_x=dict(type="data", symmetric=False, array=(e["ci95_high"] - e["effect"]).tolist(),
                          arrayminus=(e["effect"] - e["ci95_low"]).tolist())), row=1, col=col)
-        fig.update_xaxes(title_text=f"change in {measure.replace('_', ' ')}", row=1, col=col)
-    fig.update_layout(title=f"Effect on {measure.replace('_', ' ')} by kecamatan, mean and 95% CI over paired "
+        fig.update_xaxes(title_text=declared.axis_title(effect=True), row=1, col=col)
+    fig.update_layout(title=f"Effect on the {declared.label} by kecamatan, mean and 95% CI over paired "
                             "replicates (red: the six Brebes Selatan kecamatan)", template="plotly_white",
                       height=600, showlegend=False)
     return fig
@@ -276,20 +328,20 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     runs = pd.read_parquet(path / "runs.parquet")
     figures: dict[str, go.Figure] = {}
     if spec.kind == "comparison":
-        policies = [spec.baseline, *spec.policies]
+        policies = [spec.baseline.name, *spec.policy_names]
         series = pd.read_parquet(path / "timeseries.parquet")
-        effects = analysis.paired_effects(runs, spec.baseline)
-        qeff = analysis.quartile_effects(runs, spec.baseline)
-        figures["trajectories"] = trajectories(runs, series, policies)
-        figures["effects"] = effects_figure(effects, spec.policies)
-        figures["quartiles_brokered"] = quartile_figure(qeff, spec.policies, "brokered_share")
-        figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policies, "shortfall")
+        effects = analysis.paired_effects(runs, spec.baseline.name)
+        qeff = analysis.quartile_effects(runs, spec.baseline.name)
+        figures["trajectories"] = trajectories(runs, series, policies, policy_start_week(runs, spec.policy_names))
+        figures["effects"] = effects_figure(effects, spec.policy_names)
+        figures["quartiles_brokered"] = quartile_figure(qeff, spec.policy_names, "brokered_share")
+        figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policy_names, "shortfall")
         if (path / "villages.parquet").is_file():
             villages = pd.read_parquet(path / "villages.parquet")
             kecamatan = pd.read_parquet(path / "kecamatan.parquet")
-            kec_effects = analysis.area_effects(kecamatan, spec.baseline, "kecamatan")
+            kec_effects = analysis.area_effects(kecamatan, spec.baseline.name, "kecamatan")
             figures["villages_lockin"] = village_map(villages, policies, "patron_lockin_share")
-            figures["villages_lockin_change"] = village_change_map(villages, spec.baseline, spec.policies)
+            figures["villages_lockin_change"] = village_change_map(villages, spec.baseline.name, spec.policy_names)
             figures["villages_brokered"] = village_map(villages, policies, "brokered_share")
             figures["kecamatan_effects"] = kecamatan_effects_figure(kec_effects)
             kec = kecamatan_summary(kecamatan)
@@ -297,45 +349,75 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
             write_atomic(path / "kecamatan_effects.csv", lambda p: kec_effects.to_csv(p, index=False))
         summary = effects
         shown = _effects_pivot(effects)
-        table_title = (f"{spec.name}: paired effects against '{spec.baseline}' in the final year, mean ± 95% CI; "
-                       "shares in percentage points")
+        replicates = int(effects["replicates"].min()) if len(effects) else 0
+        table_title = (f"{spec.name}: paired effects against '{spec.baseline.name}' in the final year, mean ± half-width "
+                       f"of the 95% CI over {replicates} paired replicates")
     elif spec.kind == "sensitivity":
         morris = analysis.morris_indices(spec, runs, manifest["master_seed"], spec.outcome)
         sobol = analysis.sobol_indices(spec, runs, manifest["master_seed"], spec.outcome)
         figures["morris"] = morris_figure(morris)
         figures["sobol"] = sobol_figure(sobol)
         summary = pd.concat([morris.assign(method="morris"), sobol.assign(method="sobol")], ignore_index=True)
-        shown = sobol if len(sobol) else morris.head(10)
-        table_title = f"{spec.name}: sensitivity of {spec.outcome}"
+        shown = _sensitivity_table(morris, sobol)
+        table_title = f"{spec.name}: sensitivity of the {outcome(spec.outcome).label}"
     else:
         summary = analysis.hysteresis_summary(spec, runs)
         figures["hysteresis"] = hysteresis_figure(summary)
-        shown = summary
-        table_title = f"{spec.name}: {spec.outcome} along each branch (share of seeds ≥ {spec.regime_threshold})"
+        shown = _hysteresis_table(summary)
+        table_title = (f"{spec.name}: {outcome(spec.outcome).label} along each branch, mean ± half-width of the 95% "
+                       f"CI (high regime: {outcome(spec.outcome).format(spec.regime_threshold)} or more)")
 
     write_atomic(path / "summary.csv", lambda p: summary.to_csv(p, index=False))
     report = path / "report.html"
-    write_atomic(report, lambda p: Path(p).write_text(_html(spec, manifest, figures), encoding="utf-8"))
+    page = _html(spec, manifest, figures, shown, table_title)
+    write_atomic(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
     if write_images:
         why_not = export_images(figures, path / "figures")
         if why_not is not None and not quiet:
             print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
-        _print_table(shown, table_title)
+        _print_table(shown, table_title, UNITS_CAPTION if spec.kind == "comparison" else "")
     return report
 
 
-def _html(spec, manifest: dict, figures: dict[str, go.Figure]) -> str:
+UNITS_CAPTION = ("pp: percentage points; index pts: points of the 0–1 access-shortfall index (gap = bottom minus "
+                 "top quarter); definitions: docs/outcomes.md")
+
+
+def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFrame, table_title: str) -> str:
     parts = []
     for i, fig in enumerate(figures.values()):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     meta = (f"experiment <b>{html.escape(spec.name)}</b> ({spec.kind}) · scenario {html.escape(spec.scenario)} · "
             f"{manifest.get('runs_completed')} runs · master seed {manifest.get('master_seed')} · "
             f"git {html.escape(str(manifest.get('git_commit')))} · wall time {manifest.get('wall_time_s')} s")
+    notes = ("<p>Shares are shown in percent and their changes in percentage points (pp); access gaps are "
+             "differences of the mean access shortfall between the bottom and top quarters of households, in "
+             "index points; fees in rupiah per household per year. Definitions of every outcome: "
+             "<code>docs/outcomes.md</code>.</p><p>" + html.escape(SHORTFALL).replace("**access shortfall**",
+                                                                                   "<b>access shortfall</b>")
+             + "</p>")
+    numbers = (f"<h2>{html.escape(table_title)}</h2>"
+               + table.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–"))
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
-            f"{html.escape(spec.name)}</title><style>body{{font-family:sans-serif;margin:2em}}</style></head><body>"
-            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>"
+            f"{html.escape(spec.name)}</title><style>body{{font-family:sans-serif;margin:2em}}"
+            "table.numbers{border-collapse:collapse;margin:1em 0}table.numbers td,table.numbers th"
+            "{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
+            "table.numbers td:first-child,table.numbers th:first-child{text-align:left}</style></head><body>"
+            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>{notes}{numbers}"
             + "".join(parts) + "</body></html>")
+
+
+def policy_start_week(runs: pd.DataFrame, policies: list[str]) -> int | None:
+    """The earliest week in which a compared policy's lever is on (None if none ever is)."""
+    from sim.registry import POLICY_NAMES
+
+    weeks = []
+    for lever in POLICY_NAMES:
+        on = runs[(runs["policy"].isin(policies)) & (runs.get(f"{lever}_intensity", 0) > 0)]
+        if len(on) and f"{lever}_start_step" in on:
+            weeks.append(int(on[f"{lever}_start_step"].min()))
+    return max(min(weeks), 1) if weeks else None
 
 
 def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
@@ -360,7 +442,12 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
             written.append(folder / f"{name}.{ext}")
             tmps.append(folder / f".{name}.{ext}.tmp")
             figs.append(fig)
-    # One browser session for all images (much faster than one each), then atomic renames.
+    # One browser session for all images (much faster than one each), then atomic renames. The browser
+    # drivers' own warnings stay quiet: a failure is reported once, in the line returned below.
+    quiet = [logging.getLogger(name) for name in ("choreographer", "kaleido", "logistro")]
+    levels = [log.level for log in quiet]
+    for log in quiet:
+        log.setLevel(logging.CRITICAL)
     try:
         pio.write_images(figs, tmps, format=[t.suffixes[-2][1:] for t in tmps], width=1200,
                          height=[f.layout.height or 600 for f in figs])
@@ -370,39 +457,64 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
         first = " ".join(str(exc.args[0] if exc.args else exc).split()) or type(exc).__name__
         first = first if len(first) <= 120 else first[:119] + "…"
         return f"the browser at {browser} could not export them ({type(exc).__name__}: {first})"
+    finally:
+        for log, level in zip(quiet, levels):
+            log.setLevel(level)
     for tmp, target in zip(tmps, written):
         os.replace(tmp, target)
     return None
 
 
 def _effects_pivot(effects: pd.DataFrame) -> pd.DataFrame:
-    """One row per policy, one column per outcome: 'effect ± half-width of the 95% CI'."""
-    short = {"brokered_share": "brokered", "patron_lockin_share": "lock-in", "access_gap_literacy": "gap lit.",
-             "access_gap_distance": "gap dist.", "access_gap_income": "gap inc.", "unmet_share": "unmet",
-             "fees_per_household_rupiah": "fees Rp/hh/yr", "online_share": "online"}
+    """One row per policy, one column per outcome (its unit in the header): 'effect ± half-width of the 95% CI'."""
     rows = []
+    names = [o for o in EFFECT_OUTCOMES if o in set(effects["outcome"])]
     for policy, g in effects.groupby("policy", sort=False):
         row = {"policy vs baseline": policy}
-        for _, e in g.set_index("outcome").reindex(list(short)).iterrows():
-            scale = 1.0 if e.name.endswith("_rupiah") else 100.0   # shares in percentage points
-            fmt = "{:+,.0f}" if scale == 1.0 else "{:+.1f}"
-            half = (e["ci95_high"] - e["ci95_low"]) / 2 * scale
-            row[short[e.name]] = (f"{fmt.format(e['effect'] * scale)} ± {abs(half):,.{0 if scale == 1 else 1}f}"
-                                  if np.isfinite(e["effect"]) else "–")
+        for name, e in g.set_index("outcome").reindex(names).iterrows():
+            declared = outcome(name)
+            half = (e["ci95_high"] - e["ci95_low"]) / 2
+            row[declared.header] = declared.format_effect(e["effect"], half, unit=False)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _print_table(df: pd.DataFrame, title: str) -> None:
+def _sensitivity_table(morris: pd.DataFrame, sobol: pd.DataFrame) -> pd.DataFrame:
+    """Sobol indices when there are any, else the Morris top ten (μ* and σ in the outcome's effect unit)."""
+    if len(sobol):
+        return pd.DataFrame({"parameter": sobol["parameter"],
+                             **{c: sobol[c].map(lambda v: f"{v:.3f}") for c in ("S1", "S1_conf", "ST", "ST_conf")}})
+    declared = outcome(morris["outcome"].iloc[0])
+    top = morris.head(10)
+    return pd.DataFrame({"parameter": top["parameter"],
+                         f"μ* ({declared.effect_unit})": top["mu_star"].map(lambda v: declared.format(v, unit=False)),
+                         f"σ ({declared.effect_unit})": top["sigma"].map(lambda v: declared.format(v, unit=False))})
+
+
+def _hysteresis_table(summary: pd.DataFrame) -> pd.DataFrame:
+    declared = outcome(summary["outcome"].iloc[0])
+    return pd.DataFrame({
+        "parameter": summary["parameter"], "branch": summary["branch"], "value": summary["value"],
+        f"{declared.label} ({declared.shown_unit})": [
+            declared.format(m, unit=False) + ("" if h != h else f" ± {declared.format(h, unit=False)}")
+            for m, h in zip(summary["mean"], (summary["ci95_high"] - summary["ci95_low"]) / 2)],
+        "seeds in the high regime": summary["high_regime_share"].map(lambda v: f"{100 * v:.0f}%"),
+        "replicates": summary["replicates"]})
+
+
+def _print_table(df: pd.DataFrame, title: str, caption: str = "") -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title)
-    for c in df.columns:
-        table.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+    for i, c in enumerate(df.columns):
+        table.add_column(str(c), justify="left" if i == 0 else "right", no_wrap=True)
     for _, row in df.iterrows():
         table.add_row(*(_fmt(v) for v in row))
-    Console(width=160).print(table)
+    console = Console(width=240)
+    console.print(table)
+    if caption:
+        console.print(caption)
 
 
 def _fmt(v) -> str:

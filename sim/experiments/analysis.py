@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.experiments.spec import Experiment
-from sim.outcomes import GROUP_DIMENSIONS, OUTCOME_NAMES
+from sim.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, OUTCOME_NAMES, QUARTILES, group_name, outcome
 
 
 def _ci(d: np.ndarray) -> tuple[float, float, float]:
@@ -29,7 +29,10 @@ def _ci(d: np.ndarray) -> tuple[float, float, float]:
 
 
 def paired_effects(runs: pd.DataFrame, baseline: str, outcomes=OUTCOME_NAMES) -> pd.DataFrame:
-    """Mean effect of each policy against the baseline, paired by replicate, with a 95% CI."""
+    """Mean effect of each policy against the baseline, paired by replicate, with a 95% CI.
+
+    Values are in the stored units (``unit``; shares as fractions, so 0.01 is one percentage point).
+    """
     base = runs[runs["policy"] == baseline].set_index("replicate")
     rows = []
     for policy in [p for p in runs["policy"].unique() if p != baseline]:
@@ -40,7 +43,8 @@ def paired_effects(runs: pd.DataFrame, baseline: str, outcomes=OUTCOME_NAMES) ->
         for name in outcomes:
             d = (other.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float)
             mean, lo, hi = _ci(d)
-            rows.append({"policy": policy, "outcome": name, "baseline_mean": float(base.loc[common, name].mean()),
+            rows.append({"policy": policy, "outcome": name, "unit": outcome(name).unit,
+                         "baseline_mean": float(base.loc[common, name].mean()),
                          "policy_mean": float(other.loc[common, name].mean()), "effect": mean, "ci95_low": lo,
                          "ci95_high": hi, "replicates": int(len(common))})
     return pd.DataFrame(rows)
@@ -72,13 +76,11 @@ def area_effects(areas: pd.DataFrame, baseline: str, key: str,
 
 def quartile_effects(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Paired effects on brokered share and access shortfall by quartile of literacy, distance and income."""
-    names = [f"{m}_{dim}_q{q}" for m in ("brokered_share", "shortfall") for dim in GROUP_DIMENSIONS
-             for q in range(4)]
-    eff = paired_effects(runs, baseline, names)
-    parts = eff["outcome"].str.extract(r"^(?P<measure>brokered_share|shortfall)_(?P<dimension>\w+)_q(?P<quartile>\d)$")
-    eff = pd.concat([eff, parts], axis=1)
-    eff["quartile"] = eff["quartile"].astype(int) + 1   # 1 = least literate / nearest / poorest
-    return eff
+    keys = {group_name(m, dim, q): (m, dim, q) for m in GROUP_MEASURES for dim in GROUP_DIMENSIONS
+            for q in QUARTILES}
+    eff = paired_effects(runs, baseline, list(keys)).reset_index(drop=True)
+    parts = pd.DataFrame(eff["outcome"].map(keys).tolist(), columns=["measure", "dimension", "quartile"])
+    return pd.concat([eff, parts], axis=1)
 
 
 def sample_means(runs: pd.DataFrame, stage: str, outcome: str) -> np.ndarray:
