@@ -14,7 +14,7 @@ from hydra.errors import HydraException
 
 from sim.config import EXPERIMENT_KEYS, RUN_KEYS
 from sim.errors import ConfigError, UnknownNameError
-from sim.registry import PARAMS, check_steps
+from sim.registry import PARAMS, STEPS, check_steps
 from sim.scenarios import policy_levers, resolve_params, scenario_values
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
@@ -45,8 +45,15 @@ def check_run_key(key: str, value: object) -> None:
     elif key == "experiment":
         from sim.experiments.spec import available
 
-        if not isinstance(value, str) or not (value in available() or _is_yaml_file(value)):
-            raise UnknownNameError("experiment", value, [*available(), "or a path to an experiment .yaml file"])
+        if not isinstance(value, str) or not (value in available() or _is_spec_file(value)):
+            raise UnknownNameError("experiment", value, [*available(), "or a path to an experiment .yaml file "
+                                   "(or an experiment folder's experiment.json)"])
+    elif key == "burn_in_steps":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= STEPS.high):
+            raise ConfigError("burn_in_steps", value, f"a whole number of weeks from 0 to {STEPS.high:,}")
+    elif key in ("images", "allow_code_change"):
+        if not isinstance(value, bool):
+            raise ConfigError(key, value, "true or false")
     elif key == "replicates":
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError("replicates", value, "a whole number from 1 upwards")
@@ -59,20 +66,20 @@ def check_run_key(key: str, value: object) -> None:
     elif key == "dask_address":
         if value is not None and (not isinstance(value, str) or "://" not in value):
             raise ConfigError("dask_address", value, "a scheduler address such as tcp://host:8786")
-    elif key == "resume":
+    elif key in ("resume", "rerun"):
         from pathlib import Path
 
         from sim.experiments.runner import is_experiment_folder
 
         if not isinstance(value, str) or not Path(value).is_dir() or not is_experiment_folder(Path(value)):
-            raise ConfigError("resume", value, "an experiment folder holding manifest.json, experiment.json and "
+            raise ConfigError(key, value, "an experiment folder holding manifest.json, experiment.json and "
                               "design.parquet (results/<experiment>/<time>/)")
 
 
-def _is_yaml_file(value: str) -> bool:
+def _is_spec_file(value: str) -> bool:
     from pathlib import Path
 
-    return value.endswith((".yaml", ".yml")) and Path(value).is_file()
+    return value.endswith((".yaml", ".yml", ".json")) and Path(value).is_file()
 
 
 def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
@@ -107,25 +114,41 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
         if o.type == OverrideType.ADD:
             raise ConfigError("+" + key, o.value(), f"{key}=... without '+': {key} already exists")
         values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
+        if key in chosen:
+            raise ConfigError(key, values[0], f"one {key}= on the command line (it is given twice: "
+                              f"{chosen[key][0]} and {values[0]})")
         for v in values:
             if key in RUN_KEYS or key in EXPERIMENT_KEYS:
                 check_run_key(key, v)
             elif key in PARAMS and v is not None:
                 PARAMS[key].check(v)
         chosen[key] = values
-    experiment_mode = "experiment" in chosen or "resume" in chosen
+    experiment_mode = "experiment" in chosen or "resume" in chosen or "rerun" in chosen
     if not experiment_mode:
-        for key in ("replicates", "executor", "workers", "dask_address"):
+        for key in EXPERIMENT_KEYS:
             if key in chosen:
-                raise ConfigError(key, chosen[key][0], "only with experiment=<name> (or resume=<folder>)")
+                raise ConfigError(key, chosen[key][0], "only with experiment=<name> (or resume=<folder>, "
+                                  "rerun=<folder>)")
+        for policy in chosen.get("policy", ["none"]):
+            check_levers_of_policy(policy, {k: v for k, v in chosen.items() if k in PARAMS})
     else:
         if "dask_address" in chosen and chosen.get("executor", [None])[0] != "dask":
             raise ConfigError("dask_address", chosen["dask_address"][0], "only with executor=dask")
-        if "resume" in chosen:
-            extra = [k for k in chosen if k not in ("resume", "executor", "workers", "results_dir", "dask_address")]
-            if extra:
-                raise ConfigError(extra[0], chosen[extra[0]][0], "nothing but executor=, workers= and dask_address= with "
-                                  "resume=<folder>: a resumed experiment keeps its own settings")
+        modes = [k for k in ("experiment", "resume", "rerun") if k in chosen]
+        if len(modes) > 1:
+            raise ConfigError(modes[1], chosen[modes[1]][0], f"one of experiment=, resume= and rerun= (not with "
+                              f"{modes[0]}=)")
+        if "allow_code_change" in chosen and "resume" not in chosen:
+            raise ConfigError("allow_code_change", chosen["allow_code_change"][0], "only with resume=<folder>")
+        for mode in ("resume", "rerun"):
+            if mode in chosen:
+                keep = ("resume", "rerun", "executor", "workers", "results_dir", "dask_address", "images",
+                        "allow_code_change")
+                extra = [k for k in chosen if k not in keep]
+                if extra:
+                    raise ConfigError(extra[0], chosen[extra[0]][0], f"nothing but executor=, workers=, "
+                                      f"dask_address=, results_dir= and images= with {mode}=<folder>: it keeps the "
+                                      "folder's own settings")
         if "verbose" in chosen:
             raise ConfigError("verbose", chosen["verbose"][0], "only for a single run (an experiment shows its "
                               "progress and writes each run's tables)")
@@ -143,6 +166,29 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
     for scenario in scenarios:
         for policy in policies:
             resolve_params(scenario, policy, params)  # type: ignore[arg-type]
+
+
+def check_levers_of_policy(policy: str, chosen: dict[str, list[object]]) -> None:
+    """A single run's lever settings must agree with its policy, so that it is labelled by what it runs:
+    a lever's parameters go with a policy that includes the lever, and its intensity stays above 0 there."""
+    from sim.registry import lever_of
+    from sim.scenarios import policy_lever_names
+
+    on = policy_lever_names(policy)
+    for key, values in chosen.items():
+        lever = lever_of(key)
+        if lever is None:
+            continue
+        for value in values:
+            shown = str(value).lower() if isinstance(value, bool) else value
+            if lever not in on:
+                with_it = lever if policy == "none" else f"{policy}+{lever}"
+                raise ConfigError(key, shown, f"only with a policy that includes {lever} (e.g. policy={with_it} "
+                                  f"{key}={shown}); policy={policy} leaves {lever} off")
+            if key.endswith("_intensity") and value is not None and float(value) <= 0:
+                without = "+".join(x for x in on if x != lever) or "none"
+                raise ConfigError(key, value, f"above 0 with policy={policy} (for a run without {lever}, "
+                                  f"use policy={without})")
 
 
 def _suggest(name: str) -> list[str]:
@@ -167,4 +213,4 @@ def parsed_values(args: list[str]) -> dict[str, object]:
 
 def wants_experiment(args: list[str]) -> bool:
     keys = parsed_values(args)
-    return "experiment" in keys or "resume" in keys
+    return "experiment" in keys or "resume" in keys or "rerun" in keys

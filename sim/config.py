@@ -15,7 +15,8 @@ from hydra.core.config_store import ConfigStore
 from sim.registry import PARAMS
 
 RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir", "verbose")
-EXPERIMENT_KEYS = ("experiment", "replicates", "executor", "workers", "resume", "dask_address")
+EXPERIMENT_KEYS = ("experiment", "replicates", "burn_in_steps", "executor", "workers", "resume", "rerun",
+                   "dask_address", "images", "allow_code_change")
 
 
 def _schema() -> type:
@@ -29,10 +30,14 @@ def _schema() -> type:
         # Experiments (``experiment=<name>``): the group configs/experiment/<name>.yaml.
         ("experiment", Optional[Any], dataclasses.field(default=None)),
         ("replicates", Optional[int], dataclasses.field(default=None)),
+        ("burn_in_steps", Optional[int], dataclasses.field(default=None)),
         ("executor", str, dataclasses.field(default="processes")),
         ("workers", Optional[int], dataclasses.field(default=None)),
         ("resume", Optional[str], dataclasses.field(default=None)),
+        ("rerun", Optional[str], dataclasses.field(default=None)),
         ("dask_address", Optional[str], dataclasses.field(default=None)),
+        ("images", bool, dataclasses.field(default=True)),
+        ("allow_code_change", bool, dataclasses.field(default=False)),
     ]
     fields += [(name, Optional[p.type], dataclasses.field(default=None)) for name, p in PARAMS.items()]
     return dataclasses.make_dataclass("RunConfig", fields)

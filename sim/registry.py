@@ -46,6 +46,7 @@ class Param:
     plausible: tuple[float, float] | None = None
     group: str = "general"
     note: str = ""
+    lever: str | None = None   # the policy lever this parameter belongs to (its intensity, start, design)
 
     @property
     def sourced(self) -> bool:
@@ -118,8 +119,8 @@ def _coerce(p: Param, value: object) -> float | int | bool:
 
 
 def _p(name, type_, default, low, high, unit, en, id_, role, source=ASSUMPTION, plausible=None, group="general",
-       note=""):
-    return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group, note)
+       note="", lever=None):
+    return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group, note, lever)
 
 
 POLICY_NAMES = ("pemekaran", "digital_training", "simplification", "enforcement", "mobile_service")
@@ -274,7 +275,8 @@ _PARAMS: list[Param] = [
        "Kenaikan literasi peserta pelatihan", U, plausible=(0.1, 0.4), group="policy"),
     _p("training_targeted", bool, True, None, None, "-", "Training targets the least literate",
        "Pelatihan menyasar yang paling rendah literasinya", L, group="policy",
-       note="outreach usually seeks out those who lack the skill; false trains a random share"),
+       note="outreach usually seeks out those who lack the skill; false trains a random share",
+       lever="digital_training"),
     _p("simplification_max_reduction", float, 0.5, 0.0, 1.0, "share", "Complexity cut by full simplification",
        "Pengurangan kerumitan oleh penyederhanaan penuh", U, plausible=(0.3, 0.7), group="policy"),
     _p("enforcement_complaint_boost", float, 4.0, 0.0, 100.0, "x", "Extra complaints under full enforcement",
@@ -296,11 +298,18 @@ _LEVER_TEXT = {
 }
 for _pol in POLICY_NAMES:
     _en, _id, _unit = _LEVER_TEXT[_pol]
-    _PARAMS.append(_p(f"{_pol}_intensity", float, 0.0, 0.0, 1.0, _unit, _en, _id, L, group="policy"))
+    _PARAMS.append(_p(f"{_pol}_intensity", float, 0.0, 0.0, 1.0, _unit, _en, _id, L, group="policy", lever=_pol))
     _PARAMS.append(_p(f"{_pol}_start_step", int, 52, 0, 100_000, "week", f"{_en.split(':')[0]}: start week",
-                      f"{_id.split(':')[0]}: minggu mulai", L, group="policy"))
+                      f"{_id.split(':')[0]}: minggu mulai", L, group="policy", lever=_pol))
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
+
+
+def lever_of(name: str) -> str | None:
+    """The policy lever a parameter belongs to (``digital_training`` for ``digital_training_intensity`` or
+    ``training_targeted``), or None for a parameter of the setting."""
+    param = PARAMS.get(name)
+    return param.lever if param is not None else None
 
 # Shares of one population that together cannot exceed 1. Validation refuses a larger sum; experimental
 # designs (``sim.experiments.design``) sample each later share within what the earlier ones leave, so that

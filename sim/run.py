@@ -23,7 +23,8 @@ class RunResult:
         params: every parameter value the run used.
         villages: outcomes per village, with the counts they are ratios of (one row for one village).
         kecamatan: the same per kecamatan.
-        scenario, policy, seed, steps: what was run.
+        scenario, policy, seed, steps: what was run; ``policy`` names the levers that were on (so
+            ``policy="none", digital_training_intensity=0.3`` is labelled ``digital_training``).
     """
 
     outcomes: dict[str, float]
@@ -65,6 +66,6 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     villages = model.village_table() if area_tables else pd.DataFrame()
     kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()
-    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.p.as_dict(),
+    return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.parameters(),
                      groups=model.group_outcomes(), villages=villages, kecamatan=kecamatan, scenario=scenario,
-                     policy=policy, seed=seed, steps=steps)
+                     policy=model.policy_name, seed=seed, steps=steps)

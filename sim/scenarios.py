@@ -54,6 +54,28 @@ def policy_levers(policy: str) -> dict[str, float]:
     return levers
 
 
+def policy_lever_names(policy: str) -> tuple[str, ...]:
+    """The levers a policy name switches on, in registry order (``pemekaran+digital_training`` → both)."""
+    on = set(policy_levers(policy))
+    return tuple(lever for lever in POLICY_NAMES if f"{lever}_intensity" in on)
+
+
+def effective_policy(values) -> str:
+    """The policy a run's parameter values amount to: its levers with an intensity above 0, joined by '+',
+    in registry order; ``none`` without any (``values`` is a mapping or a TrackedParams)."""
+    get = values.get if isinstance(values, dict) else (lambda name: getattr(values, name))
+    on = [lever for lever in POLICY_NAMES if float(get(f"{lever}_intensity")) > 0]
+    return "+".join(on) if on else "none"
+
+
+def first_policy_week(values) -> int | None:
+    """The first week in which any lever is on (levers act from ``max(start_step, 1)``), or None."""
+    get = values.get if isinstance(values, dict) else (lambda name: getattr(values, name))
+    weeks = [max(int(get(f"{lever}_start_step")), 1) for lever in POLICY_NAMES
+             if float(get(f"{lever}_intensity")) > 0]
+    return min(weeks) if weeks else None
+
+
 def scenario_values(scenario: str) -> dict[str, object]:
     if scenario not in SCENARIOS:
         raise UnknownNameError("scenario", scenario, list(SCENARIOS))

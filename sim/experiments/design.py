@@ -22,9 +22,14 @@ def replicate_seeds(master_seed: int, replicates: int) -> list[int]:
 
 
 def comparison(spec: Experiment, master_seed: int) -> pd.DataFrame:
+    """Every arm (the baseline first) times every replicate; replicate r has the same seed in every arm.
+
+    ``policy`` is the arm's name, ``levers`` the policy it runs; an arm's own lever settings (its ``set``,
+    and the experiment's lever constants for the levers it switches on) are columns of its rows.
+    """
     seeds = replicate_seeds(master_seed, spec.replicates)
-    rows = [{"policy": policy, "replicate": r, "seed": seeds[r]}
-            for policy in (spec.baseline, *spec.policies) for r in range(spec.replicates)]
+    rows = [{"policy": arm.name, "levers": arm.policy, "replicate": r, "seed": seeds[r], **spec.arm_settings(arm)}
+            for arm in spec.arms for r in range(spec.replicates)]
     return _numbered(rows)
 
 
@@ -100,10 +105,10 @@ def sobol(spec: Experiment, master_seed: int, names: list[str], start: int) -> p
 
 def fixed_values(spec: Experiment, policy: str = "none") -> dict[str, object]:
     """Every parameter's value in a run of ``spec`` before anything is sampled: defaults, scenario,
-    policy preset and the experiment's constants."""
+    policy preset and the experiment's constants shared by every run."""
     from sim.scenarios import resolve_params
 
-    return resolve_params(spec.scenario, policy, dict(spec.constants))
+    return resolve_params(spec.scenario, policy, spec.shared_constants())
 
 
 def _replicated(spec, master_seed, stage, names, X, start) -> pd.DataFrame:
@@ -111,15 +116,16 @@ def _replicated(spec, master_seed, stage, names, X, start) -> pd.DataFrame:
     rows = []
     for sample, params in enumerate(_param_rows(names, X, fixed_values(spec, spec.policy))):
         for r in range(spec.replicates):
-            rows.append({"policy": spec.policy, "stage": stage, "sample": sample, "replicate": r, "seed": seeds[r],
-                         **params})
+            rows.append({"policy": spec.policy, "levers": spec.policy, "stage": stage, "sample": sample,
+                         "replicate": r, "seed": seeds[r], **params})
     return _numbered(rows, start)
 
 
 def hysteresis(spec: Experiment, master_seed: int) -> pd.DataFrame:
     """One run per sweep and replicate: a chain that goes up the values, then back down."""
     seeds = replicate_seeds(master_seed, spec.replicates)
-    rows = [{"policy": "none", "sweep": i, "parameter": sw.parameter, "replicate": r, "seed": seeds[r]}
+    rows = [{"policy": "none", "levers": "none", "sweep": i, "parameter": sw.parameter, "replicate": r,
+             "seed": seeds[r]}
             for i, sw in enumerate(spec.sweeps) for r in range(spec.replicates)]
     return _numbered(rows)
 
@@ -141,12 +147,12 @@ def validate(spec: Experiment, design: pd.DataFrame) -> None:
     from sim.registry import validate as validate_values
 
     varied = [c for c in design.columns if c in PARAMS]
-    base = {policy: fixed_values(spec, policy) for policy in design["policy"].unique()}
-    records = design[["run_id", "policy", *varied]].to_dict("records")
+    base = {levers: fixed_values(spec, levers) for levers in design["levers"].unique()}
+    records = design[["run_id", "policy", "levers", *varied]].to_dict("records")
     for row in records:
         values = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
         try:
-            validate_values({**base[row["policy"]], **values})
+            validate_values({**base[row["levers"]], **values})
         except ConfigError as exc:
             raise ConfigError(f"design run {int(row['run_id'])}", exc.value,
                               f"{exc.allowed} for {exc.name} (policy {row['policy']}; every row of a design must "

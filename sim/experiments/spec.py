@@ -23,10 +23,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.errors import ConfigError, UnknownNameError
-from sim.outcomes import ALL_OUTCOME_NAMES
-from sim.registry import INIT_ONLY, MAX_STEPS, PARAMS
+from sim.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
 from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
-from sim.scenarios import policy_levers, resolve_params, scenario_values
+from sim.scenarios import (first_policy_week, policy_lever_names, policy_levers, resolve_params,
+                           scenario_values)
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs" / "experiment"
 
@@ -57,8 +58,27 @@ class Sweep(_Strict):
     values: list[float] = Field(min_length=2, description="the upward branch; the downward one is its reverse")
 
 
+# Names become folder and file names: letters, digits and . _ - (+ in a policy's name), nothing else.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+ARM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$"
+
+
+class Arm(_Strict):
+    """One arm of a comparison: a policy (levers joined by '+', or none), under a name, with its own lever
+    settings (``set``: intensities, start weeks, training targeting of the levers it switches on)."""
+
+    name: str = Field(pattern=ARM_PATTERN)
+    policy: str
+    set: dict[str, float | int | bool] = Field(default_factory=dict)
+
+
+def _arm(value):
+    """A policy name given alone is an arm of that name with the policy's presets."""
+    return {"name": value, "policy": value} if isinstance(value, str) else value
+
+
 class Experiment(_Strict):
-    name: str
+    name: str = Field(pattern=NAME_PATTERN)
     kind: Literal["comparison", "sensitivity", "hysteresis"]
     description: str = ""
     scenario: str = "bangbayang"
@@ -66,8 +86,8 @@ class Experiment(_Strict):
     replicates: int = Field(1, ge=1)
     constants: dict[str, float | int | bool] = Field(default_factory=dict)
     # comparison
-    baseline: str = "none"
-    policies: list[str] = Field(default_factory=list)
+    baseline: Arm = Arm(name="none", policy="none")
+    policies: list[Arm] = Field(default_factory=list)
     # sensitivity
     policy: str = "none"
     uncertainties: Literal["all"] | list[str] = "all"
@@ -79,6 +99,16 @@ class Experiment(_Strict):
     sweeps: list[Sweep] = Field(default_factory=list)
     regime_threshold: float = 0.5
 
+    @field_validator("baseline", mode="before")
+    @classmethod
+    def _baseline_arm(cls, value):
+        return _arm(value)
+
+    @field_validator("policies", mode="before")
+    @classmethod
+    def _policy_arms(cls, value):
+        return [_arm(v) for v in value] if isinstance(value, list) else value
+
     @model_validator(mode="after")
     def _kind_needs(self) -> "Experiment":
         if self.kind == "comparison" and not self.policies:
@@ -87,11 +117,41 @@ class Experiment(_Strict):
             raise ValueError("a hysteresis experiment needs 'sweeps'")
         return self
 
+    @property
+    def arms(self) -> list[Arm]:
+        """A comparison's arms, the baseline first."""
+        return [self.baseline, *self.policies]
+
+    @property
+    def policy_names(self) -> list[str]:
+        """Names of the compared arms (not the baseline)."""
+        return [a.name for a in self.policies]
+
     def uncertainty_names(self) -> list[str]:
         if self.uncertainties == "all":   # every uncertainty the scenario lets vary
             fixed = PER_VILLAGE_PARAMS if self.scenario in GEOGRAPHIES else ()
             return [n for n, p in PARAMS.items() if p.role == "uncertainty" and n not in fixed]
         return list(self.uncertainties)
+
+    def shared_constants(self) -> dict[str, float | int | bool]:
+        """Constants of every run. In a comparison a constant of a lever (its intensity, start week or
+        design) goes only to the arms that switch that lever on (``arm_settings``), never to the others."""
+        if self.kind != "comparison":
+            return dict(self.constants)
+        return {k: v for k, v in self.constants.items() if lever_of(k) is None}
+
+    def arm_settings(self, arm: Arm) -> dict[str, float | int | bool]:
+        """Lever settings of one arm: the experiment's lever constants for its levers, then its own ``set``."""
+        on = policy_lever_names(arm.policy)
+        given = {k: v for k, v in self.constants.items() if lever_of(k) in on}
+        return {**given, **arm.set}
+
+
+# Keys an experiment file may give, by kind (the others belong to other kinds and would be ignored).
+COMMON_KEYS = ("name", "kind", "description", "scenario", "steps", "replicates", "constants")
+KIND_KEYS = {"comparison": ("baseline", "policies"),
+             "sensitivity": ("policy", "uncertainties", "outcome", "morris", "sobol"),
+             "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold")}
 
 
 def available() -> list[str]:
@@ -99,18 +159,22 @@ def available() -> list[str]:
 
 
 def check(spec: Experiment) -> None:
-    """Registry-level checks: names exist, values and ranges lie within bounds."""
+    """Registry-level checks: names exist, values and ranges lie within bounds, comparisons stay paired."""
     scenario_values(spec.scenario)
-    resolve_params(spec.scenario, "none", dict(spec.constants))
+    resolve_params(spec.scenario, "none", spec.shared_constants())
     if spec.kind == "comparison":
-        for policy in (spec.baseline, *spec.policies):
-            policy_levers(policy)
+        _check_comparison(spec)
     fixed_by_geography = PER_VILLAGE_PARAMS if spec.scenario in GEOGRAPHIES else ()
     if spec.kind == "sensitivity":
         policy_levers(spec.policy)
+        _check_lever_constants(spec, policy_lever_names(spec.policy), "policy", spec.policy)
+        _check_policy_starts(spec, spec.policy, resolve_params(spec.scenario, spec.policy, dict(spec.constants)))
         for name in spec.uncertainty_names():
             if name not in PARAMS:
-                raise UnknownNameError("parameter", name, ["a parameter of docs/parameters.md"])
+                raise UnknownNameError("parameter", name, _suggest(name, "uncertainty"))
+            if PARAMS[name].role != "uncertainty":
+                raise ConfigError(f"uncertainties: {name}", name, "an uncertainty of docs/parameters.md (this is "
+                                  f"a {PARAMS[name].role})")
             if name in fixed_by_geography:
                 raise ConfigError(f"uncertainties: {name}", name, f"a parameter scenario {spec.scenario} uses "
                                   "(its villages' distances come from its geography)")
@@ -126,7 +190,7 @@ def check(spec: Experiment) -> None:
             raise UnknownNameError("outcome", spec.outcome, list(ALL_OUTCOME_NAMES))
         for sweep in spec.sweeps:
             if sweep.parameter not in PARAMS:
-                raise UnknownNameError("parameter", sweep.parameter, ["a parameter of docs/parameters.md"])
+                raise UnknownNameError("parameter", sweep.parameter, _suggest(sweep.parameter))
             if sweep.parameter in fixed_by_geography:
                 raise ConfigError(f"sweeps: {sweep.parameter}", sweep.parameter,
                                   f"a parameter scenario {spec.scenario} uses (its villages' distances come from "
@@ -138,8 +202,99 @@ def check(spec: Experiment) -> None:
                 PARAMS[sweep.parameter].check(v)
 
 
+def _suggest(name: str, role: str | None = None) -> list[str]:
+    import difflib
+
+    pool = [n for n, p in PARAMS.items() if role is None or p.role == role]
+    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+    return [*close, "(full list: docs/parameters.md)"] if close else ["see docs/parameters.md"]
+
+
+def _check_lever_constants(spec: Experiment, levers, what: str, where: str) -> None:
+    for key, value in spec.constants.items():
+        lever = lever_of(key)
+        if lever is not None and lever not in levers:
+            raise ConfigError(key, value, f"a setting of a lever the {what} switches on ({where} leaves {lever} "
+                              "off, so the run would be mislabelled)")
+
+
+def _check_policy_starts(spec: Experiment, name: str, values: dict) -> None:
+    """Refuse runs too short for the policy ever to act (its effects would be zero by construction)."""
+    start = first_policy_week(values)
+    if start is not None and start > spec.steps:
+        raise ConfigError("steps", spec.steps, f"more than {start - 1} weeks: policy {name} starts in week "
+                          f"{start}, so a run of {spec.steps} weeks never sees it (run longer, or set its "
+                          "<lever>_start_step lower)")
+
+
+def _check_comparison(spec: Experiment) -> None:
+    names = [a.name for a in spec.arms]
+    for name in names:
+        if names.count(name) > 1:
+            what = "the baseline" if name == spec.baseline.name else "twice"
+            raise ConfigError("policies", name, f"each policy once and never the baseline ({name} is listed "
+                              f"{what}); give a repeated policy its own name and settings")
+    used: set[str] = set()
+    seen: dict[tuple, str] = {}
+    for arm in spec.arms:
+        policy_levers(arm.policy)
+        on = policy_lever_names(arm.policy)
+        used.update(on)
+        for key, value in arm.set.items():
+            if key not in PARAMS:
+                raise UnknownNameError("parameter", key, _suggest(key))
+            if lever_of(key) not in on:
+                raise ConfigError(f"policies: {arm.name}: set: {key}", value, "a setting of a lever this policy "
+                                  f"switches on ({', '.join(on) or 'none'})")
+        values = resolve_params(spec.scenario, arm.policy, {**spec.shared_constants(), **spec.arm_settings(arm)})
+        levers = tuple((k, values[k]) for k in PARAMS if lever_of(k) is not None
+                       and (k.endswith("_intensity") or float(values[f"{lever_of(k)}_intensity"]) > 0))
+        if levers in seen:
+            raise ConfigError("policies", arm.name, f"arms that differ: {arm.name} switches on the same levers "
+                              f"with the same settings as {seen[levers]}, so their effects would be the same")
+        seen[levers] = arm.name
+        if arm is not spec.baseline:
+            _check_policy_starts(spec, arm.name, values)
+    for key, value in spec.constants.items():
+        lever = lever_of(key)
+        if lever is not None and lever not in used:
+            raise ConfigError(key, value, f"a setting of a lever some arm switches on (no arm of {spec.name} uses "
+                              f"{lever})")
+
+
+def notes(spec: Experiment) -> list[str]:
+    """Warnings worth a line before an experiment starts (not errors)."""
+    out = []
+    if spec.kind == "comparison":
+        for arm in spec.policies:
+            values = resolve_params(spec.scenario, arm.policy, {**spec.shared_constants(), **spec.arm_settings(arm)})
+            start = first_policy_week(values)
+            if start is not None and spec.steps - start + 1 < WINDOW_WEEKS:
+                out.append(f"policy {arm.name} is in effect for only {spec.steps - start + 1} of the final "
+                           f"{WINDOW_WEEKS} weeks over which flows are measured")
+        lever_constants = {k: v for k, v in spec.constants.items() if lever_of(k) is not None}
+        for key, value in lever_constants.items():
+            arms = [a.name for a in spec.arms if lever_of(key) in policy_lever_names(a.policy)]
+            out.append(f"{key}={value} applies to {', '.join(arms)} only (the arms that switch "
+                       f"{lever_of(key)} on)")
+    return out
+
+
 def from_mapping(data: dict) -> Experiment:
     """Build and check a specification, turning pydantic's report into one ConfigError."""
+    if not isinstance(data, dict) or not data:
+        raise ConfigError("experiment", data or "an empty file", "a mapping of experiment keys (at least name, "
+                          "kind and what the kind needs; see README, 'Experiment files')")
+    kind = data.get("kind")
+    if kind in KIND_KEYS:
+        allowed = (*COMMON_KEYS, *KIND_KEYS[kind])
+        for key in data:
+            if key not in allowed and key in Experiment.model_fields:
+                raise ConfigError(f"experiment key '{key}'", data[key], f"the keys of a {kind} experiment "
+                                  f"({', '.join(allowed)}); '{key}' belongs to another kind and would be ignored")
+    if "constants" in data and data["constants"] is not None and not isinstance(data["constants"], dict):
+        raise ConfigError("experiment constants", data["constants"], "a mapping of parameter: value "
+                          "(e.g. constants: {n_households: 1000})")
     try:
         spec = Experiment.model_validate(data)
     except ValidationError as exc:
@@ -147,7 +302,11 @@ def from_mapping(data: dict) -> Experiment:
         where = ".".join(str(x) for x in err["loc"]) or "experiment"
         value = err.get("input")
         if err["type"] == "extra_forbidden":
-            raise ConfigError(f"experiment key '{where}'", value, "the keys of an experiment file "
+            import difflib
+
+            close = difflib.get_close_matches(where.split(".")[-1], list(Experiment.model_fields), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ConfigError(f"experiment key '{where}'", value, f"{hint}the keys of an experiment file "
                               f"({', '.join(Experiment.model_fields)})") from None
         raise ConfigError(f"experiment {where}", value, err["msg"].lower()) from None
     check(spec)
