@@ -55,7 +55,8 @@ def main() -> None:
             wall, runs = timed(study, "dask", workers, tmp)
             print(f"dask, {workers} local worker(s): {runs} ten-year runs in {wall:.1f} s = "
                   f"{runs / wall * 60:.1f} runs/minute (includes starting the cluster)")
-        tiny = ["experiment=pemekaran_vs_training", "replicates=100", "steps=1", "n_households=100"]
+        tiny = ["experiment=pemekaran_vs_training", "replicates=100", "steps=1", "n_households=100",
+            "pemekaran_start_step=1", "digital_training_start_step=1"]
         serial, n = timed(tiny, "serial", 1, tmp)
         dask, _ = timed(tiny, "dask", 1, tmp)
         print(f"per-run overhead of the dask executor (one worker, {n} one-week runs): "
@@ -80,7 +81,8 @@ def large_design(n_runs: int) -> None:
     dask.config.set({"distributed.worker.profile.enabled": False})
 
     replicates = max(1, n_runs // 4)
-    large = ["experiment=pemekaran_vs_training", f"replicates={replicates}", "steps=1", "n_households=100"]
+    large = ["experiment=pemekaran_vs_training", f"replicates={replicates}", "steps=1", "n_households=100",
+             "pemekaran_start_step=1", "digital_training_start_step=1"]
     before = worker_peak_rss_mib()
     with tempfile.TemporaryDirectory() as tmp, \
             LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \

@@ -1,14 +1,22 @@
-"""What the study scripts share: run an experiment config (or reuse a finished folder), load its tables."""
+"""What the study scripts share: run an experiment config (or reuse a finished folder), load its tables.
+
+Bad input — an unknown parameter, a policy given on the command line, a folder that is not a finished
+experiment of the kind the study needs — ends with one ``error:`` line and exit code 2, as in ``python -m sim``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+from sim.cli import check_overrides
+from sim.errors import ConfigError
 from sim.experiments.cli import prepare
 from sim.experiments.runner import load_folder, run_experiment
+from sim.experiments.spec import Experiment
 from sim.report import build
 
 
@@ -24,18 +32,44 @@ def arguments(description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def run_or_load(experiment: str, args) -> tuple[Path, pd.DataFrame]:
-    """The experiment's folder and its runs table; runs the experiment unless --from is given."""
-    if args.folder:
-        folder, _, _ = load_folder(args.folder)
-    else:
-        overrides = [f"experiment={experiment}", f"seed={args.seed}", *args.overrides]
-        if args.replicates:
-            overrides.append(f"replicates={args.replicates}")
-        if args.steps:
-            overrides.append(f"steps={args.steps}")
-        _, spec, constants = prepare(overrides)
-        folder = run_experiment(spec, args.seed, constants, executor=args.executor, workers=None,
-                                results_dir=args.results_dir, progress=False)
-        build(folder, quiet=True)
-    return folder, pd.read_parquet(folder / "runs.parquet")
+def fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def run_or_load(experiment: str, args, needs: tuple[str, ...] = ()) -> tuple[Path, Experiment, pd.DataFrame]:
+    """The experiment's folder, specification and runs table; runs the experiment unless --from is given.
+
+    ``needs``: arms (policy names) the study reads; a folder without them is refused.
+    """
+    try:
+        if args.folder:
+            if args.overrides or args.replicates or args.steps:
+                raise ConfigError("--from", args.folder, "a finished folder alone (its settings are its own: no "
+                                  "--replicates, --steps or parameter overrides with it)")
+            folder, spec, _ = load_folder(args.folder, key="--from")
+            if not (folder / "runs.parquet").is_file():
+                raise ConfigError("--from", args.folder, "a finished experiment (runs.parquet is missing: finish it "
+                                  f"with python -m sim resume={folder})")
+        else:
+            overrides = [f"experiment={experiment}", f"seed={args.seed}", *args.overrides]
+            if args.replicates:
+                overrides.append(f"replicates={args.replicates}")
+            if args.steps:
+                overrides.append(f"steps={args.steps}")
+            check_overrides(overrides)
+            _, spec, constants = prepare(overrides)
+        if spec.kind != "comparison":
+            raise ConfigError("--from", args.folder, f"a comparison experiment's folder (this one is a {spec.kind})")
+        have = {arm.name for arm in spec.arms}
+        missing = [name for name in needs if name not in have]
+        if missing:
+            raise ConfigError("--from", args.folder, f"an experiment comparing {', '.join(needs)} (this one lacks "
+                              f"{', '.join(missing)})")
+        if not args.folder:
+            folder = run_experiment(spec, args.seed, constants, executor=args.executor, workers=None,
+                                    results_dir=args.results_dir, progress=False)
+            build(folder, quiet=True)
+    except ConfigError as exc:
+        fail(str(exc))
+    return folder, spec, pd.read_parquet(folder / "runs.parquet")

@@ -25,10 +25,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import arguments, run_or_load  # noqa: E402
 
 from sim.experiments.analysis import _ci  # noqa: E402
+from sim.outcomes import outcome  # noqa: E402
+from sim.report import COLOURS  # noqa: E402
 from sim.output import write_atomic  # noqa: E402
 
 OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
             "access_gap_income", "unmet_share")
+ARMS = ("none", "pemekaran", "digital_training", "pemekaran+digital_training")
 
 
 def additivity(runs: pd.DataFrame) -> pd.DataFrame:
@@ -46,25 +49,37 @@ def additivity(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def figure(table: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for label in ("pemekaran", "digital_training", "combined", "interaction"):
-        t = table[table["effect_of"] == label]
-        fig.add_trace(go.Bar(x=t["outcome"], y=t["mean"], name=label,
-                             error_y={"type": "data", "symmetric": False, "array": t["ci95_high"] - t["mean"],
-                                      "arrayminus": t["mean"] - t["ci95_low"]}))
-    fig.update_layout(barmode="group", title="Effects against no policy, and the interaction of the combination "
-                                             "(combined − pemekaran − training; 0 = additive), 95% CI")
+    """Effects in each outcome's shown unit (pp for shares, index points for gaps), one panel per unit."""
+    from plotly.subplots import make_subplots
+
+    names = list(dict.fromkeys(table["outcome"]))
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=[outcome(n).header for n in names])
+    for col, name in enumerate(names, start=1):
+        scale = outcome(name).scale
+        for i, label in enumerate(("pemekaran", "digital_training", "combined", "interaction")):
+            t = table[(table["effect_of"] == label) & (table["outcome"] == name)]
+            fig.add_trace(go.Bar(x=[label], y=t["mean"] * scale, name=label, legendgroup=label,
+                                 marker_color=COLOURS[i + 1], showlegend=col == 1,
+                                 error_y={"type": "data", "symmetric": False,
+                                          "array": (t["ci95_high"] - t["mean"]) * scale,
+                                          "arrayminus": (t["mean"] - t["ci95_low"]) * scale}), row=1, col=col)
+        fig.update_xaxes(showticklabels=False, row=1, col=col)
+    fig.update_layout(barmode="group", height=450, title="Effects against no policy, and the interaction of the "
+                                                         "combination (combined − pemekaran − training; 0 = "
+                                                         "additive), 95% CI")
     return fig
 
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0]).parse_args()
-    folder, runs = run_or_load("pemekaran_vs_training", args)
+    folder, _, runs = run_or_load("pemekaran_vs_training", args, needs=ARMS)
     table = additivity(runs)
     write_atomic(folder / "additivity.csv", lambda p: table.to_csv(p, index=False))
     write_atomic(folder / "additivity.html", lambda p: figure(table).write_html(p, include_plotlyjs=True))
-    with pd.option_context("display.width", 140, "display.float_format", "{:.4f}".format):
-        print(table.to_string(index=False))
+    shown = pd.DataFrame({"outcome": table["outcome"], "effect of": table["effect_of"],
+                          "mean ± 95% CI": [outcome(o).format_effect(m, (h - lo) / 2) for o, m, lo, h in
+                                            zip(table["outcome"], table["mean"], table["ci95_low"], table["ci95_high"])]})
+    print(shown.to_string(index=False))
     print(f"tables and figure in {folder}")
 
 

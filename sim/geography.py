@@ -107,10 +107,13 @@ class Geography:
 
 
 def single_village(p) -> Geography:
-    """Bangbayang: one village, its distances given by the parameters."""
+    """Bangbayang: one village, its distances given by the parameters; on the regency map it sits at its
+    kecamatan's seat, Bantarkawung (about 2 km away: within the map's precision)."""
+    seat = next(k for k in KECAMATAN if k.name == "Bantarkawung")
+    x, y = km_from_brebes(seat.lat, seat.lon)
     return Geography(
         kecamatan_names=("Bantarkawung",), kecamatan=np.zeros(1, dtype=np.int16), village_names=("Bangbayang",),
-        kelurahan=np.zeros(1, dtype=bool), x_km=np.zeros(1), y_km=np.zeros(1),
+        kelurahan=np.zeros(1, dtype=bool), x_km=np.array([x]), y_km=np.array([y]),
         households=np.array([p.n_households], dtype=np.int64), hamlet_radius_km=np.array([p.hamlet_radius_km]),
         dist_kecamatan_km=np.array([p.dist_kecamatan_km]), dist_regency_km=np.array([p.dist_regency_km]),
         dist_new_seat_km=np.array([p.dist_new_seat_km]))

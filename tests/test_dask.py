@@ -18,7 +18,7 @@ from sim.experiments.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 DASK = str(Path(sys.executable).with_name("dask"))
-ARGS = ["experiment=pemekaran_vs_training", "replicates=3", "steps=40", "seed=4", "n_households=300"]
+ARGS = ["experiment=pemekaran_vs_training", "replicates=3", "steps=60", "seed=4", "n_households=300"]
 
 
 def free_port() -> int:

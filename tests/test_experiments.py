@@ -106,7 +106,7 @@ def test_static_figures_exported(chromium, comparison_folder):
 
 
 def test_serial_and_parallel_give_identical_tables(tmp_path):
-    args = ["experiment=pemekaran_vs_training", "replicates=2", "steps=40", "seed=5", *TINY]
+    args = ["experiment=pemekaran_vs_training", "replicates=2", "steps=60", "seed=5", *TINY]
     a = run(args, tmp_path / "a", executor="serial")
     b = run(args, tmp_path / "b", executor="processes")
     for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
@@ -283,7 +283,7 @@ def test_bad_experiment_file_is_one_line_and_writes_nothing(tmp_path, body, word
 
 def test_an_experiment_file_of_ones_own_runs(tmp_path):
     path = tmp_path / "mine.yaml"
-    path.write_text("name: mine\nkind: comparison\npolicies: [mobile_service]\nreplicates: 2\nsteps: 20\n"
+    path.write_text("name: mine\nkind: comparison\npolicies: [mobile_service]\nreplicates: 2\nsteps: 60\n"
                     "constants: {n_households: 200}\n")
     out = cli(f"experiment={path}", f"results_dir={tmp_path / 'r'}", "executor=serial")
     assert out.returncode == 0, out.stderr
@@ -293,7 +293,7 @@ def test_an_experiment_file_of_ones_own_runs(tmp_path):
 
 @pytest.mark.parametrize("script", ["pemekaran_vs_training.py", "who_gains.py"])
 def test_shipped_studies_run(tmp_path, script):
-    out = subprocess.run([sys.executable, str(ROOT / "experiments" / script), "--replicates", "2", "--steps", "30",
+    out = subprocess.run([sys.executable, str(ROOT / "experiments" / script), "--replicates", "2", "--steps", "60",
                           "--executor", "serial", "--results-dir", str(tmp_path), "n_households=200"], cwd=ROOT,
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr

@@ -88,7 +88,7 @@ def test_setup_says_what_is_missing_in_one_line_and_fails_only_under_ci(tmp_path
 def tiny_comparison(tmp_path_factory):
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=20",
+    _, spec, constants = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=60",
                                   "n_households=200"])
     return run_experiment(spec, 0, constants, executor="serial", workers=1,
                           results_dir=tmp_path_factory.mktemp("results"), progress=False)
@@ -293,13 +293,16 @@ def test_a_failed_run_leaves_a_failed_manifest_and_says_what_to_do(tmp_path, mon
 
     _bad_design(monkeypatch, bad_run=4)
     with pytest.raises(SystemExit) as stop:
-        run_from_command_line(["experiment=pemekaran_vs_training", "replicates=3", "steps=10", "n_households=100",
+        run_from_command_line(["experiment=pemekaran_vs_training", "replicates=3", "steps=60", "n_households=100",
                                f"executor={executor}", "workers=2", f"results_dir={tmp_path}"])
     assert stop.value.code == 1
     err = capfd.readouterr().err
     lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err                         # no worker tracebacks, whatever the executor
-    line = lines[0]
+    # What the experiment says before it starts (notes, its size, its folder), then one line: no worker
+    # tracebacks, whatever the executor.
+    before = [line for line in lines[:-1] if not line.startswith(("note: ", "experiment ", "folder: "))]
+    assert before == [], err
+    line = lines[-1]
     assert line.startswith("error: run 4 of 12 failed (ConfigError:") and "failed_run" in line
     assert "resume= cannot finish it" in line
     folder, = (tmp_path / "pemekaran_vs_training").iterdir()

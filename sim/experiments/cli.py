@@ -1,11 +1,15 @@
-"""``python -m sim experiment=<name>``: compose the configuration with Hydra, check it, run it, report it."""
+"""``python -m sim experiment=<name>``: compose the configuration with Hydra, check it, run it, report it.
+
+Also ``resume=<folder>`` (finish an interrupted experiment with the code it started with) and
+``rerun=<folder>`` (run a finished experiment again from its own record: the same specification, master
+seed and constants into a new folder, which gives the same tables).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-
-from omegaconf import OmegaConf
 
 from sim.errors import ConfigError
 from sim.registry import PARAMS
@@ -13,10 +17,48 @@ from sim.registry import PARAMS
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
 
+def load_spec_file(path: str) -> object:
+    """The content of an experiment file (.yaml/.yml, or an experiment folder's experiment.json), or ConfigError
+    naming the file and the first problem (a YAML or JSON syntax error, a duplicate key)."""
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    if path.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError("experiment file", path, f"valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+    class UniqueKeys(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node)
+            if key in seen:
+                raise ConfigError("experiment file", path, f"each key once (duplicate key '{key}' at line "
+                                  f"{key_node.start_mark.line + 1})")
+            seen.add(key)
+        return loader.construct_mapping(node)
+
+    UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    try:
+        return yaml.load(text, Loader=UniqueKeys)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError("experiment file", path, f"valid YAML ({problem}{where})") from None
+
+
 def compose(args: list[str]):
     """The whole configuration, composed by Hydra from configs/ and the overrides (nothing written)."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
 
     from sim.config import register
 
@@ -26,18 +68,26 @@ def compose(args: list[str]):
     kept = []
     for a in overrides:
         key, _, value = a.partition("=")
-        if key == "experiment" and value.endswith((".yaml", ".yml")):
-            file_spec = OmegaConf.to_container(OmegaConf.load(value), resolve=True)
-        elif key != "resume":
+        if key == "experiment" and value.endswith((".yaml", ".yml", ".json")):
+            file_spec = load_spec_file(value)
+            if not isinstance(file_spec, dict) or not file_spec:
+                raise ConfigError("experiment file", value, "a mapping of experiment keys (at least name, kind and "
+                                  "what the kind needs; see README, 'Experiment files'), not "
+                                  + ("an empty file" if not file_spec else f"a {type(file_spec).__name__}"))
+        elif key not in ("resume", "rerun"):
             kept.append(a)
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = hydra_compose(config_name="config", overrides=kept)
-    if file_spec is not None:
-        spec_data = file_spec
-    elif cfg.experiment is not None:
-        spec_data = OmegaConf.to_container(cfg.experiment, resolve=True)
-    else:
-        spec_data = None
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = hydra_compose(config_name="config", overrides=kept)
+        if file_spec is not None:
+            spec_data = file_spec
+        elif cfg.experiment is not None:
+            spec_data = OmegaConf.to_container(cfg.experiment, resolve=True)
+        else:
+            spec_data = None
+    except (HydraException, OmegaConfBaseException) as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise ConfigError("experiment", " ".join(kept), f"a configuration Hydra can compose ({first})") from None
     return cfg, spec_data
 
 
@@ -48,51 +98,89 @@ def prepare(args: list[str]):
     cfg, data = compose(args)
     if data is None:
         return cfg, None, {}
-    if not isinstance(data, dict):
-        raise ConfigError("experiment", data, "a mapping of experiment keys")
+    if not isinstance(data, dict) or not data:
+        from_mapping(data)   # raises the message for an empty or non-mapping file
     data = dict(data)
     if cfg.replicates is not None:
         data["replicates"] = cfg.replicates
     if cfg.steps is not None:
         data["steps"] = cfg.steps
-    constants = dict(data.get("constants") or {})
+    if cfg.burn_in_steps is not None:
+        data["burn_in_steps"] = cfg.burn_in_steps
+    given = data.get("constants")
+    if given is not None and not isinstance(given, dict):
+        from_mapping(data)   # raises: constants must be a mapping
+    constants = dict(given or {})
     constants.update({k: cfg[k] for k in PARAMS if cfg.get(k) is not None})
     data["constants"] = constants
     spec = from_mapping(data)
     return cfg, spec, constants
 
 
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def run_from_command_line(args: list[str]) -> None:
     from sim.cli import parsed_values
-    from sim.experiments.runner import ExperimentFailed, Interrupted, run_experiment
+    from sim.experiments import budget
+    from sim.experiments.runner import (ExperimentFailed, Interrupted, check_same_code, load_folder,
+                                       run_experiment)
+    from sim.experiments.spec import notes
     from sim.report import build
 
     values = parsed_values(args)
+    folder_arg = values.get("resume") or values.get("rerun")
     try:
-        if "resume" in values:
-            cfg, _ = compose([a for a in args if not a.startswith("resume=")])
-            spec, constants, seed = None, {}, 0
+        if folder_arg is not None:
+            cfg, _ = compose([a for a in args if not a.startswith(("resume=", "rerun="))])
+            folder, spec, manifest = load_folder(folder_arg, key="resume" if "resume" in values else "rerun")
+            constants, seed = manifest["constants"], manifest["master_seed"]
+            resume = values.get("resume")
+            if resume is not None:
+                check_same_code(folder, manifest, cfg.allow_code_change)
         else:
             cfg, spec, constants = prepare(args)
-            seed = cfg.seed
+            seed, resume = cfg.seed, None
+        cost = budget.estimate(spec, cfg.executor, cfg.workers)
+        budget.check(cost, cfg.results_dir)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    if "rerun" in values:
+        from sim.experiments.provenance import differences, environment
+
+        changed = differences(manifest.get("environment") or {}, environment())
+        if changed:
+            _say(f"note: this code differs from that of {folder_arg} ({'; '.join(changed)}): its tables may differ")
+
+    def started(folder: Path) -> None:
+        """Once the folder exists (and a cluster answered), before any run: notes, the estimate, the folder."""
+        for note in notes(spec) if resume is None else ():
+            _say(f"note: {note}")
+        _say(cost.line(spec.name))
+        _say(f"folder: {folder}")
+
     try:
         folder = run_experiment(spec, seed, constants, executor=cfg.executor, workers=cfg.workers,
-                                results_dir=cfg.results_dir, resume=values.get("resume"),
-                                progress=True, command=["python", "-m", "sim", *args],
-                                dask_address=cfg.dask_address)
+                                results_dir=cfg.results_dir, resume=resume, progress=True,
+                                command=["python", "-m", "sim", *args], dask_address=cfg.dask_address,
+                                on_start=started, allow_code_change=cfg.allow_code_change)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     except ExperimentFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
-    except Interrupted:
-        print("interrupted: finished runs are kept; finish with: python -m sim resume=<folder> "
-              "(the folder is the newest under results/<experiment>/)", file=sys.stderr)
+    except Interrupted as exc:
+        print(f"interrupted: the {exc.completed} finished runs are kept in {exc.folder}; finish with: "
+              f"python -m sim resume={exc.folder}", file=sys.stderr)
         sys.exit(130)
-    report = build(folder)
+    try:
+        report = build(folder, write_images=cfg.images)
+    except KeyboardInterrupt:
+        print(f"interrupted while writing the report: every run is saved in {folder}; write the report with: "
+              f"python -m sim.report {folder}", file=sys.stderr)
+        sys.exit(130)
     print(f"results: {folder}")
     print(f"report: {report}")

@@ -18,40 +18,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import platform
-from importlib import metadata
+import signal
 from itertools import islice
-from pathlib import Path
 
 from sim.errors import ConfigError
+from sim.experiments.provenance import environment
 
-PACKAGES = ("clientelism-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib")
 IN_FLIGHT_PER_THREAD = 4
 CONNECT_TIMEOUT_S = 10
 
 
 class ClusterLost(Exception):
     """The cluster stopped answering part way through an experiment."""
-
-
-def environment() -> dict[str, str]:
-    """What must match between client and workers: versions and a hash of this package's code."""
-    out = {"python": platform.python_version()}
-    for pkg in PACKAGES:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    out["sim code"] = digest.hexdigest()[:16]
-    return out
 
 
 def connect(address: str | None, workers: int | None):
@@ -71,10 +51,20 @@ def connect(address: str | None, workers: int | None):
         n = workers or os.cpu_count() or 1
         # Without the statistical profiler: it keeps a call tree per second of work (up to 1,000 of them),
         # which grew each worker by ~10 KB a run on long designs.
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            # Workers' own logs silenced: a failing run is reported once, by the client, in one line.
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.CRITICAL)
+        # Its processes start with Ctrl-C ignored (they inherit that): Ctrl-C stops the experiment in this
+        # process, which then closes the cluster, instead of killing every worker with a traceback each.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+        try:
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                # Workers' own logs silenced: a failing run is reported once, by the client, in one line.
+                # No dashboard; the scheduler's small HTTP server (health, metrics) on a free local port, not
+                # on 8787 (taken by any other Dask cluster on the machine, with a warning).
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                       silence_logs=logging.CRITICAL)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         client = Client(cluster)
         where = f"a local cluster of {n} workers"
     else:
@@ -92,6 +82,12 @@ def connect(address: str | None, workers: int | None):
             cluster.close()
         raise
     return client, cluster
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def check_environment(client, where: str) -> None:

@@ -21,13 +21,11 @@ import multiprocessing
 import os
 import platform
 import signal
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +36,13 @@ import pyarrow.parquet as pq
 
 from sim.errors import ConfigError
 from sim.experiments import design as designs
-from sim.experiments.spec import Experiment
+from sim.experiments.provenance import differences, environment, git_commit
+from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, Experiment
 from sim.output import write_atomic
 from sim.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
+CHECKPOINT_S = 5.0   # the manifest's count of finished runs is rewritten at most this often
 
 
 # ---------------------------------------------------------------- one run
@@ -55,14 +55,14 @@ def compute_one(job: tuple) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Da
     Area tables (outcomes per village and per kecamatan) exist for scenarios
     with several villages only.
     """
-    _, row, spec_data, constants, ts_every = job
+    _, row, spec_data, ts_every = job
     spec = Experiment.model_validate(spec_data)
     run_id = int(row["run_id"])
     areas: dict[str, pd.DataFrame] = {}
     if spec.kind == "hysteresis":
-        rows, series = _hysteresis_chain(spec, row, constants)
+        rows, series = _hysteresis_chain(spec, row)
     else:
-        rows, series, areas = _single(spec, row, constants)
+        rows, series, areas = _single(spec, row)
     series = series.iloc[::ts_every] if ts_every > 1 else series
     series = series.reset_index(drop=True)
     series.insert(0, "run_id", run_id)
@@ -85,7 +85,7 @@ def run_one(job: tuple) -> int:
     return write_result(Path(job[0]), compute_one(job))
 
 
-def _single(spec: Experiment, row: dict, constants: dict):
+def _single(spec: Experiment, row: dict):
     from sim.geography import GEOGRAPHIES
     from sim.registry import PARAMS
     from sim.run import run_scenario
@@ -93,8 +93,8 @@ def _single(spec: Experiment, row: dict, constants: dict):
     # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
     varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
     several = spec.scenario in GEOGRAPHIES   # a scenario of several villages: keep its area tables
-    result = run_scenario(spec.scenario, row["policy"], seed=int(row["seed"]), steps=spec.steps,
-                          area_tables=several, **{**constants, **varied})
+    result = run_scenario(spec.scenario, row.get("levers", row["policy"]), seed=int(row["seed"]), steps=spec.steps,
+                          area_tables=several, **{**spec.shared_constants(), **varied})
     ids = {k: v for k, v in row.items() if k not in PARAMS}
     areas = {}
     if several:
@@ -103,11 +103,11 @@ def _single(spec: Experiment, row: dict, constants: dict):
     return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries, areas
 
 
-def _hysteresis_chain(spec: Experiment, row: dict, constants: dict):
+def _hysteresis_chain(spec: Experiment, row: dict):
     from sim.model import ClientelismModel
 
     sweep = spec.sweeps[int(row["sweep"])]
-    model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]), **constants)
+    model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]), **spec.shared_constants())
     for _ in range(spec.burn_in_steps):
         model.step()
     rows = []
@@ -119,7 +119,7 @@ def _hysteresis_chain(spec: Experiment, row: dict, constants: dict):
         for _ in range(spec.steps):
             model.step()
         rows.append({**ids, "branch": branch, "point": point, "value": float(value), "step": model.steps,
-                     **model.p.as_dict(), **model.outcomes(), **model.group_outcomes()})
+                     **model.parameters(), **model.outcomes(), **model.group_outcomes()})
     return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
 
@@ -145,11 +145,11 @@ def is_experiment_folder(folder: Path) -> bool:
         folder / "experiment.json").is_file()
 
 
-def load_folder(folder: str | Path) -> tuple[Path, Experiment, dict]:
+def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experiment, dict]:
     """An existing experiment folder: its specification and manifest (for resume and report)."""
     path = Path(folder)
     if not path.is_dir() or not is_experiment_folder(path):
-        raise ConfigError("resume", str(folder), "an experiment folder holding manifest.json, experiment.json and "
+        raise ConfigError(key, str(folder), "an experiment folder holding manifest.json, experiment.json and "
                           "design.parquet (results/<experiment>/<time>/)")
     spec = Experiment.model_validate(json.loads((path / "experiment.json").read_text()))
     manifest = json.loads((path / "manifest.json").read_text())
@@ -172,34 +172,18 @@ def _clean_partial(folder: Path) -> None:
 
 
 # ---------------------------------------------------------------- provenance
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return out.stdout.strip() + ("+dirty" if dirty else "") if out.returncode == 0 else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _versions() -> dict[str, str]:
-    out = {}
-    for pkg in ("clientelism-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "pydantic", "SALib",
-                "plotly", "scipy"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def write_manifest(folder: Path, manifest: dict) -> None:
     write_atomic(folder / "manifest.json", lambda p: Path(p).write_text(json.dumps(manifest, indent=2)))
 
 
 # ---------------------------------------------------------------- executing
 class Interrupted(Exception):
-    """The experiment was stopped (Ctrl-C or SIGTERM); finished runs are kept."""
+    """The experiment was stopped (Ctrl-C or SIGTERM); finished runs are kept (``folder``, ``completed``)."""
+
+    def __init__(self, folder: Path | None = None, completed: int = 0):
+        super().__init__(f"interrupted after {completed} runs in {folder}")
+        self.folder = folder
+        self.completed = completed
 
 
 class ExperimentFailed(Exception):
@@ -225,13 +209,21 @@ class RunFailed(Exception):
         super().__init__(f"run {run_id} failed: {self.error}")
 
 
-def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dict, executor: str, workers: int,
-            progress: bool = True, client=None) -> int:
+def _ignore_sigint() -> None:
+    """In a worker process: Ctrl-C is for the experiment's own process, which stops the experiment (letting the
+    runs in progress finish); the workers would otherwise each die with a traceback of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: str, workers: int,
+            progress: bool = True, client=None, checkpoint=None) -> int:
     """Run every design row without a run file; return how many ran.
+
+    ``checkpoint()`` is called after every finished run (the manifest's count is kept current with it).
 
     Raises:
         RunFailed: a run raised; the other runs in flight are finished (and kept), none is started.
-        Interrupted: Ctrl-C or SIGTERM.
+        Interrupted: Ctrl-C or SIGTERM; the runs in progress finish first (with the processes executor).
     """
     done = completed_ids(folder)
     todo = design[~design["run_id"].isin(done)]
@@ -243,8 +235,16 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
         for start in range(0, len(todo), 1000):
             yield from todo.iloc[start:start + 1000].to_dict("records")
 
-    jobs = ((str(folder), _plain(row), data, constants, ts_every) for row in rows())
+    jobs = ((str(folder), _plain(row), data, ts_every) for row in rows())
     bar = Progress(len(design), spec.name, unit="runs", done=len(done), enabled=progress, lines=True)
+    if checkpoint is not None:
+        advance = bar.advance
+
+        def tick(n: int = 1) -> None:
+            advance(n)
+            checkpoint()
+
+        bar.advance = tick
     try:
         if executor == "serial":
             for job in jobs:
@@ -259,7 +259,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
             cluster.execute(client, jobs, lambda result: write_result(folder, result), bar)
         else:
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
                 pending = {pool.submit(run_one, job): job for job in jobs}
                 try:
                     while pending:
@@ -271,7 +271,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, constants: dic
                             except Exception as exc:
                                 raise RunFailed(int(job[1]["run_id"]), job[1], exc) from exc
                             bar.advance()
-                except RunFailed:
+                except (RunFailed, KeyboardInterrupt):
                     # Start nothing more; let the runs already running finish, so their files count.
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
@@ -325,23 +325,30 @@ def compact(folder: Path, batch_files: int = 200) -> None:
 
 
 # ---------------------------------------------------------------- an experiment
-def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor: str, workers: int | None,
+def run_experiment(spec: Experiment, master_seed: int, constants: dict | None, executor: str, workers: int | None,
                    results_dir: str | Path = "results", resume: str | Path | None = None, progress: bool = True,
-                   command: list[str] | None = None, dask_address: str | None = None) -> Path:
+                   command: list[str] | None = None, dask_address: str | None = None, on_start=None,
+                   allow_code_change: bool = False) -> Path:
     """Generate (or reload) the design, run what is missing, compact, and return the folder.
 
-    With ``executor="dask"`` the cluster is reached and checked before anything is written.
+    ``constants`` are added to the specification's own. With ``resume=<folder>`` the folder's specification,
+    master seed and constants are used, and the code and packages must be those it started with (or
+    ``allow_code_change``). ``on_start(folder)`` is called once the folder exists, before any run. With
+    ``executor="dask"`` the cluster is reached and checked before anything is written.
     """
+    if resume is None and constants:
+        spec = spec.model_copy(update={"constants": {**spec.constants, **constants}})
+    if resume is not None:
+        _, _, manifest = load_folder(resume)     # a bad folder, or other code, is reported before connecting
+        check_same_code(Path(resume), manifest, allow_code_change)
     client = local_cluster = None
     if executor == "dask":
         from sim.experiments.cluster import connect
 
-        if resume is not None:
-            load_folder(resume)      # a bad folder is reported before connecting
         client, local_cluster = connect(dask_address, workers)
     try:
-        return _run(spec, master_seed, constants, executor, workers, results_dir, resume, progress, command,
-                    client, dask_address)
+        return _run(spec, master_seed, executor, workers, results_dir, resume, progress, command, client,
+                    dask_address, on_start, allow_code_change)
     finally:
         if client is not None:
             client.close()
@@ -349,8 +356,22 @@ def run_experiment(spec: Experiment, master_seed: int, constants: dict, executor
             local_cluster.close()
 
 
-def _run(spec, master_seed, constants, executor, workers, results_dir, resume, progress, command, client,
-         dask_address) -> Path:
+def check_same_code(folder: Path, manifest: dict, allow_code_change: bool) -> None:
+    """A resumed experiment must finish with the code and packages it started with, so that its runs are all
+    of one model (``allow_code_change=true`` accepts a mix knowingly; the manifest records each session)."""
+    then = manifest.get("environment")
+    now = environment()
+    if then == now or allow_code_change:
+        return
+    changed = "; ".join(differences(then, now)) if then else "its environment was not recorded"
+    raise ConfigError("resume", str(folder), f"an experiment started with this code and these packages "
+                      f"({changed}); check out the commit it started with (git {manifest.get('git_commit', '?')}) "
+                      "and its packages, or pass allow_code_change=true to finish it with this code (its runs would "
+                      "then come from two versions of the model; the manifest records both)")
+
+
+def _run(spec, master_seed, executor, workers, results_dir, resume, progress, command, client, dask_address,
+         on_start, allow_code_change) -> Path:
     from sim.experiments.cluster import ClusterLost
 
     start = time.time()
@@ -359,7 +380,6 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
     if resume is not None:
         folder, spec, manifest = load_folder(resume)
         master_seed = manifest["master_seed"]
-        constants = manifest["constants"]
         _clean_partial(folder)
         design = pd.read_parquet(folder / "design.parquet")
         designs.validate(spec, design)
@@ -368,18 +388,42 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
         designs.validate(spec, design)      # every run's inputs, before anything is written
         folder = new_folder(results_dir, spec.name)
         folder.mkdir(parents=True)
-        write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(spec.model_dump(),
-                                                                                           indent=2)))
+        record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
+        write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
         _write_parquet(folder / "design.parquet", design)
-        manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed, "constants": constants,
-                    "command": command or sys.argv, "started": datetime.now().isoformat(timespec="seconds"),
-                    "wall_time_s": 0.0}
-    manifest.update({"git_commit": _git_commit(), "versions": _versions(), "python": platform.python_version(),
+        manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
+                    "constants": dict(spec.constants), "command": command or sys.argv,
+                    "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
+                    "environment": environment(), "sessions": []}
+    commit = git_commit()
+    session = {"started": datetime.now().isoformat(timespec="seconds"), "git_commit": commit,
+               "environment": environment(), "executor": executor, "workers": workers,
+               "runs_before": len(completed_ids(folder)), "allow_code_change": bool(allow_code_change)}
+    manifest.setdefault("sessions", []).append(session)
+    manifest.update({"git_commit": manifest.get("git_commit", commit) if resume is not None else commit,
+                     "versions": session["environment"], "python": platform.python_version(),
                      "platform": platform.platform(), "executor": executor, "workers": workers,
-                     "dask_address": dask_address,
-                     "runs_scheduled": int(len(design)), "runs_completed": len(completed_ids(folder)),
-                     "status": "running"})
+                     "dask_address": dask_address, "runs_scheduled": int(len(design)),
+                     "runs_completed": session["runs_before"], "status": "running"})
     write_manifest(folder, manifest)
+    if on_start is not None:
+        on_start(folder)
+
+    last_write = [time.monotonic()]
+
+    def checkpoint() -> None:
+        """Keep the manifest's count current (every few seconds), so that even a killed experiment's is near."""
+        if time.monotonic() - last_write[0] >= CHECKPOINT_S:
+            last_write[0] = time.monotonic()
+            manifest["runs_completed"] = len(completed_ids(folder))
+            write_manifest(folder, manifest)
+
+    def close(status: str, **extra) -> None:
+        completed = len(completed_ids(folder))
+        session["runs_after"] = completed
+        manifest.update(status=status, runs_completed=completed,
+                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3), **extra)
+        write_manifest(folder, manifest)
 
     # SIGTERM stops like Ctrl-C (only the main thread may set handlers; elsewhere the caller decides).
     main_thread = threading.current_thread() is threading.main_thread()
@@ -387,7 +431,7 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
     if main_thread:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        execute(folder, design, spec, constants, executor, workers, progress, client)
+        execute(folder, design, spec, executor, workers, progress, client, checkpoint)
         if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
             from sim.experiments.analysis import morris_indices
 
@@ -400,25 +444,18 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
             _write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
-            execute(folder, design, spec, constants, executor, workers, progress, client)
+            execute(folder, design, spec, executor, workers, progress, client, checkpoint)
     except ClusterLost as exc:
-        manifest.update(status="interrupted", runs_completed=len(completed_ids(folder)),
-                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
-        write_manifest(folder, manifest)
+        close("interrupted")
         raise ConfigError("dask_address", dask_address or "local cluster",
                           f"a cluster that stays up: it went away after {manifest['runs_completed']} of "
                           f"{manifest['runs_scheduled']} runs ({str(exc)[:80]}); finish with "
                           f"python -m sim resume={folder}") from None
-    except Interrupted:
-        manifest.update(status="interrupted", runs_completed=len(completed_ids(folder)),
-                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
-        write_manifest(folder, manifest)
-        raise
+    except (Interrupted, KeyboardInterrupt):
+        close("interrupted")
+        raise Interrupted(folder, manifest["runs_completed"]) from None
     except RunFailed as exc:
-        manifest.update(status="failed", runs_completed=len(completed_ids(folder)),
-                        failed_run={"run_id": exc.run_id, "inputs": exc.inputs, "error": exc.error},
-                        wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
-        write_manifest(folder, manifest)
+        close("failed", failed_run={"run_id": exc.run_id, "inputs": exc.inputs, "error": exc.error})
         if exc.invalid_input:
             what = ("resume= cannot finish it: its inputs are invalid and would fail again; fix the experiment "
                     "file and start it anew")
@@ -433,10 +470,7 @@ def _run(spec, master_seed, constants, executor, workers, results_dir, resume, p
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
     compact(folder)
-    manifest.update(status="complete", runs_completed=len(completed_ids(folder)),
-                    finished=datetime.now().isoformat(timespec="seconds"),
-                    wall_time_s=round(manifest["wall_time_s"] + time.time() - start, 3))
-    write_manifest(folder, manifest)
+    close("complete", finished=datetime.now().isoformat(timespec="seconds"))
     return folder
 
 

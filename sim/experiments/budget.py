@@ -1,0 +1,137 @@
+"""What an experiment will cost, known before its design is generated: runs, time, disk and memory.
+
+The estimates are rough on purpose (they are printed as "about"): a run's
+time is its weeks times a per-week cost that grows with the households
+(measured on two cores: about 0.35 s for a 10-year run of Bangbayang's 2,200
+households and about 10 s for the whole Brebes regency), and its disk use
+the size of its per-run files plus their compaction. A design that could not
+fit in memory, or an experiment whose files could not fit on the disk, is
+refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.errors import ConfigError
+from sim.experiments.spec import Experiment
+
+STARTUP_S = 3.0                 # starting the workers and writing the design
+RUN_OVERHEAD_S = 0.05           # per run: building its tables and writing its files
+WEEK_OVERHEAD_S = 6e-4          # per step and run, whatever its size
+HOUSEHOLD_WEEK_S = 1 / 35e6     # per household and step
+RUN_FILE_BYTES = 90_000         # one run's row of parameters and outcomes, as its own parquet file
+SERIES_BYTES_PER_WEEK = 260     # one recorded week of the time series
+AREA_BYTES_PER_VILLAGE = 900    # one village's row of the per-run village and kecamatan tables
+DESIGN_BYTES_PER_CELL = 12      # one value of the design table in memory (pandas), with its share of overhead
+MODEL_BYTES_PER_HOUSEHOLD = 400  # a model in memory, per household (about 240 B measured, with margin)
+MEMORY_SHARE = 0.5              # at most this share of the machine's memory for the design or the models
+
+
+@dataclass(frozen=True)
+class Budget:
+    runs: int
+    weeks_per_run: int
+    households: int
+    villages: int
+    seconds: float
+    disk_bytes: int
+    design_bytes: int
+    model_bytes: int
+    parallel: int
+
+    def line(self, name: str) -> str:
+        return (f"experiment {name}: {self.runs:,} runs of {self.weeks_per_run:,} weeks, {self.households:,} households each; "
+                f"about {_duration(self.seconds)} with {self.parallel} worker{'s' if self.parallel > 1 else ''}, "
+                f"about {_size(self.disk_bytes)} on disk")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} PB"
+
+
+def count_runs(spec: Experiment) -> int:
+    """Runs of the whole design, without generating it (a sensitivity experiment's Sobol stage included)."""
+    if spec.kind == "comparison":
+        return len(spec.arms) * spec.replicates
+    if spec.kind == "sensitivity":
+        k = len(spec.uncertainty_names())
+        return (spec.morris.trajectories * (k + 1) + spec.sobol.base_samples * (spec.sobol.top + 2)) * spec.replicates
+    return len(spec.sweeps) * spec.replicates
+
+
+def design_columns(spec: Experiment) -> int:
+    if spec.kind == "sensitivity":
+        return 7 + len(spec.uncertainty_names())
+    if spec.kind == "comparison":
+        return 6 + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
+    return 7
+
+
+def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
+    from sim.scenarios import resolve_params
+
+    values = resolve_params(spec.scenario, "none", spec.shared_constants())
+    households = int(values["n_households"])
+    from sim.geography import GEOGRAPHIES
+
+    villages = 297 if spec.scenario in GEOGRAPHIES else 1
+    if spec.kind == "hysteresis":
+        weeks = spec.burn_in_steps + 2 * max(len(s.values) for s in spec.sweeps) * spec.steps
+    else:
+        weeks = spec.steps
+    runs = count_runs(spec)
+    parallel = 1 if executor == "serial" else max(workers or os.cpu_count() or 1, 1)
+    seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + weeks * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) / parallel
+    recorded = weeks // (4 if spec.kind == "sensitivity" else 1)
+    per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
+                                                                   if villages > 1 else 0)
+    disk = int(runs * per_run * 1.3)   # the per-run files, and their compaction (smaller: shared metadata)
+    design = runs * design_columns(spec) * DESIGN_BYTES_PER_CELL
+    models = households * MODEL_BYTES_PER_HOUSEHOLD * parallel
+    return Budget(runs, weeks, households, villages, seconds, disk, design, models, parallel)
+
+
+def physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check(budget: Budget, results_dir: str | Path) -> None:
+    """Refuse an experiment that cannot fit: its design or its models in memory, its files on the disk."""
+    memory = physical_memory()
+    if memory is not None:
+        if budget.design_bytes > MEMORY_SHARE * memory:
+            raise ConfigError("experiment size", f"{budget.runs:,} runs", f"a design that fits in memory (its "
+                              f"table alone would take about {_size(budget.design_bytes)} of this machine's "
+                              f"{_size(memory)}): fewer replicates, samples or trajectories")
+        if budget.model_bytes > MEMORY_SHARE * memory:
+            raise ConfigError("n_households", f"{budget.households:,}", f"models that fit in memory ({budget.parallel} "
+                              f"at once would take about {_size(budget.model_bytes)} of this machine's "
+                              f"{_size(memory)}): fewer households, or fewer workers (workers=)")
+    where = Path(results_dir)
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    if budget.disk_bytes > free:
+        raise ConfigError("experiment size", f"{budget.runs:,} runs", f"results that fit on the disk (about "
+                          f"{_size(budget.disk_bytes)}, {_size(free)} free under {results_dir})")
