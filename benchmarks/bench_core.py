@@ -86,7 +86,7 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     queue, deferred ones wait until they are abandoned.
     """
     from sim.model import ClientelismModel
-    from sim.services import Channel
+    from sim.core.services import Channel
 
     model = ClientelismModel(rng=1, n_households=n, official_capacity_per_week=max(12, round(12 * n / 2200)))
     for _ in range(warmup):
@@ -96,11 +96,7 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     for _ in range(steps):
         model.arrive_needs()
         channel = model.choose_channels()[0]
-        keep = (channel == Channel.DEFER) & (model.steps - model.need_arrival + 1 < limit)
-        model.need_household = model.need_household[keep]
-        model.need_service = model.need_service[keep]
-        model.need_arrival = model.need_arrival[keep]
-        model.need_cost = model.need_cost[keep]
+        model.needs.keep((channel == Channel.DEFER) & (model.needs.weeks_waited(model.steps) < limit))
     cpu = time.process_time() - t0
     return {"n": n, "steps": steps, "cpu_s": cpu, "rate": n * steps / cpu}
 
@@ -125,7 +121,7 @@ def _rss_now_kib() -> int:
 
 def brebes_run() -> dict:
     """In this process: one 10-year run of the whole regency, as ``run_scenario`` does it."""
-    from sim.run import run_scenario
+    from sim.simulation import run_scenario
 
     w0, c0 = time.perf_counter(), time.process_time()
     result = run_scenario("brebes", "none", seed=1)
@@ -141,7 +137,7 @@ def in_subprocess(call: str) -> dict:
 
 
 def ten_year_cpu(repeats: int) -> list[float]:
-    from sim.run import run_scenario
+    from sim.simulation import run_scenario
 
     times = []
     for r in range(repeats):

@@ -23,7 +23,7 @@ import resource
 import tempfile
 import time
 
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 

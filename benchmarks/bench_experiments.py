@@ -17,7 +17,7 @@ import platform
 import tempfile
 import time
 
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 

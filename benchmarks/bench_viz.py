@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.browser import HEADLESS_ARGS, find_chromium, missing_reason  # noqa: E402
+from sim.shell.browser import HEADLESS_ARGS, find_chromium, missing_reason  # noqa: E402
 
 CHROMIUM_ARGS = list(HEADLESS_ARGS)
 

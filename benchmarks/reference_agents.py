@@ -24,10 +24,9 @@ import math
 
 import mesa
 
-from sim.model import FEE_ROUNDING_RUPIAH, OWN_KADUS_BONUS, PICK_NOISE, WALKING_KM, WORK_HOURS_PER_MONTH
-from sim.population import FACTION_AFFINITY
-from sim.scenarios import STEPS_PER_YEAR
-from sim.services import OFFICE_WAIT_HOURS, SERVICES, Channel, Office
+from sim.core.population import FACTION_AFFINITY
+from sim.core.services import SERVICES, Channel, Office
+from sim.params.scenarios import STEPS_PER_YEAR
 
 CHANNELS = tuple(Channel)
 
@@ -58,9 +57,10 @@ class Resident(mesa.Agent):
         m = self.model
         p = m.p
         remote = (0.0, m.dist_kecamatan_km[self.village], m.dist_regency_km[self.village])[office]
-        hours = 2 * (self.dist_local_km / p.local_speed_kmh + remote / p.travel_speed_kmh) + OFFICE_WAIT_HOURS[office]
-        wage = self.income / WORK_HOURS_PER_MONTH
-        fixed = p.trip_fixed_rupiah * min(self.dist_local_km / WALKING_KM, 1.0)
+        wait = (p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency)[office]
+        hours = 2 * (self.dist_local_km / p.local_speed_kmh + remote / p.travel_speed_kmh) + wait
+        wage = self.income / p.work_hours_per_month
+        fixed = p.trip_fixed_rupiah * min(self.dist_local_km / p.walking_km, 1.0)
         fares = fixed + p.local_fare_per_km_rupiah * self.dist_local_km + p.travel_cost_per_km_rupiah * remote
         return 2 * fares + hours * wage
 
@@ -70,7 +70,8 @@ class Resident(mesa.Agent):
         best, best_score = 0, -math.inf
         for slot, official in enumerate(m.officials[self.village]):
             score = (self.ties[slot] + m.p.faction_trust * FACTION_AFFINITY[self.faction, official.faction]
-                     + OWN_KADUS_BONUS * (official.hamlet == self.hamlet) + PICK_NOISE * self.random.random())
+                     + m.p.own_hamlet_head_bonus * (official.hamlet == self.hamlet)
+                     + m.p.official_pick_noise * self.random.random())
             if score > best_score:
                 best, best_score = slot, score
         return best
@@ -83,14 +84,16 @@ class Resident(mesa.Agent):
         skill_belief = self.confidence
         visits = s.visits
         trip = self.trip_cost(s.office)
-        p_believed = min(max(1 - s.complexity * (1.3 - 1.2 * skill_belief), 0.05), 0.98)
+        p_believed = min(max(1 - s.complexity * (p.success_base - p.success_skill_slope * skill_belief),
+                             p.success_min), p.success_max)
         cost_self = visits * trip / p_believed
         income = self.income
 
         u = [-math.inf] * len(CHANNELS)
         u[Channel.IN_PERSON] = -p.cost_sensitivity * cost_self / income - p.rejection_aversion * (1 - p_believed)
         if s.online and self.literacy >= p.online_min_literacy:
-            p_online = min(max(1 - s.complexity * (1.3 - 1.2 * self.literacy), 0.05), 0.98)
+            p_online = min(max(1 - s.complexity * (p.success_base - p.success_skill_slope * self.literacy),
+                               p.success_min), p.success_max)
             activation = 0.0 if self.activated else self.trip_cost(Office.REGENCY)
             cost_online = p.online_cost_rupiah / p_online + activation
             u[Channel.ONLINE] = (-p.cost_sensitivity * cost_online / income - p.rejection_aversion * (1 - p_online)
@@ -102,12 +105,12 @@ class Resident(mesa.Agent):
         loyal = tie >= p.lockin_tie_threshold and affinity >= 0
         fee = official.fee_seeking * (p.levy_rupiah + p.fee_capture_share * cost_self)
         fee = min(fee, p.fee_income_cap * income) * ((1 - p.loyal_fee_discount) if loyal else 1.0)
-        fee = round(fee / FEE_ROUNDING_RUPIAH) * FEE_ROUNDING_RUPIAH
+        fee = round(fee / p.fee_rounding_rupiah) * p.fee_rounding_rupiah
         u[Channel.ENTRUST] = (-p.cost_sensitivity * fee / income - p.moral_cost_entrust
                               + p.trust_weight * (tie + p.faction_trust * affinity) + p.favour_value * loyal)
         if s.broker:
             broker_fee = p.broker_levy_rupiah + p.broker_capture_share * cost_self
-            broker_fee = round(broker_fee / FEE_ROUNDING_RUPIAH) * FEE_ROUNDING_RUPIAH
+            broker_fee = round(broker_fee / p.fee_rounding_rupiah) * p.fee_rounding_rupiah
             u[Channel.BROKER] = -p.cost_sensitivity * broker_fee / income - p.moral_cost_broker
         u[Channel.DEFER] = -p.defer_cost_per_week * (1 + week - arrival)
         # Imitation: what the contacts' last needs went through.
@@ -184,9 +187,9 @@ class ReferenceModel(mesa.Model):
         """Agents with the households' state, pending needs and contacts of ``model``."""
         g = model.geography
         per = model.officials_per_village
-        officials = [[OfficialSeat(int(model.official_faction[v, s]), int(model.official_hamlet[s]),
-                                   float(model.fee_seeking_now[v * per + s])) for s in range(per)]
-                     for v in range(model.n_villages)]
+        o = model.officials_state
+        officials = [[OfficialSeat(int(o.faction[v * per + s]), int(o.hamlet[s]), float(o.fee_seeking[v * per + s]))
+                      for s in range(per)] for v in range(model.n_villages)]
         ref = cls(model.p, officials, [float(x) for x in g.dist_kecamatan_km],
                   [float(x) for x in model.regency_km_now], rng=rng)
         ref.steps = model.steps
@@ -200,7 +203,7 @@ class ReferenceModel(mesa.Model):
         ]
         for i, resident in enumerate(residents):
             resident.contacts = [residents[j] for j in r.contacts[i]]
-        for household, service, arrival in zip(model.need_household, model.need_service, model.need_arrival):
+        for household, service, arrival in zip(model.needs.household, model.needs.service, model.needs.arrival):
             residents[household].needs.append((int(service), int(arrival)))
         return ref
 

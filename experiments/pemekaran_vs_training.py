@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import arguments, run_or_load  # noqa: E402
 
 from sim.experiments.analysis import _ci  # noqa: E402
-from sim.outcomes import outcome  # noqa: E402
-from sim.report import COLOURS  # noqa: E402
-from sim.output import write_atomic  # noqa: E402
+from sim.core.outcomes import outcome  # noqa: E402
+from sim.experiments.report import COLOURS  # noqa: E402
+from sim.shell.single_run import write_atomic  # noqa: E402
 
 OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
             "access_gap_income", "unmet_share")

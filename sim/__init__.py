@@ -8,14 +8,14 @@ __all__ = ["ClientelismModel", "RunResult", "run_scenario"]
 
 
 def __getattr__(name):
-    # Imported lazily so that ``python -m sim.registry`` and the command line
+    # Imported lazily so that ``python -m sim.params.registry`` and the command line
     # load only what they need.
     if name == "ClientelismModel":
         from sim.model import ClientelismModel
 
         return ClientelismModel
     if name in ("RunResult", "run_scenario"):
-        from sim import run
+        from sim import simulation
 
-        return getattr(run, name)
+        return getattr(simulation, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

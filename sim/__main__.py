@@ -24,7 +24,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def main() -> None:
-    from sim.cli import check_overrides, wants_experiment
+    from sim.shell.cli import check_overrides, wants_experiment
 
     args = sys.argv[1:]
     try:
@@ -32,7 +32,7 @@ def main() -> None:
     except ConfigError as exc:
         _fail(str(exc))
     if wants_experiment(args):
-        from sim.experiments.cli import run_from_command_line
+        from sim.experiments.launch import run_from_command_line
 
         run_from_command_line(args)
         return
@@ -40,13 +40,13 @@ def main() -> None:
     import hydra
     from omegaconf import DictConfig
 
-    from sim.config import register
+    from sim.params.schema import register
 
     register()
 
     @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
     def run(cfg: DictConfig) -> None:
-        from sim.output import run_and_write
+        from sim.shell.single_run import run_and_write
 
         try:
             run_and_write(cfg)

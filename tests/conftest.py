@@ -18,7 +18,7 @@ def baseline_runs():
 @pytest.fixture(scope="session")
 def policy_runs():
     """Twenty seeds, 10 years, of each single policy (same seeds as the baseline)."""
-    from sim.registry import POLICY_NAMES
+    from sim.params.registry import POLICY_NAMES
 
     return {policy: run_seeds(policy) for policy in POLICY_NAMES}
 
@@ -35,7 +35,7 @@ def chromium():
     Without one the tests that need it are skipped with the reason and the command that fixes it, never
     reported as errors; under CI=true a missing browser fails them instead.
     """
-    from sim.browser import find_chromium, missing_reason
+    from sim.shell.browser import find_chromium, missing_reason
 
     path = find_chromium()
     if path is None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.outcomes import OUTCOME_NAMES
-from sim.registry import PARAMS
+from sim.core.outcomes import OUTCOME_NAMES
+from sim.params.registry import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 

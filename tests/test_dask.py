@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,10 +14,10 @@ import pytest
 from helpers import paired_t
 
 from sim.experiments.analysis import hysteresis_gap, paired_effects
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
-from sim.outcomes import OUTCOME_NAMES
-from sim.registry import PARAMS
+from sim.core.outcomes import OUTCOME_NAMES
+from sim.params.registry import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["n_households=300"]
@@ -92,7 +92,7 @@ def test_policy_effects_are_paired_by_replicate(comparison_folder):
 
 def test_report_on_demand(comparison_folder):
     (comparison_folder / "report.html").unlink()
-    out = subprocess.run([sys.executable, "-m", "sim.report", str(comparison_folder), "--no-images"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "--no-images"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert (comparison_folder / "report.html").is_file()
@@ -160,7 +160,7 @@ def test_sensitivity_morris_then_sobol(tmp_path):
                                    "sobol": spec.sobol.model_copy(update={"top": 2, "base_samples": 4})})
     folder = run_experiment(spec, 3, constants, executor="processes", workers=2, results_dir=tmp_path,
                             progress=False)
-    from sim.report import build
+    from sim.experiments.report import build
 
     build(folder, write_images=False, quiet=True)
     design = pd.read_parquet(folder / "design.parquet")

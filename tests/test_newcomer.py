@@ -17,10 +17,10 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.experiments import design as designs
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.spec import available
-from sim.progress import Progress
-from sim.registry import MAX_STEPS, PARAMS, SHARE_GROUPS, validate
+from sim.shell.progress import Progress
+from sim.params.registry import MAX_STEPS, PARAMS, SHARE_GROUPS, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_BROWSER = "/nonexistent/chromium"
@@ -34,7 +34,7 @@ def env_with(**changes):
 
 # ------------------------------------------------------------------ 2. the browser
 def test_one_lookup_finds_any_of_the_browser_names(tmp_path, monkeypatch):
-    from sim.browser import find_chromium
+    from sim.shell.browser import find_chromium
 
     fake = tmp_path / "chromium-browser"
     fake.write_text("#!/bin/sh\nexit 0\n")
@@ -44,7 +44,7 @@ def test_one_lookup_finds_any_of_the_browser_names(tmp_path, monkeypatch):
     assert find_chromium() == str(fake)
     monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
     assert find_chromium() is None
-    # Nobody looks for a browser by name but sim.browser.
+    # Nobody looks for a browser by name but sim.shell.browser.
     for path in [*ROOT.glob("sim/**/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("benchmarks/*.py"),
                  *ROOT.glob("tools/*.py")]:
         if path.name not in ("browser.py", "test_newcomer.py"):
@@ -99,7 +99,7 @@ def tiny_comparison(tmp_path_factory):
 def test_a_report_without_a_working_browser_is_complete_and_says_why_in_one_line(tiny_comparison, browser, words):
     folder = tiny_comparison
     (folder / "report.html").unlink(missing_ok=True)
-    out = subprocess.run([sys.executable, "-m", "sim.report", str(folder)], cwd=ROOT, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(folder)], cwd=ROOT, capture_output=True,
                          text=True, timeout=300, env=env_with(BROWSER_PATH=browser))
     assert out.returncode == 0, out.stderr
     assert (folder / "report.html").is_file() and not list((folder / "figures").glob("*.png"))
@@ -139,7 +139,7 @@ def test_absurd_steps_are_one_error_line(tmp_path, value):
 
 
 def test_steps_bound_is_in_the_registry_and_the_docs():
-    from sim.registry import STEPS
+    from sim.params.registry import STEPS
 
     assert STEPS.high == MAX_STEPS and STEPS.unit == "weeks"
     assert "| `steps` | int | 520 | 1 – 5,200 | weeks |" in (ROOT / "docs" / "parameters.md").read_text()
@@ -289,7 +289,7 @@ def _bad_design(monkeypatch, bad_run: int):
 
 @pytest.mark.parametrize("executor", ["serial", "processes", "dask"])
 def test_a_failed_run_leaves_a_failed_manifest_and_says_what_to_do(tmp_path, monkeypatch, capfd, executor):
-    from sim.experiments.cli import run_from_command_line
+    from sim.experiments.launch import run_from_command_line
 
     _bad_design(monkeypatch, bad_run=4)
     with pytest.raises(SystemExit) as stop:

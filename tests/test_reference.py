@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from reference_agents import ReferenceModel  # noqa: E402
 
 from sim.model import ClientelismModel  # noqa: E402
-from sim.services import N_CHANNELS, SERVICES  # noqa: E402
+from sim.core.services import N_CHANNELS, SERVICES  # noqa: E402
 
 REPEATS = 60
 P_MIN = 1e-3          # chi-square homogeneity: fail below this p-value
@@ -68,7 +68,7 @@ def homogeneous(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_channel_choice_agrees(seed):
     model = state(seed)
-    assert model.need_household.size > 50
+    assert len(model.needs) > 50
     a_channels, a_slots = array_counts(model)
     r_channels, r_slots = reference_counts(model, seed + 100)
     assert a_channels.sum() == r_channels.sum()   # the same needs were decided
@@ -107,13 +107,10 @@ def test_needs_arrive_at_the_same_rate():
     expected = 2000 * weeks * sum(s.rate_per_year for s in SERVICES) / 52
     arrived_array = 0
     for _ in range(weeks):
-        start = model.need_household.size
+        start = len(model.needs)
         model.arrive_needs()
-        arrived_array += model.need_household.size - start
-        model.need_household = model.need_household[:0]
-        model.need_service = model.need_service[:0]
-        model.need_arrival = model.need_arrival[:0]
-        model.need_cost = model.need_cost[:0]
+        arrived_array += len(model.needs) - start
+        model.needs.keep(np.zeros(len(model.needs), dtype=bool))
     sd = np.sqrt(expected)
     assert abs(arrived_ref - expected) < 4 * sd
     assert abs(arrived_array - expected) < 4 * sd

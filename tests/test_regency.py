@@ -12,9 +12,9 @@ import pytest
 from helpers import column, run_seeds
 
 from sim.errors import ConfigError
-from sim.geography import KECAMATAN, SOUTH
+from sim.core.geography import KECAMATAN, SOUTH
 from sim.model import ClientelismModel
-from sim.outcomes import AREA_COUNTS, AREA_OUTCOMES, area_outcomes
+from sim.core.outcomes import AREA_COUNTS, AREA_OUTCOMES, area_outcomes
 
 ROOT = Path(__file__).resolve().parents[1]
 KECAMATAN_NAMES = tuple(k.name for k in KECAMATAN)
@@ -124,19 +124,19 @@ def test_results_do_not_depend_on_thread_count():
 
 
 def test_docs_geography_table_matches_the_code():
-    from sim.geography import markdown
+    from sim.core.geography import markdown
 
     assert (ROOT / "docs" / "brebes.md").read_text(encoding="utf-8") == markdown(), \
-        "regenerate with: python -m sim.geography > docs/brebes.md"
+        "regenerate with: python -m sim.core.geography > docs/brebes.md"
 
 
 def test_regency_experiment_tables_and_report(tmp_path):
     """brebes_pemekaran end to end (small): per-village and per-kecamatan tables that add up, and the report."""
     import pandas as pd
 
-    from sim.experiments.cli import prepare
+    from sim.experiments.launch import prepare
     from sim.experiments.runner import run_experiment
-    from sim.report import build
+    from sim.experiments.report import build
 
     _, spec, constants = prepare(["experiment=brebes_pemekaran", "replicates=2", "steps=60", f"n_households={SMALL}"])
     folder = run_experiment(spec, 0, constants, executor="processes", workers=2, results_dir=tmp_path,

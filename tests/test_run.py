@@ -8,7 +8,7 @@ import pytest
 
 from sim import ClientelismModel, run_scenario
 from sim.errors import ConfigError
-from sim.outcomes import OUTCOME_NAMES
+from sim.core.outcomes import OUTCOME_NAMES
 
 REQUIRED = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "access_gap_literacy",
             "access_gap_distance", "access_gap_income", "unmet_share", "fees_per_household_rupiah",

@@ -17,7 +17,7 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.experiments import budget
-from sim.experiments.cli import prepare
+from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,19 +239,19 @@ def test_11_images_are_optional_and_their_failure_is_one_line(tmp_path):
 
 
 def test_11_ctrl_c_while_the_report_is_written_says_how_to_write_it(tmp_path, monkeypatch, capsys):
-    import sim.report
-    from sim.experiments.cli import run_from_command_line
+    import sim.experiments.report
+    from sim.experiments.launch import run_from_command_line
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sim.report, "build", interrupted)
+    monkeypatch.setattr(sim.experiments.report, "build", interrupted)
     with pytest.raises(SystemExit) as stop:
         run_from_command_line(["experiment=pemekaran_vs_training", "replicates=1", "steps=60", *TINY,
                                "executor=serial", f"results_dir={tmp_path}"])
     assert stop.value.code == 130
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "python -m sim.report " in err and "interrupted while writing the report" in err
+    assert "Traceback" not in err and "python -m sim.experiments.report " in err and "interrupted while writing the report" in err
 
 
 # ------------------------------------------------------------------ 12, 13. interruptions
@@ -316,7 +316,7 @@ def test_15_tables_show_units_shares_in_pp_gaps_unscaled_quartiles_1_to_4(tmp_pa
     runs = pd.read_parquet(folder / "runs.parquet")
     assert {"brokered_share_literacy_q1", "shortfall_income_q4"} <= set(runs.columns)
     assert not any(c.endswith("_q0") for c in runs.columns)
-    assert (ROOT / "docs" / "outcomes.md").read_text() == __import__("sim.outcomes").outcomes.outcomes_markdown()
+    assert (ROOT / "docs" / "outcomes.md").read_text() == __import__("sim.core.outcomes").outcomes.outcomes_markdown()
 
 
 # ------------------------------------------------------------------ 16. figures that do not mislead
@@ -369,8 +369,8 @@ def test_17_a_folder_reruns_to_identical_tables_and_its_spec_is_a_valid_file(tmp
 
 # ------------------------------------------------------------------ 18. outputs labelled right
 def test_18_outputs_say_what_applies(tmp_path):
-    from sim.geography import KECAMATAN, km_from_brebes
-    from sim.run import run_scenario
+    from sim.core.geography import KECAMATAN, km_from_brebes
+    from sim.simulation import run_scenario
 
     one = run_scenario(steps=3, n_households=100)
     seat = next(k for k in KECAMATAN if k.name == "Bantarkawung")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.browser import HEADLESS_ARGS
+from sim.shell.browser import HEADLESS_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sim.registry import PARAMS, POLICY_NAMES
-from sim.scenarios import PRESET_INTENSITY
+from sim.params.registry import PARAMS, POLICY_NAMES
+from sim.params.scenarios import PRESET_INTENSITY
 from sim.viz.app import KEY_PARAMETERS, initial_controls, model_params
 from sim.viz.classroom import ClassroomModel, parse_seed
 from sim.viz.drawing import charts_svg, village_svg

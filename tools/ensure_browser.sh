@@ -6,8 +6,8 @@
 # Usage: tools/ensure_browser.sh <python of the project's venv>
 set -u
 PY=${1:?usage: tools/ensure_browser.sh <python>}
-lookup() { "$PY" -c 'from sim.browser import find_chromium; print(find_chromium() or "")' 2>/dev/null; }
-reason() { "$PY" -c 'from sim.browser import missing_reason; print(missing_reason())' 2>/dev/null; }
+lookup() { "$PY" -c 'from sim.shell.browser import find_chromium; print(find_chromium() or "")' 2>/dev/null; }
+reason() { "$PY" -c 'from sim.shell.browser import missing_reason; print(missing_reason())' 2>/dev/null; }
 ci() { case "${CI:-}" in true|TRUE|True|1|yes) return 0;; *) return 1;; esac; }
 
 [ -n "$(lookup)" ] && exit 0

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_viz import CHROMIUM_ARGS, free_port, start_server, week_on_map  # noqa: E402
 
-from sim.browser import find_chromium, missing_reason  # noqa: E402
+from sim.shell.browser import find_chromium, missing_reason  # noqa: E402
 
 
 def main() -> None:

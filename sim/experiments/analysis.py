@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.experiments.spec import Experiment
-from sim.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, OUTCOME_NAMES, QUARTILES, group_name, outcome
+from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, OUTCOME_NAMES, QUARTILES, group_name, outcome
 
 
 def _ci(d: np.ndarray) -> tuple[float, float, float]:

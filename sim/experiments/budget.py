@@ -86,11 +86,11 @@ def design_columns(spec: Experiment) -> int:
 
 
 def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
-    from sim.scenarios import resolve_params
+    from sim.params.scenarios import resolve_params
 
     values = resolve_params(spec.scenario, "none", spec.shared_constants())
     households = int(values["n_households"])
-    from sim.geography import GEOGRAPHIES
+    from sim.core.geography import GEOGRAPHIES
 
     villages = 297 if spec.scenario in GEOGRAPHIES else 1
     if spec.kind == "hysteresis":

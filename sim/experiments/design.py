@@ -12,7 +12,7 @@ import pandas as pd
 
 from sim.experiments.spec import Experiment
 from sim.errors import ConfigError
-from sim.registry import PARAMS, SHARE_GROUPS
+from sim.params.registry import PARAMS, SHARE_GROUPS
 
 
 def replicate_seeds(master_seed: int, replicates: int) -> list[int]:
@@ -106,7 +106,7 @@ def sobol(spec: Experiment, master_seed: int, names: list[str], start: int) -> p
 def fixed_values(spec: Experiment, policy: str = "none") -> dict[str, object]:
     """Every parameter's value in a run of ``spec`` before anything is sampled: defaults, scenario,
     policy preset and the experiment's constants shared by every run."""
-    from sim.scenarios import resolve_params
+    from sim.params.scenarios import resolve_params
 
     return resolve_params(spec.scenario, policy, spec.shared_constants())
 
@@ -144,7 +144,7 @@ def initial(spec: Experiment, master_seed: int) -> pd.DataFrame:
 def validate(spec: Experiment, design: pd.DataFrame) -> None:
     """Check every row of a design as the run would use it (scenario, policy, constants and the row's
     values), before any run starts; raise ConfigError naming the first invalid run."""
-    from sim.registry import validate as validate_values
+    from sim.params.registry import validate as validate_values
 
     varied = [c for c in design.columns if c in PARAMS]
     base = {levers: fixed_values(spec, levers) for levers in design["levers"].unique()}

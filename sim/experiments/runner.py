@@ -38,8 +38,8 @@ from sim.errors import ConfigError
 from sim.experiments import design as designs
 from sim.experiments.provenance import differences, environment, git_commit
 from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, Experiment
-from sim.output import write_atomic
-from sim.progress import Progress
+from sim.shell.single_run import write_atomic
+from sim.shell.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_S = 5.0   # the manifest's count of finished runs is rewritten at most this often
@@ -86,9 +86,9 @@ def run_one(job: tuple) -> int:
 
 
 def _single(spec: Experiment, row: dict):
-    from sim.geography import GEOGRAPHIES
-    from sim.registry import PARAMS
-    from sim.run import run_scenario
+    from sim.core.geography import GEOGRAPHIES
+    from sim.params.registry import PARAMS
+    from sim.simulation import run_scenario
 
     # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
     varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}

@@ -23,10 +23,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.errors import ConfigError, UnknownNameError
-from sim.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
-from sim.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
-from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
-from sim.scenarios import (first_policy_week, policy_lever_names, policy_levers, resolve_params,
+from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.params.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
+from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
+from sim.params.scenarios import (first_policy_week, policy_lever_names, policy_levers, resolve_params,
                            scenario_values)
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs" / "experiment"

@@ -11,8 +11,8 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from sim.registry import PARAMS, POLICY_NAMES
-from sim.scenarios import PRESET_INTENSITY
+from sim.params.registry import PARAMS, POLICY_NAMES
+from sim.params.scenarios import PRESET_INTENSITY
 from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel
 from sim.viz.drawing import charts_svg, village_svg
 from sim.viz.i18n import LANGUAGES, POLICY_TEXT, param_label, t

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from sim.errors import ConfigError
 from sim.model import ClientelismModel
-from sim.registry import POLICY_NAMES
-from sim.geography import GEOGRAPHIES
-from sim.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
+from sim.params.registry import POLICY_NAMES
+from sim.core.geography import GEOGRAPHIES
+from sim.params.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
 
 
 # The page draws one village: it offers the one-village scenarios (not the regency).

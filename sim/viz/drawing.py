@@ -13,8 +13,8 @@ from html import escape
 
 import numpy as np
 
-from sim.population import CURRENT
-from sim.services import Channel
+from sim.core.population import CURRENT
+from sim.core.services import Channel
 from sim.viz.i18n import channel_label, t
 
 CHANNEL_COLOURS = {-1: "#b8b8b8", Channel.IN_PERSON: "#2ca02c", Channel.ONLINE: "#1f77b4",

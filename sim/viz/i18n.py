@@ -1,13 +1,13 @@
 """Every text of the visualizer in English and Bahasa Indonesia.
 
 Parameter labels come from the registry (``label_en`` / ``label_id``); channel
-names from ``sim.services.CHANNEL_LABELS``; everything else is here.
+names from ``sim.core.services.CHANNEL_LABELS``; everything else is here.
 """
 
 from __future__ import annotations
 
-from sim.registry import PARAMS
-from sim.services import CHANNEL_LABELS, Channel
+from sim.params.registry import PARAMS
+from sim.core.services import CHANNEL_LABELS, Channel
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 

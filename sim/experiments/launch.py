@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from sim.errors import ConfigError
-from sim.registry import PARAMS
+from sim.params.registry import PARAMS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
@@ -60,7 +60,7 @@ def compose(args: list[str]):
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.config import register
+    from sim.params.schema import register
 
     register()
     overrides = [a for a in args if not a.startswith("-")]
@@ -122,12 +122,12 @@ def _say(text: str) -> None:
 
 
 def run_from_command_line(args: list[str]) -> None:
-    from sim.cli import parsed_values
+    from sim.shell.cli import parsed_values
     from sim.experiments import budget
     from sim.experiments.runner import (ExperimentFailed, Interrupted, check_same_code, load_folder,
                                        run_experiment)
     from sim.experiments.spec import notes
-    from sim.report import build
+    from sim.experiments.report import build
 
     values = parsed_values(args)
     folder_arg = values.get("resume") or values.get("rerun")
@@ -180,7 +180,7 @@ def run_from_command_line(args: list[str]) -> None:
         report = build(folder, write_images=cfg.images)
     except KeyboardInterrupt:
         print(f"interrupted while writing the report: every run is saved in {folder}; write the report with: "
-              f"python -m sim.report {folder}", file=sys.stderr)
+              f"python -m sim.experiments.report {folder}", file=sys.stderr)
         sys.exit(130)
     print(f"results: {folder}")
     print(f"report: {report}")

@@ -2,8 +2,8 @@
 
 Every model parameter is declared here once: type, default, bounds, unit,
 labels in English and Bahasa Indonesia, role and provenance. Validation
-(:func:`validate`), the Hydra schema (:mod:`sim.config`), the parameter table
-in ``docs/parameters.md`` (``python -m sim.registry``) and the visualizer's
+(:func:`validate`), the Hydra schema (:mod:`sim.params.schema`), the parameter table
+in ``docs/parameters.md`` (``python -m sim.params.registry``) and the visualizer's
 controls all derive from this table.
 
 Roles follow the EMA Workbench vocabulary:
@@ -143,6 +143,15 @@ _PARAMS: list[Param] = [
        "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km (village and press reports; weak source)", group="village"),
     _p("dist_new_seat_km", float, 15.0, 0.0, 400.0, "km", "Distance to the new seat after pemekaran (Bumiayu)",
        "Jarak ke pusat kabupaten baru (Bumiayu)", U, plausible=(10.0, 20.0), group="village"),
+    _p("hamlet_angle_jitter", float, 0.3, 0.0, 0.5, "turns", "Irregularity of hamlet directions",
+       "Ketidakteraturan arah dusun", U, plausible=(0.1, 0.4), group="village",
+       note="each hamlet's direction from the office is off its regular spacing by up to this share"),
+    _p("hamlet_radius_min_share", float, 0.4, 0.0, 1.0, "share", "Nearest hamlet distance, share of the spread",
+       "Jarak dusun terdekat, porsi sebaran", U, plausible=(0.2, 0.6), group="village",
+       note="hamlets lie between this share of hamlet_radius_km and all of it from the office"),
+    _p("hamlet_size_spread", float, 0.5, 0.0, 0.99, "share", "Differences in hamlet size",
+       "Perbedaan ukuran dusun", U, plausible=(0.3, 0.7), group="village",
+       note="hamlet sizes are proportional to uniform weights of 1 ± this"),
     # --- residents ---------------------------------------------------------------
     _p("literacy_mean", float, 0.30, 0.01, 0.99, "0-1", "Mean digital literacy", "Rata-rata literasi digital", U,
        plausible=(0.2, 0.45), group="residents",
@@ -160,6 +169,12 @@ _PARAMS: list[Param] = [
     _p("remoteness_disadvantage", float, 0.3, 0.0, 2.0, "sd per sd",
        "Lower literacy and income in remote hamlets", "Literasi dan pendapatan lebih rendah di dusun terpencil", U,
        plausible=(0.0, 0.5), group="residents"),
+    _p("init_literacy_min", float, 0.01, 0.0, 0.5, "0-1", "Lowest initial literacy", "Literasi awal terendah", C,
+       group="residents", note="nobody starts with no skill at all"),
+    _p("init_literacy_max", float, 0.99, 0.5, 1.0, "0-1", "Highest initial literacy", "Literasi awal tertinggi", C,
+       group="residents", note="nobody starts with every skill"),
+    _p("confidence_noise_sd", float, 0.1, 0.0, 1.0, "0-1", "Spread of initial confidence around literacy",
+       "Sebaran percaya diri awal di sekitar literasi", U, plausible=(0.05, 0.2), group="residents"),
     _p("faction_current_share", float, 0.45, 0.0, 1.0, "share", "Households aligned with the current leadership",
        "Rumah tangga pendukung kepala desa sekarang", U, plausible=(0.3, 0.6), group="residents"),
     _p("faction_former_share", float, 0.35, 0.0, 1.0, "share", "Households aligned with the former leadership",
@@ -172,6 +187,12 @@ _PARAMS: list[Param] = [
        "Rumah tangga yang sudah punya patron di awal", U, plausible=(0.35, 0.7), group="residents"),
     _p("init_tie_strength", float, 0.6, 0.0, 1.0, "0-1", "Strength of those initial ties",
        "Kekuatan ikatan awal", U, plausible=(0.45, 0.75), group="residents"),
+    _p("init_tie_jitter", float, 0.2, 0.0, 0.9, "share", "Variation of the initial ties' strength",
+       "Variasi kekuatan ikatan awal", U, plausible=(0.1, 0.3), group="residents",
+       note="each initial tie is init_tie_strength × uniform(1 ± this)"),
+    _p("init_patron_own_head_share", float, 0.7, 0.0, 1.0, "share", "Initial patrons who are the own hamlet head",
+       "Patron awal yang kepala dusunnya sendiri", U, plausible=(0.5, 0.9), group="residents",
+       note="the others are any official of the village"),
     _p("init_activated_share", float, 0.01, 0.0, 1.0, "share", "Households with an activated digital ID at start",
        "Rumah tangga dengan IKD aktif di awal", U,
        plausible=(0.0, 0.03), group="residents",
@@ -187,6 +208,12 @@ _PARAMS: list[Param] = [
        "Biaya moral menitip", U, plausible=(0.2, 1.0), group="choice"),
     _p("moral_cost_broker", float, 1.0, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
        "Biaya moral memakai calo", U, plausible=(0.5, 2.0), group="choice"),
+    _p("own_hamlet_head_bonus", float, 0.3, 0.0, 5.0, "utility", "Preference for one's own hamlet head (kadus)",
+       "Preferensi pada kepala dusun sendiri", U, plausible=(0.1, 0.5), group="choice",
+       note="in the pick of the official to entrust a need to"),
+    _p("official_pick_noise", float, 0.1, 0.0, 5.0, "utility", "Idiosyncratic noise in picking an official",
+       "Keacakan memilih perangkat", U, plausible=(0.05, 0.2), group="choice",
+       note="uniform from 0 to this, added to each official's score"),
     _p("trust_weight", float, 1.0, 0.0, 20.0, "utility", "Weight of the tie with an official",
        "Bobot ikatan dengan perangkat", U, plausible=(0.5, 2.0), group="choice"),
     _p("favour_value", float, 0.3, 0.0, 10.0, "utility", "Value of favours to loyal clients",
@@ -219,6 +246,28 @@ _PARAMS: list[Param] = [
        "Kecepatan perjalanan di dalam desa", U, plausible=(10.0, 25.0), group="self_service"),
     _p("travel_speed_kmh", float, 30.0, 1.0, 120.0, "km/h", "Travel speed beyond the village", "Kecepatan perjalanan di luar desa", U,
        plausible=(20.0, 40.0), group="self_service"),
+    _p("success_base", float, 1.3, 0.0, 3.0, "per complexity", "Failure per unit of complexity without skill",
+       "Kegagalan per satuan kerumitan tanpa keterampilan", U, plausible=(1.2, 1.4), group="self_service",
+       note="success curve: chance = clip(1 - complexity × (success_base - success_skill_slope × skill), "
+            "success_min, success_max)"),
+    _p("success_skill_slope", float, 1.2, 0.0, 3.0, "per complexity", "Failure avoided by full skill",
+       "Kegagalan yang dihindari keterampilan penuh", U, plausible=(1.0, 1.3), group="self_service"),
+    _p("success_min", float, 0.05, 0.0, 1.0, "share", "Lowest chance of success", "Peluang berhasil terendah", U,
+       plausible=(0.02, 0.1), group="self_service"),
+    _p("success_max", float, 0.98, 0.0, 1.0, "share", "Highest chance of success", "Peluang berhasil tertinggi", U,
+       plausible=(0.95, 0.99), group="self_service", note="some applications fail whatever the skill"),
+    _p("walking_km", float, 2.0, 0.0, 20.0, "km", "Distance walked inside the village (ojek beyond)",
+       "Jarak jalan kaki di dalam desa (ojek setelahnya)", U, plausible=(1.0, 3.0), group="self_service"),
+    _p("wait_hours_village", float, 1.0, 0.0, 24.0, "hours", "Hours spent at the village office per visit",
+       "Jam di balai desa per kunjungan", U, plausible=(0.5, 2.0), group="self_service"),
+    _p("wait_hours_kecamatan", float, 2.0, 0.0, 24.0, "hours", "Hours spent at the kecamatan office per visit",
+       "Jam di kantor kecamatan per kunjungan", U, plausible=(1.0, 3.0), group="self_service"),
+    _p("wait_hours_regency", float, 3.0, 0.0, 24.0, "hours", "Hours spent at a regency office per visit",
+       "Jam di kantor kabupaten per kunjungan", U, plausible=(2.0, 5.0), group="self_service",
+       note="queues and opening hours at Disdukcapil"),
+    _p("work_hours_per_month", float, 176.0, 40.0, 400.0, "hours/month", "Working hours a month",
+       "Jam kerja sebulan", C, group="self_service",
+       note="22 days of 8 hours: time is valued at the household's income per working hour"),
     _p("confidence_gain", float, 0.15, 0.0, 1.0, "share of gap", "Confidence gained by a self-service success",
        "Kenaikan percaya diri setelah berhasil", U, plausible=(0.05, 0.3), group="self_service"),
     _p("confidence_loss", float, 0.2, 0.0, 1.0, "share", "Confidence lost by a rejection",
@@ -232,8 +281,10 @@ _PARAMS: list[Param] = [
        "Penguatan ikatan per transaksi", U, plausible=(0.15, 0.45), group="ties"),
     _p("tie_decay_per_year", float, 0.3, 0.0, 10.0, "1/year", "Tie decay rate without exchanges",
        "Laju melemahnya ikatan", U, plausible=(0.1, 0.6), group="ties"),
-    _p("lockin_tie_threshold", float, 0.5, 0.01, 1.0, "0-1", "Tie strength counted as lock-in",
-       "Ambang ikatan terkunci", C, group="ties"),
+    _p("lockin_tie_threshold", float, 0.5, 0.01, 1.0, "0-1", "Tie strength of a loyal client (lock-in)",
+       "Ambang ikatan klien setia (terkunci)", U, plausible=(0.4, 0.6), group="ties",
+       note="drives behaviour, not only measurement: from this strength a client gets the loyal discount and "
+            "favours, and counts as locked in"),
     # --- officials ---------------------------------------------------------------
     _p("n_office_staff", int, 3, 0, 30, "officials", "Office staff besides the hamlet heads",
        "Staf kantor desa selain kepala dusun", C,
@@ -265,6 +316,23 @@ _PARAMS: list[Param] = [
        "Peluang pengaduan berujung sanksi", U, plausible=(0.02, 0.1), group="officials"),
     _p("sanction_deterrence", float, 0.5, 0.0, 1.0, "share", "Fee-seeking cut after a sanction",
        "Penurunan pungutan setelah sanksi", U, plausible=(0.3, 0.7), group="officials"),
+    _p("fee_seeking_concentration", float, 6.0, 0.5, 100.0, "-", "Similarity of officials' fee-seeking",
+       "Kemiripan kecenderungan memungut antarperangkat", U, plausible=(3.0, 12.0), group="officials",
+       note="officials' initial fee-seeking is Beta-distributed with this concentration (sd ≈ 0.18 at mean 0.6 "
+            "and 6)"),
+    _p("fee_rounding_rupiah", float, 5_000.0, 1.0, 100_000.0, "Rp", "Fees are asked in multiples of",
+       "Pungutan dibulatkan ke kelipatan", C, group="officials"),
+    _p("weeks_per_adaptation", int, 4, 1, 52, "weeks", "Weeks between officials' reviews of their fees",
+       "Minggu antara peninjauan pungutan", C, group="officials", note="officials adapt monthly"),
+    _p("demand_high_share", float, 0.9, 0.0, 2.0, "share of capacity", "Busy month: more cases than this share",
+       "Bulan sibuk: kasus melebihi porsi kapasitas ini", U, plausible=(0.8, 1.0), group="officials",
+       note="a busy official asks more, an idle one (below demand_low_share) less"),
+    _p("demand_low_share", float, 0.1, 0.0, 1.0, "share of capacity", "Idle month: fewer cases than this share",
+       "Bulan sepi: kasus di bawah porsi kapasitas ini", U, plausible=(0.05, 0.2), group="officials"),
+    _p("earnings_response", float, 0.5, 0.0, 5.0, "× adapt rate", "Pull of earnings relative to peers",
+       "Tarikan pendapatan dibanding sesama perangkat", U, plausible=(0.25, 1.0), group="officials"),
+    _p("risk_memory", float, 0.9, 0.0, 1.0, "per month", "Perceived sanction risk kept each quiet month",
+       "Risiko sanksi yang masih dirasakan tiap bulan tenang", U, plausible=(0.8, 0.95), group="officials"),
     # --- social learning ---------------------------------------------------------
     _p("contact_rate_per_week", float, 0.05, 0.0, 1.0, "per week", "Chance of a learning contact each week",
        "Peluang belajar dari tetangga per minggu", U, plausible=(0.02, 0.1), group="learning"),
@@ -273,6 +341,9 @@ _PARAMS: list[Param] = [
     # --- policy effect sizes -----------------------------------------------------
     _p("training_literacy_gain", float, 0.25, 0.0, 1.0, "0-1", "Literacy gained by a trainee",
        "Kenaikan literasi peserta pelatihan", U, plausible=(0.1, 0.4), group="policy"),
+    _p("training_screening_factor", int, 4, 1, 100, "×", "Targeted training: candidates screened per trainee",
+       "Pelatihan terarah: calon yang disaring per peserta", U, plausible=(2, 8), group="policy",
+       note="trainees are the least literate of this many random households per place", lever=None),
     _p("training_targeted", bool, True, None, None, "-", "Training targets the least literate",
        "Pelatihan menyasar yang paling rendah literasinya", L, group="policy",
        note="outreach usually seeks out those who lack the skill; false trains a random share",
@@ -330,12 +401,14 @@ INIT_ONLY = frozenset({
     "income_median_rupiah", "income_sigma", "literacy_income_corr", "remoteness_disadvantage",
     "faction_current_share", "faction_former_share", "network_degree", "network_cross_hamlet_share",
     "init_patron_share", "init_tie_strength", "init_activated_share", "fee_seeking_mean", "n_office_staff",
-    "tie_decay_per_year", "lockin_tie_threshold",
+    "tie_decay_per_year", "lockin_tie_threshold", "hamlet_angle_jitter", "hamlet_radius_min_share",
+    "hamlet_size_spread", "init_literacy_min", "init_literacy_max", "confidence_noise_sd", "init_tie_jitter",
+    "init_patron_own_head_share", "fee_seeking_concentration", "own_hamlet_head_bonus",
 })
 
 
 def check_steps(value: object, also: str = "") -> int:
-    """A run length in weeks within the registry's bounds (``sim.registry.STEPS``), or ConfigError."""
+    """A run length in weeks within the registry's bounds (``sim.params.registry.STEPS``), or ConfigError."""
     if isinstance(value, bool) or not isinstance(value, int) or not STEPS.low <= value <= STEPS.high:
         raise ConfigError("steps", value, f"a whole number of weeks from {STEPS.low:,} to {STEPS.high:,} "
                           f"({STEPS.high // 52} years){', ' + also if also else ''}")
@@ -379,7 +452,7 @@ def markdown_table() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `sim/registry.py` by `python -m sim.registry > docs/parameters.md`;",
+        "Generated from `sim/params/registry.py` by `python -m sim.params.registry > docs/parameters.md`;",
         "a test keeps this file identical to the registry. Defaults are the Bangbayang",
         "values. *Role*: uncertainty (sampled by sensitivity analysis over the plausible",
         "range), lever (a policy instrument) or constant. *Provenance*: a source, or",
@@ -411,7 +484,7 @@ def markdown_table() -> str:
               "| --- | --- | --- | --- | --- | --- | --- | --- |",
               f"| `{STEPS.name}` | int | {_fmt(STEPS.default)} | {_fmt(STEPS.low)} – {_fmt(STEPS.high)} "
               f"| {STEPS.unit} | {STEPS.label_en} | {STEPS.label_id} | {STEPS.note} |", ""]
-    from sim.services import services_markdown
+    from sim.core.services import services_markdown
 
     lines += services_markdown()
     return "\n".join(lines).rstrip() + "\n"

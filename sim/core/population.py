@@ -1,8 +1,8 @@
-"""Building the villages: hamlets, households, their network and their initial ties.
+"""Initialisation (ODD 5): the villages' hamlets, households, their network, their officials and initial ties.
 
-Resident state is a set of numpy arrays, one per attribute (``Residents``), so
-that every phase of the model is one vectorised operation over the households
-concerned. All draws come from the generator passed in (the model's).
+Resident state is a set of numpy arrays, one per attribute (``Residents``), so that every phase of the model
+is one vectorised operation over the households concerned. All draws come from the generator passed in (the
+model's), in a fixed order.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.core.services import Channel
+from sim.core.ties import lock_expiry
 
 # Faction codes shared by residents and officials.
 NEUTRAL, CURRENT, FORMER = 0, 1, 2
@@ -47,7 +50,6 @@ class Residents:
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
     distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)
     income_quartile: np.ndarray    # int8 0-3 at initialisation (0 = poorest)
-    pick_key: np.ndarray | None = None  # int32, (village * 3 + faction) * n_hamlets + hamlet, set by the model
 
     @property
     def n(self) -> int:
@@ -77,13 +79,15 @@ def quartiles(values: np.ndarray) -> np.ndarray:
     return q
 
 
-def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float) -> np.ndarray:
-    """Hamlet centres: the first at the village office, the others around it."""
+def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float, angle_jitter: float,
+                   min_radius_share: float) -> np.ndarray:
+    """Hamlet centres: the first at the village office, the others around it, at irregular angles (up to
+    ``angle_jitter`` of their regular spacing) and distances (``min_radius_share`` to 1 of ``radius_km``)."""
     centres = np.zeros((n_hamlets, 2))
     if n_hamlets > 1:
         k = n_hamlets - 1
-        angle = 2 * np.pi * (np.arange(k) + rng.uniform(-0.3, 0.3, k)) / k
-        r = radius_km * rng.uniform(0.4, 1.0, k)
+        angle = 2 * np.pi * (np.arange(k) + rng.uniform(-angle_jitter, angle_jitter, k)) / k
+        r = radius_km * rng.uniform(min_radius_share, 1.0, k)
         centres[1:, 0] = r * np.cos(angle)
         centres[1:, 1] = r * np.sin(angle)
     return centres
@@ -121,10 +125,11 @@ def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> Officia
     aligned = p.faction_current_share + p.faction_former_share
     p_current = p.faction_current_share / aligned if aligned > 0 else 0.5
     factions = np.where(rng.random(n) < p_current, CURRENT, FORMER).astype(np.int8)
-    # Fee-seeking varies between officials: a Beta distribution with the given mean
-    # (concentration 6, so sd ≈ 0.18 at mean 0.6): some nearly dutiful, some greedy.
+    # Fee-seeking varies between officials: a Beta distribution with the given mean and concentration
+    # (sd ≈ 0.18 at mean 0.6 and concentration 6): some nearly dutiful, some greedy.
     m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
-    fee_seeking = rng.beta(6 * m, 6 * (1 - m), n)
+    k = p.fee_seeking_concentration
+    fee_seeking = rng.beta(k * m, k * (1 - m), n)
     slot = np.tile(np.arange(per_village, dtype=np.int16), n_villages)
     hamlet = np.where(slot < p.n_hamlets, slot, -1).astype(np.int16)
     village = np.repeat(np.arange(n_villages, dtype=np.int32), per_village)
@@ -145,8 +150,9 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
     hamlet = np.empty(n, dtype=np.int16)
     centres = np.empty((n_villages, p.n_hamlets, 2))
     for v in range(n_villages):
-        centres[v] = hamlet_centres(rng, p.n_hamlets, float(geo.hamlet_radius_km[v]))
-        size_weight = rng.uniform(0.5, 1.5, p.n_hamlets)
+        centres[v] = hamlet_centres(rng, p.n_hamlets, float(geo.hamlet_radius_km[v]), p.hamlet_angle_jitter,
+                                    p.hamlet_radius_min_share)
+        size_weight = rng.uniform(1 - p.hamlet_size_spread, 1 + p.hamlet_size_spread, p.n_hamlets)
         hamlet[offsets[v]:offsets[v] + sizes[v]] = rng.choice(p.n_hamlets, size=int(sizes[v]),
                                                                p=size_weight / size_weight.sum())
     xy = centres[village, hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
@@ -165,9 +171,9 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
     remote = np.divide(hamlet_dist - mean[village], spread, out=np.zeros(n), where=spread > 0)
     z1 = z1 - p.remoteness_disadvantage * remote
     z2 = z2 - p.remoteness_disadvantage * remote
-    literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, 0.01, 0.99)   # nobody starts with none or all
+    literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, p.init_literacy_min, p.init_literacy_max)
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
-    confidence = np.clip(literacy + 0.1 * rng.standard_normal(n), 0.0, 1.0)
+    confidence = np.clip(literacy + p.confidence_noise_sd * rng.standard_normal(n), 0.0, 1.0)
 
     u = rng.random(n)
     faction = np.full(n, NEUTRAL, dtype=np.int8)
@@ -186,15 +192,17 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
     idx = np.nonzero(has_patron)[0]
     patron = rng.integers(0, n_officials, idx.size)
     if p.n_hamlets <= n_officials:
-        use_own = rng.random(idx.size) < 0.7
+        use_own = rng.random(idx.size) < p.init_patron_own_head_share
         patron = np.where(use_own, hamlet[idx].astype(np.int64), patron)
-    strength = np.clip(p.init_tie_strength * rng.uniform(0.8, 1.2, idx.size), 0.0, 1.0).astype(np.float32)
+    jitter = p.init_tie_jitter
+    strength = np.clip(p.init_tie_strength * rng.uniform(1 - jitter, 1 + jitter, idx.size), 0.0, 1.0
+                       ).astype(np.float32)
     tie_log[idx, patron] = np.log(strength)
     last_official[idx] = patron
     lock_until[idx] = lock_expiry(strength, 0, p.lockin_tie_threshold, lockin_decay_per_step)
 
     last_channel = np.full(n, -1, dtype=np.int8)
-    last_channel[idx] = 2  # Channel.ENTRUST; kept numeric here to avoid a circular import
+    last_channel[idx] = Channel.ENTRUST
     activated = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
     # Remoteness for the distance quartiles: the whole journey to the regency seat
     # (within one village, the distance to its office decides).
@@ -209,20 +217,3 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
         literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
         income_quartile=quartiles(income),
     )
-
-
-LOCK_FOREVER = np.iinfo(np.int32).max
-
-
-def lock_expiry(tie_now: np.ndarray, step: int, threshold: float, decay_per_step: float) -> np.ndarray:
-    """Last step at which a tie of strength ``tie_now`` at ``step`` stays above ``threshold``.
-
-    Ties decay as ``tie * exp(-decay * weeks)``, so the expiry is known at the
-    moment of the update; -1 where the tie is already below the threshold.
-    """
-    tie_now = np.asarray(tie_now, dtype=np.float64)
-    above = tie_now >= threshold
-    if decay_per_step <= 0:
-        return np.where(above, LOCK_FOREVER, -1).astype(np.int32)
-    weeks = np.floor(np.log(np.maximum(tie_now, 1e-12) / threshold) / decay_per_step)
-    return np.where(above, np.minimum(step + weeks, LOCK_FOREVER), -1).astype(np.int32)

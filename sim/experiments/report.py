@@ -1,4 +1,4 @@
-"""The report of an experiment folder: ``python -m sim.report results/<experiment>/<time>``.
+"""The report of an experiment folder: ``python -m sim.experiments.report results/<experiment>/<time>``.
 
 Reads only the saved tables and writes, beside them:
 
@@ -35,9 +35,9 @@ from scipy import stats
 from sim.errors import ConfigError
 from sim.experiments import analysis
 from sim.experiments.runner import load_folder
-from sim.output import write_atomic
-from sim.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
-from sim.registry import PARAMS
+from sim.shell.single_run import write_atomic
+from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
+from sim.params.registry import PARAMS
 
 TRAJECTORY_OUTCOMES = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "unmet_share",
                        "access_gap_literacy", "access_gap_distance", "access_gap_income",
@@ -223,7 +223,7 @@ def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
 def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: str, colorscale: str,
                     symmetric: bool = False) -> go.Figure:
     """Villages placed by position (km from Brebes town), coloured by ``value``, one panel each."""
-    from sim.geography import BUMIAYU, km_from_brebes
+    from sim.core.geography import BUMIAYU, km_from_brebes
 
     bumiayu = km_from_brebes(*BUMIAYU)
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[name for name, _ in panels],
@@ -287,7 +287,7 @@ def village_change_map(villages: pd.DataFrame, baseline: str, policies: list[str
 
 def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_lockin_share") -> go.Figure:
     """Each kecamatan's paired effect on ``measure`` with its 95% CI, Brebes Selatan marked, per policy."""
-    from sim.geography import SOUTH
+    from sim.core.geography import SOUTH
 
     declared = outcome(measure)
     d = effects[effects["outcome"] == measure].copy()
@@ -312,7 +312,7 @@ def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_locki
 
 def kecamatan_summary(kecamatan: pd.DataFrame) -> pd.DataFrame:
     """Mean and spread over replicates of each kecamatan's outcomes, per policy."""
-    from sim.outcomes import AREA_OUTCOMES
+    from sim.core.outcomes import AREA_OUTCOMES
 
     grouped = kecamatan.groupby(["policy", "kecamatan"], sort=False)[list(AREA_OUTCOMES)]
     out = grouped.mean().add_suffix("_mean").join(grouped.std().add_suffix("_sd"))
@@ -410,7 +410,7 @@ def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFra
 
 def policy_start_week(runs: pd.DataFrame, policies: list[str]) -> int | None:
     """The earliest week in which a compared policy's lever is on (None if none ever is)."""
-    from sim.registry import POLICY_NAMES
+    from sim.params.registry import POLICY_NAMES
 
     weeks = []
     for lever in POLICY_NAMES:
@@ -427,7 +427,7 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
     start (e.g. under a memory limit on a cluster's login node), the HTML
     report is complete and the reason is returned instead.
     """
-    from sim.browser import find_chromium, missing_reason
+    from sim.shell.browser import find_chromium, missing_reason
 
     browser = find_chromium()
     if browser is None:
@@ -526,7 +526,7 @@ def _fmt(v) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m sim.report", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.experiments.report", description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("--no-images", action="store_true", help="skip the PNG/SVG export")
     args = parser.parse_args(argv)

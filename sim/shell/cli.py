@@ -12,10 +12,10 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import OverrideType
 from hydra.errors import HydraException
 
-from sim.config import EXPERIMENT_KEYS, RUN_KEYS
+from sim.params.schema import EXPERIMENT_KEYS, RUN_KEYS
 from sim.errors import ConfigError, UnknownNameError
-from sim.registry import PARAMS, STEPS, check_steps
-from sim.scenarios import policy_levers, resolve_params, scenario_values
+from sim.params.registry import PARAMS, STEPS, check_steps
+from sim.params.scenarios import policy_levers, resolve_params, scenario_values
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
 EXECUTORS = ("serial", "processes", "dask")
@@ -171,8 +171,8 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
 def check_levers_of_policy(policy: str, chosen: dict[str, list[object]]) -> None:
     """A single run's lever settings must agree with its policy, so that it is labelled by what it runs:
     a lever's parameters go with a policy that includes the lever, and its intensity stays above 0 there."""
-    from sim.registry import lever_of
-    from sim.scenarios import policy_lever_names
+    from sim.params.registry import lever_of
+    from sim.params.scenarios import policy_lever_names
 
     on = policy_lever_names(policy)
     for key, values in chosen.items():

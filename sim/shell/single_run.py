@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.outcomes import outcome
-from sim.registry import PARAMS
-from sim.scenarios import first_policy_week, resolve_params
-from sim.run import RunResult, run_scenario
+from sim.core.outcomes import outcome
+from sim.params.registry import PARAMS
+from sim.params.scenarios import first_policy_week, resolve_params
+from sim.simulation import RunResult, run_scenario
 
 
 _UMASK = os.umask(0)
@@ -50,8 +50,8 @@ def run_and_write(cfg) -> Path:
     from rich.console import Console
     from rich.table import Table
 
-    from sim.progress import Progress
-    from sim.registry import STEPS
+    from sim.shell.progress import Progress
+    from sim.params.registry import STEPS
 
     if cfg.verbose:
         import logging

@@ -7,9 +7,9 @@ registry defaults → scenario → policy preset → the user's overrides.
 from __future__ import annotations
 
 from sim.errors import ConfigError, UnknownNameError
-from sim.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
-from sim.geography import check as check_geography
-from sim.registry import PARAMS, POLICY_NAMES, validate
+from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
+from sim.core.geography import check as check_geography
+from sim.params.registry import PARAMS, POLICY_NAMES, validate
 
 STEPS_PER_YEAR = 52  # a step is one week
 DEFAULT_YEARS = 10
@@ -17,7 +17,7 @@ DEFAULT_YEARS = 10
 # Scenario: values that describe a setting. The registry defaults are Bangbayang's.
 SCENARIOS: dict[str, dict[str, object]] = {
     "bangbayang": {},
-    # The whole regency (sim.geography): households, not persons, are the agents;
+    # The whole regency (sim.core.geography): households, not persons, are the agents;
     # hamlets spread over about 1 km in a village of average area (assumption).
     "brebes": {"n_households": 563_380, "hamlet_radius_km": 1.0},
 }

@@ -185,7 +185,7 @@ def outcome(name: str) -> Outcome:
 def outcomes_markdown() -> str:
     """The outcome table of ``docs/outcomes.md``, generated from the declarations above."""
     lines = ["# Outcomes", "",
-             "Generated from `sim/outcomes.py` by `python -m sim.outcomes > docs/outcomes.md`; a test keeps this",
+             "Generated from `sim/core/outcomes.py` by `python -m sim.core.outcomes > docs/outcomes.md`; a test keeps this",
              "file identical to the declarations. Flows are measured over the needs resolved in the trailing",
              f"{WINDOW_WEEKS} weeks, stocks at the week; a run's outcomes are those of its final week. Tables and",
              "parquet files store shares as fractions (0–1); the terminal, the report and the studies show them in",

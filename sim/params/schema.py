@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from hydra.core.config_store import ConfigStore
 
-from sim.registry import PARAMS
+from sim.params.registry import PARAMS
 
 RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir", "verbose")
 EXPERIMENT_KEYS = ("experiment", "replicates", "burn_in_steps", "executor", "workers", "resume", "rerun",

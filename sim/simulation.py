@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.model import ClientelismModel
-from sim.registry import check_steps
-from sim.scenarios import DEFAULT_YEARS, STEPS_PER_YEAR
+from sim.params.registry import check_steps
+from sim.params.scenarios import DEFAULT_YEARS, STEPS_PER_YEAR
 
 
 @dataclass
@@ -18,7 +18,7 @@ class RunResult:
 
     Attributes:
         outcomes: every outcome at the end of the run (the final year for flows).
-        groups: brokered share and access shortfall per quartile (see ``sim.outcomes``).
+        groups: brokered share and access shortfall per quartile (see ``sim.core.outcomes``).
         timeseries: one row per step, one column per outcome.
         params: every parameter value the run used.
         villages: outcomes per village, with the counts they are ratios of (one row for one village).

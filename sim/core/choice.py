@@ -1,0 +1,153 @@
+"""Channel choice (ODD 7.3): how a household handles each pending need this week.
+
+Every pending need gets a bounded-rational (logit) choice between going in person, going online (only with
+enough literacy; a first activation at the registry), entrusting it to an official (titip), paying an
+outside broker (calo), or deferring it. Each channel's utility weighs its cost against the household's
+income, its chance of success as the household believes it, moral costs, trust in the official and favours to
+loyal clients, plus what the household's contacts did last (imitation); the choice is a Gumbel-max draw, i.e.
+a multinomial logit.
+
+To entrust a need the household first picks an official of its village: the one with the highest score of
+tie strength, faction affinity (its camp's officials attract, the rival camp's repel), a bonus for its own
+hamlet head, and a little noise.
+
+The functions here only compute: they change no state (the draws advance the generator).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.core import ties as tie_strength
+from sim.core.officials import round_fee
+from sim.core.population import FACTION_AFFINITY, FACTION_NAMES
+from sim.core.services import (N_CHANNELS, SERVICE_BROKER, SERVICE_COMPLEXITY, SERVICE_OFFICE, SERVICE_ONLINE,
+                               SERVICE_VISITS, Channel)
+
+# Byte c of a packed counter counts contacts whose last need went through channel c (in person, online,
+# entrust, broker); index = last_channel + 1 (-1: no need yet). At most 255 contacts (network_degree <= 30).
+_PACKED_CHANNEL = np.array([0, 1, 1 << 8, 1 << 16, 1 << 24, 0], dtype=np.uint32)
+
+
+class Choice(NamedTuple):
+    """The choice for each pending need (index = need)."""
+
+    channel: np.ndarray        # int8, a Channel
+    official: np.ndarray       # int64, slot of the picked official in the household's village
+    fee: np.ndarray            # rupiah that official asks
+    broker_fee: np.ndarray     # rupiah an outside broker asks
+    attempt_cost: np.ndarray   # rupiah of one in-person attempt (every visit's trip)
+    p_self: np.ndarray         # chance an in-person attempt succeeds
+    p_online: np.ndarray       # chance an online application succeeds
+
+
+def success_probability(complexity: np.ndarray, skill: np.ndarray, p) -> np.ndarray:
+    """The success curve: the chance that an application of ``complexity`` succeeds for a given skill."""
+    return np.clip(1 - complexity * (p.success_base - p.success_skill_slope * skill), p.success_min, p.success_max)
+
+
+def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
+    """Standard Gumbel draws (single precision: the logit choice needs no more)."""
+    u = rng.random(shape, dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        return -np.log(-np.log(u))
+
+
+class OfficialPick:
+    """The fixed part of a household's pick of an official: faction affinity and the own-hamlet-head bonus for
+    each official slot of its village, one table row per (village, faction, hamlet) of households."""
+
+    def __init__(self, residents, officials, p):
+        n_f, n_h = len(FACTION_NAMES), p.n_hamlets
+        n_v = officials.n_villages
+        v, f, h = np.meshgrid(np.arange(n_v), np.arange(n_f), np.arange(n_h), indexing="ij")
+        v, f, h = v.ravel(), f.ravel(), h.ravel()
+        official_faction = officials.by_village(officials.faction)
+        hamlet_of_slot = officials.hamlet[:officials.per_village]           # the same slots in every village
+        self.affinity = FACTION_AFFINITY[f[:, None], official_faction[v]]     # (keys, slots): +1, 0 or -1
+        self._own = (p.own_hamlet_head_bonus * (hamlet_of_slot[None, :] == h[:, None])).astype(np.float32)
+        self.key = ((residents.village.astype(np.int32) * n_f + residents.faction) * n_h
+                    + residents.hamlet).astype(np.int32)                      # each household's table row
+        self._trust = None
+        self._table = None
+
+    def table(self, faction_trust: float) -> np.ndarray:
+        """Faction trust times affinity plus the own-hamlet-head bonus (recomputed when the trust changes)."""
+        if self._trust != faction_trust:
+            self._table = (faction_trust * self.affinity + self._own).astype(np.float32)
+            self._trust = faction_trust
+        return self._table
+
+
+def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_reduction: float,
+           tie_decay_per_step: float, p, rng: np.random.Generator, step: int) -> Choice:
+    """The logit choice of a channel for every pending need (and the official each would entrust it to)."""
+    r = residents
+    i = needs.household
+    s = needs.service
+    k = i.shape[0]
+    if k == 0:
+        e = np.zeros(0)
+        return Choice(np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64), e, e, e, e, e)
+    # Household attributes of each need (np.take: the fastest gather for these index arrays).
+    income = r.income_rupiah.take(i).astype(np.float64)
+    literacy = r.literacy.take(i).astype(np.float64)
+    confidence = r.confidence.take(i)
+    skill = 0.5 * (literacy + confidence)
+    office = SERVICE_OFFICE[s]
+    red = complexity_reduction
+    complexity = SERVICE_COMPLEXITY[s] * (1 - red)
+    visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
+    trip = travel.trip(i, office)
+
+    # In person: every visit costs a trip; rejections mean starting again. The household judges its chance by
+    # its confidence (a belief); the real chance depends on its skill, half literacy and half know-how.
+    p_self = success_probability(complexity, skill, p)
+    p_believed = success_probability(complexity, confidence, p)
+    cost_self = visits * trip / p_believed
+    # Online: needs literacy, and a first activation at the registry (or its mobile visit).
+    can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
+    p_online = success_probability(complexity, literacy, p)
+    cost_online = p.online_cost_rupiah / p_online + travel.activation(i, can_go_online)
+    # Entrust: the household picks an official (tie, faction, own hamlet head, noise).
+    ties = tie_strength.current(r.tie_log, tie_decay_per_step, step, i)
+    village = r.village.take(i)
+    key = pick.key.take(i)
+    score = ties + pick.table(p.faction_trust)[key] + p.official_pick_noise * rng.random(ties.shape,
+                                                                                           dtype=np.float32)
+    official = np.argmax(score, axis=1)
+    rows = np.arange(k)
+    tie_o = ties[rows, official].astype(np.float64)
+    affinity_o = pick.affinity[key, official].astype(np.float64)
+    is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o >= 0)
+    fee = officials.fee(village.astype(np.int64) * officials.per_village + official, cost_self, income, is_loyal, p)
+    # Outside broker (calo): priced on the same saved cost, no tie, an open bribe.
+    can_use_broker = SERVICE_BROKER[s]
+    broker_fee = round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self, p.fee_rounding_rupiah)
+
+    cs = p.cost_sensitivity
+    u = np.empty((k, N_CHANNELS))
+    u[:, Channel.IN_PERSON] = -cs * cost_self / income - p.rejection_aversion * (1 - p_believed)
+    u[:, Channel.ONLINE] = np.where(
+        can_go_online,
+        -cs * cost_online / income - p.rejection_aversion * (1 - p_online) - p.online_aversion * (1 - red),
+        -np.inf)
+    u[:, Channel.ENTRUST] = (-cs * fee / income - p.moral_cost_entrust
+                             + p.trust_weight * (tie_o + p.faction_trust * affinity_o) + p.favour_value * is_loyal)
+    u[:, Channel.BROKER] = np.where(can_use_broker, -cs * broker_fee / income - p.moral_cost_broker, -np.inf)
+    u[:, Channel.DEFER] = -p.defer_cost_per_week * needs.weeks_waited(step)
+    # Imitation: the share of contacts whose last need went through each channel. Each contact's channel
+    # becomes one byte of a packed counter, so the counts of all four channels are one sum over the contacts.
+    seen = _PACKED_CHANNEL.take(r.last_channel.take(np.take(r.contacts, i, axis=0)) + 1)
+    degree = seen.shape[1]
+    packed = seen[:, 0].copy()
+    for j in range(1, degree):
+        packed += seen[:, j]
+    weight = p.imitation_weight / degree
+    for c in range(Channel.DEFER):
+        u[:, c] += weight * ((packed >> np.uint32(8 * c)) & np.uint32(255))
+    u += gumbel(rng, u.shape)
+    channel = np.argmax(u, axis=1).astype(np.int8)
+    return Choice(channel, official, fee, broker_fee, visits * trip, p_self, p_online)

@@ -1,0 +1,165 @@
+"""Village officials (perangkat desa): their state, the fees they ask and how they adapt (ODD 7.3, 7.6).
+
+Facilitating residents' paperwork is part of an official's duty (tupoksi) and legally free; ``fee_seeking``
+(0–1) is how far he deviates from that duty. He prices a case by the resident's alternative (a share of the
+cost the resident saves, plus a basic levy), capped by what the household can pay, with a discount for loyal
+clients. Every ``weeks_per_adaptation`` weeks each official adapts his fee-seeking: back towards his own
+inclination as far as the sanction risk he perceives allows, up when busy and down when idle, towards higher
+earnings than his peers', and towards his village's norm; complaints are followed up with the detection
+probability, and a sanction cuts his fee-seeking and makes him (and, more weakly, his peers) feel the risk.
+
+State lives in one place, ``Officials``: parallel arrays indexed by ``village * per_village + slot``. The
+Mesa agents (``Official``) are read-only views of one index each, for Mesa's agent set and the classroom page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+
+@dataclass
+class Officials:
+    """Every village's officials (index = village * per_village + slot; slots 0..n_hamlets-1 are the hamlet
+    heads, kepala dusun, the rest office staff)."""
+
+    village: np.ndarray          # int32
+    slot: np.ndarray             # int16, position in the village's apparatus (the column of the households' ties)
+    hamlet: np.ndarray           # int16, the kepala dusun's hamlet, or -1 for office staff
+    faction: np.ndarray          # int8, CURRENT or FORMER village leadership camp
+    fee_seeking: np.ndarray      # float64, 0 (dutiful) to 1
+    per_village: int
+
+    def __post_init__(self) -> None:
+        n = self.village.shape[0]
+        self.inclination = self.fee_seeking.copy()          # the fee-seeking an official returns to without risk
+        self.perceived_risk = np.zeros(n)                   # recent sanctions of the official or his peers, 0-1
+        self.sanctions = np.zeros(n, dtype=np.int64)        # since the start
+        self.last_sanctioned = np.zeros(n, dtype=np.int64)  # in the last review
+        self.cases_month = np.zeros(n, dtype=np.int64)      # since the last review
+        self.earnings_month = np.zeros(n)
+        self.complaints_month = np.zeros(n, dtype=np.int64)
+        self.earnings_total = np.zeros(n)                   # rupiah since the start
+
+    @property
+    def n(self) -> int:
+        return int(self.village.shape[0])
+
+    @property
+    def n_villages(self) -> int:
+        return self.n // self.per_village
+
+    def by_village(self, values: np.ndarray) -> np.ndarray:
+        """A per-official array as (villages, officials of the village)."""
+        return values.reshape(self.n_villages, self.per_village)
+
+    def fee(self, officials: np.ndarray, saved_cost: np.ndarray, income: np.ndarray, is_loyal: np.ndarray,
+            p) -> np.ndarray:
+        """Fee each official (index array) asks for a case: price discrimination on the household's alternative.
+
+        A share of the cost the household saves, plus the basic levy, scaled by the official's fee-seeking,
+        capped by what the household can pay, with a discount for loyal clients; rounded. Zero for a fully
+        dutiful official.
+        """
+        fee = self.fee_seeking[officials] * (p.levy_rupiah + p.fee_capture_share * saved_cost)
+        fee = np.minimum(fee, p.fee_income_cap * income)
+        fee = fee * np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)
+        return round_fee(fee, p.fee_rounding_rupiah)
+
+    def record_cases(self, officials: np.ndarray, fees: np.ndarray, complained: np.ndarray) -> None:
+        """Cases handled this week by each official (index array, repeats allowed), their fees and which
+        brought a complaint (boolean mask)."""
+        n = self.n
+        earnings = np.bincount(officials, weights=fees, minlength=n)
+        self.cases_month += np.bincount(officials, minlength=n)
+        self.earnings_month += earnings
+        self.earnings_total += earnings
+        self.complaints_month += np.bincount(officials[complained], minlength=n)
+
+    def adapt(self, p, rng: np.random.Generator, detection_prob: float) -> None:
+        """Every official's review of his fee-seeking, all at once (each sees his peers as they were before).
+
+        The arithmetic is that of one official after another (same operations, same order, same draws), so
+        the result does not depend on how many officials there are.
+        """
+        shape = (self.n_villages, self.per_village)
+        village = self.village
+        peer_fee_seeking = self.fee_seeking.reshape(shape).mean(axis=1)[village]
+        peer_earnings = self.earnings_month.reshape(shape).mean(axis=1)[village]
+        peer_sanctioned = (self.last_sanctioned.reshape(shape) > 0).any(axis=1)[village]
+        rate = p.official_adapt_rate
+        fs = self.fee_seeking
+        # Own inclination, held back by the risk the official now perceives.
+        fs = fs + rate * (self.inclination * (1.0 - self.perceived_risk) - fs)
+        # Demand: more cases than capacity lets the official ask more; idle weeks push fees down.
+        capacity = p.weeks_per_adaptation * p.official_capacity_per_week
+        busy = self.cases_month > p.demand_high_share * capacity
+        idle = ~busy & (self.cases_month < p.demand_low_share * capacity)
+        fs = np.where(busy, fs + rate * (1.0 - fs), np.where(idle, fs - rate * fs, fs))
+        # Earnings above the peers' average reinforce the practice; below, weaken it.
+        has_peers = peer_earnings > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.tanh(self.earnings_month / peer_earnings - 1.0)
+        room = np.where(relative > 0, 1.0 - fs, fs)
+        fs = np.where(has_peers, fs + p.earnings_response * rate * relative * room, fs)
+        # Peers: the apparatus shares a norm.
+        fs = fs + p.peer_influence * (peer_fee_seeking - fs)
+        # Sanctions: each complaint is followed up with the detection probability (a draw per official with
+        # complaints, in official order).
+        sanctioned = np.zeros(self.n, dtype=np.int64)
+        complained = np.nonzero(self.complaints_month)[0]
+        if complained.size:
+            sanctioned[complained] = rng.binomial(self.complaints_month[complained], detection_prob)
+        self.sanctions += sanctioned
+        hit = np.nonzero(sanctioned)[0]
+        for i in hit:   # rare: scalar arithmetic, as one official's review would do it
+            fs[i] *= (1.0 - p.sanction_deterrence) ** int(sanctioned[i])
+        risk = self.perceived_risk
+        risk = np.where(sanctioned > 0, 1.0,
+                        np.where(peer_sanctioned, np.maximum(risk, p.sanction_deterrence), risk * p.risk_memory))
+        self.perceived_risk = risk
+        self.fee_seeking = np.minimum(np.maximum(fs, 0.0), 1.0)
+        self.last_sanctioned = sanctioned
+        self.cases_month[:] = 0
+        self.earnings_month[:] = 0.0
+        self.complaints_month[:] = 0
+
+
+def round_fee(fee: np.ndarray, rounding_rupiah: float) -> np.ndarray:
+    """Fees are asked in round amounts."""
+    return np.round(fee / rounding_rupiah) * rounding_rupiah
+
+
+class Official(mesa.Agent):
+    """A village official, as Mesa and the classroom page see him: a read-only view of one index of the
+    model's ``Officials`` arrays (attributes as there: village, slot, hamlet, faction, fee_seeking, ...)."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    def _of(self, name: str):
+        return getattr(self.model.officials_state, name)[self.index]
+
+    village = property(lambda self: int(self._of("village")))
+    slot = property(lambda self: int(self._of("slot")))
+    hamlet = property(lambda self: int(self._of("hamlet")))
+    faction = property(lambda self: int(self._of("faction")))
+    fee_seeking = property(lambda self: float(self._of("fee_seeking")))
+    inclination = property(lambda self: float(self._of("inclination")))
+    perceived_risk = property(lambda self: float(self._of("perceived_risk")))
+    sanctions = property(lambda self: int(self._of("sanctions")))
+    cases_month = property(lambda self: int(self._of("cases_month")))
+    earnings_month = property(lambda self: float(self._of("earnings_month")))
+    complaints_month = property(lambda self: int(self._of("complaints_month")))
+    earnings_rupiah = property(lambda self: float(self._of("earnings_total")))
+
+    @property
+    def clientele(self) -> int:
+        """Households of his village whose tie to him is at or above the lock-in threshold now."""
+        m = self.model
+        first = int(m.geography.offsets[self.village])
+        households = np.arange(first, first + int(m.geography.households[self.village]))
+        return int((m.current_ties(households)[:, self.slot] >= m.p.lockin_tie_threshold).sum())

@@ -1,0 +1,55 @@
+"""Policies: what each lever does this week (ODD 7.1).
+
+A lever acts with its intensity from its start week on (``lever``). Each week the levers give a small
+frozen ``PolicyState`` that the other mechanisms read: pemekaran moves the regency offices towards the new
+seat; simplification cuts procedural complexity; enforcement raises complaints and their detection; the
+mobile registry visits the village in a share of weeks (then nobody travels to the regency for it).
+Digital training acts in ``sim.core.learning``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.core.services import Office
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """What the policies amount to in one week."""
+
+    regency_km: np.ndarray         # road km from each village to the (possibly moved) regency seat
+    remote_km: np.ndarray          # (villages, offices): km beyond the village to each office
+    complexity_reduction: float    # share of every service's complexity and extra visits removed
+    complaint_multiplier: float    # complaints relative to no enforcement
+    detection_prob: float          # chance a complaint leads to a sanction
+    mobile_visit: bool             # the registry is at the village office this week
+
+
+def lever(p, name: str, step: int) -> float:
+    """Intensity of a lever at ``step``: its intensity from its start week on (and never before week 1)."""
+    intensity = getattr(p, f"{name}_intensity")
+    return intensity if step >= max(getattr(p, f"{name}_start_step"), 1) else 0.0
+
+
+def policy_state(p, step: int, geography, rng: np.random.Generator) -> PolicyState:
+    """This week's policy state; draws from ``rng`` only to decide a mobile-service week (when it is on)."""
+    g = geography
+    move = lever(p, "pemekaran", step)
+    regency_km = g.dist_regency_km - move * (g.dist_regency_km - g.dist_new_seat_km)
+    remote_km = np.empty((g.n_villages, len(Office)))
+    remote_km[:, Office.VILLAGE] = 0.0
+    remote_km[:, Office.KECAMATAN] = g.dist_kecamatan_km
+    remote_km[:, Office.REGENCY] = regency_km
+    enforcement = lever(p, "enforcement", step)
+    visit_share = lever(p, "mobile_service", step)
+    return PolicyState(
+        regency_km=regency_km,
+        remote_km=remote_km,
+        complexity_reduction=lever(p, "simplification", step) * p.simplification_max_reduction,
+        complaint_multiplier=1.0 + p.enforcement_complaint_boost * enforcement,
+        detection_prob=p.detection_prob + (1 - p.detection_prob) * p.enforcement_detection_boost * enforcement,
+        mobile_visit=bool(visit_share > 0 and rng.random() < visit_share),
+    )

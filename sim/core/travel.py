@@ -1,0 +1,52 @@
+"""What a trip to an office costs a household (ODD 7.3, "costs"): fares plus the value of the time spent.
+
+Inside the village a household walks up to ``walking_km`` and takes an ojek beyond it (a fixed fare in full
+only from that distance, plus a fare per km); beyond the village it takes a bus (per km). Time is travel at
+village and outside speeds plus the wait at the office, valued at the household's hourly income. In a week
+the mobile registry visits, the regency office is at the village office.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.services import Office
+
+
+class TravelCosts:
+    """Trip costs of one week (the distances to the regency seat depend on the policies)."""
+
+    def __init__(self, residents, p, policy, wait_hours: np.ndarray, one_village: bool):
+        self.r = residents
+        self.p = p
+        self.remote_km = policy.remote_km
+        self.mobile_visit = policy.mobile_visit
+        self.wait_hours = wait_hours      # per office, hours per visit
+        self.one_village = one_village
+
+    def trip(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
+        """Rupiah cost of one round trip of each household (index array) to an office (one per household)."""
+        p = self.p
+        r = self.r
+        local = r.dist_local_km.take(households).astype(np.float64)
+        if self.one_village:
+            remote = self.remote_km[0, office]
+        else:
+            remote = self.remote_km[r.village.take(households), office]
+        if self.mobile_visit:   # the registry is at the village office this week
+            remote = np.where(office == Office.REGENCY, 0.0, remote)
+        hours = 2 * (local / p.local_speed_kmh + remote / p.travel_speed_kmh) + self.wait_hours[office]
+        wage = r.income_rupiah.take(households) / p.work_hours_per_month
+        # Inside the village an ojek (paid in full only beyond walking distance); beyond it a bus.
+        fixed = p.trip_fixed_rupiah * np.minimum(local / p.walking_km, 1.0)
+        fares = fixed + p.local_fare_per_km_rupiah * local + p.travel_cost_per_km_rupiah * remote
+        return 2 * fares + hours * wage
+
+    def activation(self, households: np.ndarray, is_needed: np.ndarray) -> np.ndarray:
+        """Cost of activating the online account (a trip to the regency office) where ``is_needed`` holds and
+        the household has not activated it yet; 0 elsewhere."""
+        cost = np.zeros(households.shape[0])
+        todo = np.nonzero(is_needed & ~self.r.activated[households])[0]
+        if todo.size:
+            cost[todo] = self.trip(households[todo], np.full(todo.size, Office.REGENCY, dtype=np.int8))
+        return cost
