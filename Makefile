@@ -26,6 +26,7 @@ demo: $(STAMP) browser
 	$(PY) -m sim experiment=policy_comparison
 
 test: $(STAMP) browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 viz: $(STAMP)

@@ -85,8 +85,8 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     channel for every pending need; needs handled by any channel leave the
     queue, deferred ones wait until they are abandoned.
     """
-    from sim.model import ClientelismModel
     from sim.core.services import Channel
+    from sim.model import ClientelismModel
 
     model = ClientelismModel(rng=1, n_households=n, official_capacity_per_week=max(12, round(12 * n / 2200)))
     for _ in range(warmup):

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.shell.cli import check_overrides
 from sim.errors import ConfigError
 from sim.experiments.launch import prepare
+from sim.experiments.report import build
 from sim.experiments.runner import load_folder, run_experiment
 from sim.experiments.spec import Experiment
-from sim.experiments.report import build
+from sim.shell.cli import check_overrides
 
 
 def arguments(description: str) -> argparse.ArgumentParser:

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from common import arguments, run_or_load  # noqa: E402
 
-from sim.experiments.analysis import _ci  # noqa: E402
 from sim.core.outcomes import outcome  # noqa: E402
+from sim.experiments.analysis import _ci  # noqa: E402
 from sim.experiments.report import COLOURS  # noqa: E402
-from sim.shell.single_run import write_atomic  # noqa: E402
+from sim.shell.files import write_atomic  # noqa: E402
 
 OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
             "access_gap_income", "unmet_share")
@@ -76,9 +76,9 @@ def main() -> None:
     table = additivity(runs)
     write_atomic(folder / "additivity.csv", lambda p: table.to_csv(p, index=False))
     write_atomic(folder / "additivity.html", lambda p: figure(table).write_html(p, include_plotlyjs=True))
+    cells = zip(table["outcome"], table["mean"], table["ci95_low"], table["ci95_high"])
     shown = pd.DataFrame({"outcome": table["outcome"], "effect of": table["effect_of"],
-                          "mean ± 95% CI": [outcome(o).format_effect(m, (h - lo) / 2) for o, m, lo, h in
-                                            zip(table["outcome"], table["mean"], table["ci95_low"], table["ci95_high"])]})
+                          "mean ± 95% CI": [outcome(o).format_effect(m, (h - lo) / 2) for o, m, lo, h in cells]})
     print(shown.to_string(index=False))
     print(f"tables and figure in {folder}")
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from common import arguments, run_or_load  # noqa: E402
 
-from sim.experiments.analysis import _ci, quartile_effects  # noqa: E402
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, group_name  # noqa: E402
-from sim.shell.single_run import write_atomic  # noqa: E402
+from sim.experiments.analysis import _ci, quartile_effects  # noqa: E402
 from sim.experiments.report import quartile_figure  # noqa: E402
+from sim.shell.files import write_atomic  # noqa: E402
 
 # The disadvantaged quartile first: the least literate, the farthest, the poorest.
 DISADVANTAGED = {"literacy": (1, 4), "distance": (4, 1), "income": (1, 4)}

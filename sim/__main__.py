@@ -24,6 +24,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def main() -> None:
+    """``python -m sim``: check the command line, then one run (through Hydra) or an experiment."""
     from sim.shell.cli import check_overrides, wants_experiment
 
     args = sys.argv[1:]

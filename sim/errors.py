@@ -31,6 +31,20 @@ class UnknownNameError(ConfigError):
         self.allowed = shown
 
 
+def close_names(name: str, candidates, where: str) -> list[str]:
+    """What an UnknownNameError lists: the candidates closest to ``name`` first, then where the full list is."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    return [*close, f"(full list: {where})"] if close else [f"see {where}"]
+
+
+def one_village_only(name: str, value: object, scenario: str) -> ConfigError:
+    """The error for a one-village distance given in a scenario of several villages."""
+    return ConfigError(name, value, f"only in a one-village scenario (bangbayang); in {scenario} every village's "
+                       "distances come from its geography (docs/brebes.md)")
+
+
 def _rebuild(cls, args, state):
     err = cls.__new__(cls)
     ValueError.__init__(err, *args)

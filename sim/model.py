@@ -280,15 +280,14 @@ class ClientelismModel(mesa.Model):
         Only parameters the model reads while stepping can change; those that shape the initial village
         (``INIT_ONLY``) raise ConfigError.
         """
-        from sim.errors import ConfigError
+        from sim.errors import ConfigError, one_village_only
         from sim.params.registry import INIT_ONLY, validate
 
         if name in INIT_ONLY:
             raise ConfigError(name, value, "a parameter that can change during a run (not one of "
                               + ", ".join(sorted(INIT_ONLY)) + ")")
         if name in PER_VILLAGE_PARAMS and not self._distances_from_params:
-            raise ConfigError(name, value, f"only in a one-village scenario (bangbayang); in {self.scenario_name} "
-                              "every village's distances come from its geography (docs/brebes.md)")
+            raise one_village_only(name, value, self.scenario_name)
         values = self.p.as_dict()
         values.update(validate({name: value}))
         validate(values)

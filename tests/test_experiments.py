@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from helpers import paired_t
 
+from sim.core.outcomes import OUTCOME_NAMES
 from sim.experiments.analysis import hysteresis_gap, paired_effects
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
-from sim.core.outcomes import OUTCOME_NAMES
 from sim.params.registry import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +92,8 @@ def test_policy_effects_are_paired_by_replicate(comparison_folder):
 
 def test_report_on_demand(comparison_folder):
     (comparison_folder / "report.html").unlink()
-    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "--no-images"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "--no-images"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert (comparison_folder / "report.html").is_file()
     assert "pemekaran" in out.stdout

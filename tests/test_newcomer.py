@@ -19,8 +19,8 @@ from sim.errors import ConfigError
 from sim.experiments import design as designs
 from sim.experiments.launch import prepare
 from sim.experiments.spec import available
-from sim.shell.progress import Progress
 from sim.params.registry import MAX_STEPS, PARAMS, SHARE_GROUPS, validate
+from sim.shell.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_BROWSER = "/nonexistent/chromium"

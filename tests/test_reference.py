@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from reference_agents import ReferenceModel  # noqa: E402
 
-from sim.model import ClientelismModel  # noqa: E402
 from sim.core.services import N_CHANNELS, SERVICES  # noqa: E402
+from sim.model import ClientelismModel  # noqa: E402
 
 REPEATS = 60
 P_MIN = 1e-3          # chi-square homogeneity: fail below this p-value

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from helpers import column, run_seeds
 
-from sim.errors import ConfigError
+from sim.core.accounting import AREA_OUTCOMES, area_outcomes
+from sim.core.accounting import COUNTS as AREA_COUNTS
 from sim.core.geography import KECAMATAN, SOUTH
+from sim.errors import ConfigError
 from sim.model import ClientelismModel
-from sim.core.outcomes import AREA_COUNTS, AREA_OUTCOMES, area_outcomes
 
 ROOT = Path(__file__).resolve().parents[1]
 KECAMATAN_NAMES = tuple(k.name for k in KECAMATAN)
@@ -135,8 +136,8 @@ def test_regency_experiment_tables_and_report(tmp_path):
     import pandas as pd
 
     from sim.experiments.launch import prepare
-    from sim.experiments.runner import run_experiment
     from sim.experiments.report import build
+    from sim.experiments.runner import run_experiment
 
     _, spec, constants = prepare(["experiment=brebes_pemekaran", "replicates=2", "steps=60", f"n_households={SMALL}"])
     folder = run_experiment(spec, 0, constants, executor="processes", workers=2, results_dir=tmp_path,

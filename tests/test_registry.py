@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.params.schema import RunConfig
 from sim.errors import ConfigError, UnknownNameError
 from sim.model import ClientelismModel
 from sim.params.registry import PARAMS, POLICY_NAMES, markdown_table, validate
+from sim.params.schema import RunConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

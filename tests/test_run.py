@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from sim import ClientelismModel, run_scenario
-from sim.errors import ConfigError
 from sim.core.outcomes import OUTCOME_NAMES
+from sim.errors import ConfigError
 
 REQUIRED = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "access_gap_literacy",
             "access_gap_distance", "access_gap_income", "unmet_share", "fees_per_household_rupiah",

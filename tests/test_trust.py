@@ -251,7 +251,8 @@ def test_11_ctrl_c_while_the_report_is_written_says_how_to_write_it(tmp_path, mo
                                "executor=serial", f"results_dir={tmp_path}"])
     assert stop.value.code == 130
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "python -m sim.experiments.report " in err and "interrupted while writing the report" in err
+    assert "Traceback" not in err and "python -m sim.experiments.report " in err
+    assert "interrupted while writing the report" in err
 
 
 # ------------------------------------------------------------------ 12, 13. interruptions

@@ -53,7 +53,7 @@ FLOW_COUNTS = {"resolved": Flow.RESOLVED, "completed": Flow.COMPLETED, "abandone
 
 
 def _ratio(a, b):
-    """a / b, NaN where b is 0; on scalars (one population) or arrays (one value per area)."""
+    """A / b, NaN where b is 0; on scalars (one population) or arrays (one value per area)."""
     if np.ndim(b) == 0:
         return float(a / b) if b > 0 else float("nan")
     a = np.asarray(a, dtype=float)

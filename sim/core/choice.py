@@ -23,8 +23,15 @@ import numpy as np
 from sim.core import ties as tie_strength
 from sim.core.officials import round_fee
 from sim.core.population import FACTION_AFFINITY, FACTION_NAMES
-from sim.core.services import (N_CHANNELS, SERVICE_BROKER, SERVICE_COMPLEXITY, SERVICE_OFFICE, SERVICE_ONLINE,
-                               SERVICE_VISITS, Channel)
+from sim.core.services import (
+    N_CHANNELS,
+    SERVICE_BROKER,
+    SERVICE_COMPLEXITY,
+    SERVICE_OFFICE,
+    SERVICE_ONLINE,
+    SERVICE_VISITS,
+    Channel,
+)
 
 # Byte c of a packed counter counts contacts whose last need went through channel c (in person, online,
 # entrust, broker); index = last_channel + 1 (-1: no need yet). At most 255 contacts (network_degree <= 30).

@@ -43,6 +43,7 @@ MIN_ROAD_KM = 0.5
 
 @dataclass(frozen=True)
 class Kecamatan:
+    """A kecamatan of Brebes: its seat, size, people and villages (counts sourced, the rest approximate)."""
     name: str
     lat: float           # seat, approximate
     lon: float
@@ -98,6 +99,7 @@ class Geography:
 
     @property
     def n_villages(self) -> int:
+        """Number of villages."""
         return int(self.households.shape[0])
 
     @property
@@ -131,6 +133,7 @@ def allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
 
 
 def brebes_min_households() -> int:
+    """The fewest households the regency scenario accepts (ten per village)."""
     return MIN_HOUSEHOLDS_PER_VILLAGE * sum(k.desa + k.kelurahan for k in KECAMATAN)
 
 
@@ -201,6 +204,7 @@ PER_VILLAGE_PARAMS = ("dist_kecamatan_km", "dist_regency_km", "dist_new_seat_km"
 
 
 def build(scenario: str, rng: np.random.Generator, p) -> Geography:
+    """The villages of a scenario: the regency's, or one village whose distances are parameters."""
     builder = GEOGRAPHIES.get(scenario)
     return single_village(p) if builder is None else builder(rng, p)
 

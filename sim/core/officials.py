@@ -45,10 +45,12 @@ class Officials:
 
     @property
     def n(self) -> int:
+        """Number of officials (of every village)."""
         return int(self.village.shape[0])
 
     @property
     def n_villages(self) -> int:
+        """Number of villages."""
         return self.n // self.per_village
 
     def by_village(self, values: np.ndarray) -> np.ndarray:

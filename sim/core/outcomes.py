@@ -119,7 +119,8 @@ _HEADLINE = [
     Outcome("access_gap_distance", "distance access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the farthest quarter of households minus that of the nearest quarter, "
             "trailing year; remoteness is the road distance from home to the village office plus the village's "
-            "distances to the kecamatan and regency seats (within one village: the distance to its office).", short="gap dist."),
+            "distances to the kecamatan and regency seats (within one village: the distance to its office).",
+            short="gap dist."),
     Outcome("access_gap_income", "income access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the poorest quarter of households minus that of the richest quarter, "
             "trailing year.", short="gap inc."),
@@ -185,8 +186,8 @@ def outcome(name: str) -> Outcome:
 def outcomes_markdown() -> str:
     """The outcome table of ``docs/outcomes.md``, generated from the declarations above."""
     lines = ["# Outcomes", "",
-             "Generated from `sim/core/outcomes.py` by `python -m sim.core.outcomes > docs/outcomes.md`; a test keeps this",
-             "file identical to the declarations. Flows are measured over the needs resolved in the trailing",
+             "Generated from `sim/core/outcomes.py` by `python -m sim.core.outcomes > docs/outcomes.md`; a test keeps",
+             "this file identical to the declarations. Flows are measured over the needs resolved in the trailing",
              f"{WINDOW_WEEKS} weeks, stocks at the week; a run's outcomes are those of its final week. Tables and",
              "parquet files store shares as fractions (0–1); the terminal, the report and the studies show them in",
              "percent, and effects on them in percentage points (pp).", "",
@@ -203,43 +204,6 @@ def outcomes_markdown() -> str:
               "least literate, nearest or poorest quarter of households, 4 the most literate, farthest or richest; "
               "quartiles are fixed at the start so that they follow the same households.", ""]
     return "\n".join(lines)
-
-
-# Per village and per kecamatan (``ClientelismModel.village_table`` and
-# ``kecamatan_table``): additive counts over the trailing window (stocks now),
-# and the outcomes that are ratios of them, defined as for the regency.
-AREA_COUNTS = ("households", "officials", "resolved", "completed", "abandoned", "entrusted", "broker", "online",
-               "in_person", "repeat", "repeat_eligible", "fees_rupiah", "official_fees_rupiah", "locked_in",
-               "activated", "literacy_sum", "fee_seeking_sum")
-AREA_OUTCOMES = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "unmet_share",
-                 "fees_per_household_rupiah", "official_earnings_rupiah", "online_share", "in_person_share",
-                 "mean_literacy", "online_activated_share", "mean_fee_seeking")
-
-
-def area_outcomes(counts, weeks: int):
-    """The AREA_OUTCOMES of each row of a table of AREA_COUNTS (a DataFrame), as a DataFrame."""
-    import numpy as np
-    import pandas as pd
-
-    c = {name: counts[name].to_numpy(dtype=float) for name in AREA_COUNTS}
-
-    def ratio(a, b):
-        return np.divide(a, b, out=np.full(a.shape, np.nan), where=b > 0)
-
-    per_year = 52 / max(weeks, 1)
-    return pd.DataFrame({
-        "brokered_share": ratio(c["entrusted"] + c["broker"], c["completed"]),
-        "patron_lockin_share": ratio(c["locked_in"], c["households"]),
-        "repeat_patron_rate": ratio(c["repeat"], c["repeat_eligible"]),
-        "unmet_share": ratio(c["abandoned"], c["resolved"]),
-        "fees_per_household_rupiah": ratio(c["fees_rupiah"] * per_year, c["households"]),
-        "official_earnings_rupiah": ratio(c["official_fees_rupiah"] * per_year, c["officials"]),
-        "online_share": ratio(c["online"], c["completed"]),
-        "in_person_share": ratio(c["in_person"], c["completed"]),
-        "mean_literacy": ratio(c["literacy_sum"], c["households"]),
-        "online_activated_share": ratio(c["activated"], c["households"]),
-        "mean_fee_seeking": ratio(c["fee_seeking_sum"], c["officials"]),
-    }, index=counts.index)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ class Residents:
 
     @property
     def n(self) -> int:
+        """Number of households."""
         return self.literacy.shape[0]
 
 

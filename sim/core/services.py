@@ -47,6 +47,7 @@ OFFICE_WAIT_HOURS = np.array([1.0, 2.0, 3.0])
 
 @dataclass(frozen=True)
 class Service:
+    """A service type: the office that issues it, its complexity, visits and yearly rate, its channels."""
     name: str
     label_en: str
     label_id: str

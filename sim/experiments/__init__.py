@@ -1,0 +1,1 @@
+"""Experiments: designs, execution, analysis and reports (uncertainties, levers and outcomes, as EMA names them)."""

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.experiments.spec import Experiment
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, OUTCOME_NAMES, QUARTILES, group_name, outcome
+from sim.experiments.spec import Experiment
 
 
 def _ci(d: np.ndarray) -> tuple[float, float, float]:
@@ -108,6 +108,7 @@ def morris_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outco
 
 
 def sobol_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcome: str) -> pd.DataFrame:
+    """Sobol S1 and ST (with confidence) of the Sobol stage's uncertainties, for one outcome."""
     from SALib.analyze import sobol as sobol_analyze
 
     from sim.experiments.design import sensitivity_problem

@@ -33,6 +33,7 @@ MEMORY_SHARE = 0.5              # at most this share of the machine's memory for
 
 @dataclass(frozen=True)
 class Budget:
+    """An experiment's estimated size: runs, weeks, households, time, disk, memory."""
     runs: int
     weeks_per_run: int
     households: int
@@ -44,7 +45,9 @@ class Budget:
     parallel: int
 
     def line(self, name: str) -> str:
-        return (f"experiment {name}: {self.runs:,} runs of {self.weeks_per_run:,} weeks, {self.households:,} households each; "
+        """The estimate in one line, printed before an experiment starts."""
+        return (f"experiment {name}: {self.runs:,} runs of {self.weeks_per_run:,} weeks, {self.households:,} "
+                f"households each; "
                 f"about {_duration(self.seconds)} with {self.parallel} worker{'s' if self.parallel > 1 else ''}, "
                 f"about {_size(self.disk_bytes)} on disk")
 
@@ -78,6 +81,7 @@ def count_runs(spec: Experiment) -> int:
 
 
 def design_columns(spec: Experiment) -> int:
+    """Columns of the design table (ids, seed and the values it varies)."""
     if spec.kind == "sensitivity":
         return 7 + len(spec.uncertainty_names())
     if spec.kind == "comparison":
@@ -86,6 +90,7 @@ def design_columns(spec: Experiment) -> int:
 
 
 def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
+    """The size of ``spec``'s whole design run with this executor and number of workers."""
     from sim.params.scenarios import resolve_params
 
     values = resolve_params(spec.scenario, "none", spec.shared_constants())
@@ -110,6 +115,7 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
 
 
 def physical_memory() -> int | None:
+    """This machine's memory in bytes, if the system tells."""
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):

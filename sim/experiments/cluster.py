@@ -1,4 +1,4 @@
-"""Running a design on a Dask cluster (``executor=dask``).
+"""Reaching a Dask cluster for ``executor=dask`` (the executor itself is ``executors.DaskExecutor``).
 
 * With no address, a ``LocalCluster`` sized to the machine (one single-threaded
   worker process per core); with ``dask_address=tcp://host:8786`` the client
@@ -21,12 +21,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from itertools import islice
 
 from sim.errors import ConfigError
 from sim.experiments.provenance import environment
 
-IN_FLIGHT_PER_THREAD = 4
 CONNECT_TIMEOUT_S = 10
 
 
@@ -91,6 +89,7 @@ def _main_thread() -> bool:
 
 
 def check_environment(client, where: str) -> None:
+    """Refuse a cluster whose workers run other code or packages than this process (ConfigError)."""
     info = client.scheduler_info()
     if not info.get("workers"):
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S * 3)
@@ -105,75 +104,12 @@ def check_environment(client, where: str) -> None:
                                   "package and its dependencies on every worker)")
 
 
-def execute(client, jobs, write, bar) -> None:
-    """Run ``jobs`` (an iterable of job tuples) on the cluster, a bounded number in flight;
-    ``write(result)`` stores each as it comes."""
-    from distributed import as_completed
-
-    from sim.experiments.runner import compute_one
-
-    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
-    limit = max(2, IN_FLIGHT_PER_THREAD * threads)
-    pending = iter(jobs)
-    done_ids: set[int] = set()
-
-    def submit(job):
-        run_id = int(job[1]["run_id"])
-        # pure=False: a resubmitted run is a new task; retries: a task on a dying worker is rerun elsewhere.
-        return client.submit(compute_one, job, key=f"run-{run_id}-{os.getpid()}", pure=False, retries=2)
-
-    def submit_and_remember(job):
-        future = submit(job)
-        inputs[future.key] = job[1]
-        return future
-
-    inputs: dict[str, dict] = {}
-    futures = as_completed([submit_and_remember(job) for job in islice(pending, limit)])
-    try:
-        for future in futures:
-            job_inputs = inputs.pop(future.key)
-            try:
-                result = future.result()
-            except Exception as exc:
-                if _lost(client, exc):
-                    raise ClusterLost(_one_line(exc)) from None
-                from sim.experiments.runner import RunFailed
-
-                failed = RunFailed(int(job_inputs["run_id"]), job_inputs, exc)
-                _finish_in_flight(futures, write, done_ids, bar)
-                raise failed from None
-            future.release()
-            run_id = int(result[0]["run_id"].iloc[0])
-            if run_id not in done_ids:
-                write(result)
-                done_ids.add(run_id)
-                bar.advance()
-            nxt = next(pending, None)
-            if nxt is not None:
-                futures.add(submit_and_remember(nxt))
-    except (OSError, TimeoutError) as exc:
-        raise ClusterLost(_one_line(exc)) from None
-
-
-def _finish_in_flight(futures, write, done_ids: set[int], bar) -> None:
-    """After a failed run: submit nothing more, but keep every run already in flight that succeeds."""
-    for future in futures:
-        try:
-            result = future.result()
-        except Exception:
-            continue
-        run_id = int(result[0]["run_id"].iloc[0])
-        if run_id not in done_ids:
-            write(result)
-            done_ids.add(run_id)
-            bar.advance()
-
-
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An error's message on one line."""
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _lost(client, exc: BaseException) -> bool:
+def is_lost(client, exc: BaseException) -> bool:
     """Whether an error means the cluster went away (rather than a bug in a run)."""
     from concurrent.futures import CancelledError
 

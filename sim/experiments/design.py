@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.experiments.spec import Experiment
 from sim.errors import ConfigError
+from sim.experiments.spec import Experiment
 from sim.params.registry import PARAMS, SHARE_GROUPS
 
 

@@ -122,12 +122,12 @@ def _say(text: str) -> None:
 
 
 def run_from_command_line(args: list[str]) -> None:
-    from sim.shell.cli import parsed_values
+    """Run (or resume, or rerun) an experiment from command-line overrides, then write its report."""
     from sim.experiments import budget
-    from sim.experiments.runner import (ExperimentFailed, Interrupted, check_same_code, load_folder,
-                                       run_experiment)
-    from sim.experiments.spec import notes
     from sim.experiments.report import build
+    from sim.experiments.runner import ExperimentFailed, Interrupted, check_same_code, load_folder, run_experiment
+    from sim.experiments.spec import notes
+    from sim.shell.cli import parsed_values
 
     values = parsed_values(args)
     folder_arg = values.get("resume") or values.get("rerun")

@@ -32,12 +32,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from scipy import stats
 
+from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
 from sim.errors import ConfigError
 from sim.experiments import analysis
 from sim.experiments.runner import load_folder
-from sim.shell.single_run import write_atomic
-from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
 from sim.params.registry import PARAMS
+from sim.shell.files import write_atomic
 
 TRAJECTORY_OUTCOMES = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "unmet_share",
                        "access_gap_literacy", "access_gap_distance", "access_gap_income",
@@ -178,6 +178,7 @@ def morris_figure(morris: pd.DataFrame) -> go.Figure:
 
 
 def sobol_figure(sobol: pd.DataFrame) -> go.Figure:
+    """Sobol first-order and total indices with their confidence intervals."""
     fig = go.Figure()
     fig.add_trace(go.Bar(x=sobol["parameter"], y=sobol["S1"], name="S1 (first order)",
                          error_y={"type": "data", "array": sobol["S1_conf"]}))
@@ -312,7 +313,7 @@ def kecamatan_effects_figure(effects: pd.DataFrame, measure: str = "patron_locki
 
 def kecamatan_summary(kecamatan: pd.DataFrame) -> pd.DataFrame:
     """Mean and spread over replicates of each kecamatan's outcomes, per policy."""
-    from sim.core.outcomes import AREA_OUTCOMES
+    from sim.core.accounting import AREA_OUTCOMES
 
     grouped = kecamatan.groupby(["policy", "kecamatan"], sort=False)[list(AREA_OUTCOMES)]
     out = grouped.mean().add_suffix("_mean").join(grouped.std().add_suffix("_sd"))
@@ -350,8 +351,8 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         summary = effects
         shown = _effects_pivot(effects)
         replicates = int(effects["replicates"].min()) if len(effects) else 0
-        table_title = (f"{spec.name}: paired effects against '{spec.baseline.name}' in the final year, mean ± half-width "
-                       f"of the 95% CI over {replicates} paired replicates")
+        table_title = (f"{spec.name}: paired effects against '{spec.baseline.name}' in the final year, mean ± "
+                       f"half-width of the 95% CI over {replicates} paired replicates")
     elif spec.kind == "sensitivity":
         morris = analysis.morris_indices(spec, runs, manifest["master_seed"], spec.outcome)
         sobol = analysis.sobol_indices(spec, runs, manifest["master_seed"], spec.outcome)
@@ -526,6 +527,7 @@ def _fmt(v) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``python -m sim.experiments.report <folder>``: (re)build an experiment's report."""
     parser = argparse.ArgumentParser(prog="python -m sim.experiments.report", description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("--no-images", action="store_true", help="skip the PNG/SVG export")

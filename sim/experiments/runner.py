@@ -17,14 +17,12 @@ only the missing ones and compacts the same tables as an uninterrupted run.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import platform
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
 
@@ -36,100 +34,19 @@ import pyarrow.parquet as pq
 
 from sim.errors import ConfigError
 from sim.experiments import design as designs
+from sim.experiments.executors import Executor, RunSettings, make_executor
+from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
 from sim.experiments.provenance import differences, environment, git_commit
 from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, Experiment
-from sim.shell.single_run import write_atomic
+from sim.shell.files import write_atomic
 from sim.shell.progress import Progress
 
-ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_S = 5.0   # the manifest's count of finished runs is rewritten at most this often
-
-
-# ---------------------------------------------------------------- one run
-AREA_TABLES = ("villages", "kecamatan")   # per-run tables of a scenario with several villages
-
-
-def compute_one(job: tuple) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Run one design row; return its run rows, its time series and its area tables (nothing written).
-
-    Area tables (outcomes per village and per kecamatan) exist for scenarios
-    with several villages only.
-    """
-    _, row, spec_data, ts_every = job
-    spec = Experiment.model_validate(spec_data)
-    run_id = int(row["run_id"])
-    areas: dict[str, pd.DataFrame] = {}
-    if spec.kind == "hysteresis":
-        rows, series = _hysteresis_chain(spec, row)
-    else:
-        rows, series, areas = _single(spec, row)
-    series = series.iloc[::ts_every] if ts_every > 1 else series
-    series = series.reset_index(drop=True)
-    series.insert(0, "run_id", run_id)
-    return pd.DataFrame(rows), series, areas
-
-
-def write_result(folder: Path, result: tuple) -> int:
-    """Store one run: its time series and area tables first, then its run file (which marks it finished)."""
-    rows, series, areas = result
-    run_id = int(rows["run_id"].iloc[0])
-    _write_parquet(folder / "timeseries" / f"run_{run_id:06d}.parquet", series)
-    for name, table in areas.items():
-        _write_parquet(folder / name / f"run_{run_id:06d}.parquet", table)
-    _write_parquet(folder / "runs" / f"run_{run_id:06d}.parquet", rows)
-    return run_id
-
-
-def run_one(job: tuple) -> int:
-    """Run one design row and write its files (in a worker process or in this one)."""
-    return write_result(Path(job[0]), compute_one(job))
-
-
-def _single(spec: Experiment, row: dict):
-    from sim.core.geography import GEOGRAPHIES
-    from sim.params.registry import PARAMS
-    from sim.simulation import run_scenario
-
-    # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
-    varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
-    several = spec.scenario in GEOGRAPHIES   # a scenario of several villages: keep its area tables
-    result = run_scenario(spec.scenario, row.get("levers", row["policy"]), seed=int(row["seed"]), steps=spec.steps,
-                          area_tables=several, **{**spec.shared_constants(), **varied})
-    ids = {k: v for k, v in row.items() if k not in PARAMS}
-    areas = {}
-    if several:
-        keys = {k: ids[k] for k in ("run_id", "policy", "replicate", "seed") if k in ids}
-        areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
-    return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries, areas
-
-
-def _hysteresis_chain(spec: Experiment, row: dict):
-    from sim.model import ClientelismModel
-
-    sweep = spec.sweeps[int(row["sweep"])]
-    model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]), **spec.shared_constants())
-    for _ in range(spec.burn_in_steps):
-        model.step()
-    rows = []
-    up = list(sweep.values)
-    points = [("up", v) for v in up] + [("down", v) for v in reversed(up)]
-    ids = {k: v for k, v in row.items()}
-    for point, (branch, value) in enumerate(points):
-        model.set_parameter(sweep.parameter, value)
-        for _ in range(spec.steps):
-            model.step()
-        rows.append({**ids, "branch": branch, "point": point, "value": float(value), "step": model.steps,
-                     **model.parameters(), **model.outcomes(), **model.group_outcomes()})
-    return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-
-
-def _write_parquet(path: Path, df: pd.DataFrame) -> None:
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 
 # ---------------------------------------------------------------- folders
 def new_folder(results_dir: str | Path, name: str) -> Path:
+    """A new experiment folder ``<results_dir>/<name>/<time>`` (a suffix when that time is taken)."""
     base = Path(results_dir) / name
     stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
     folder = base / stamp
@@ -141,6 +58,7 @@ def new_folder(results_dir: str | Path, name: str) -> Path:
 
 
 def is_experiment_folder(folder: Path) -> bool:
+    """Whether a folder holds an experiment (manifest, specification and design)."""
     return (folder / "manifest.json").is_file() and (folder / "design.parquet").is_file() and (
         folder / "experiment.json").is_file()
 
@@ -157,6 +75,7 @@ def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experime
 
 
 def completed_ids(folder: Path) -> set[int]:
+    """Ids of the runs whose run file exists (the runs that finished)."""
     done = set()
     for f in (folder / "runs").glob("run_*.parquet"):
         done.add(int(f.stem.split("_")[1]))
@@ -173,6 +92,7 @@ def _clean_partial(folder: Path) -> None:
 
 # ---------------------------------------------------------------- provenance
 def write_manifest(folder: Path, manifest: dict) -> None:
+    """Write the manifest atomically."""
     write_atomic(folder / "manifest.json", lambda p: Path(p).write_text(json.dumps(manifest, indent=2)))
 
 
@@ -190,34 +110,9 @@ class ExperimentFailed(Exception):
     """An experiment stopped because one of its runs failed (the message says which, and what to do)."""
 
 
-class RunFailed(Exception):
-    """One run of the design raised an error; the runs finished before it are kept.
-
-    Attributes:
-        run_id: the design row that failed.
-        inputs: its design row (ids, seed and the values it varies).
-        error: the error in one line, ``Type: message``.
-        invalid_input: the error is an invalid parameter value (ConfigError): rerunning the same row
-            would fail the same way.
-    """
-
-    def __init__(self, run_id: int, inputs: dict, error: BaseException):
-        self.run_id = run_id
-        self.inputs = inputs
-        self.invalid_input = isinstance(error, ConfigError)
-        self.error = f"{type(error).__name__}: {' '.join(str(error).split())}"
-        super().__init__(f"run {run_id} failed: {self.error}")
-
-
-def _ignore_sigint() -> None:
-    """In a worker process: Ctrl-C is for the experiment's own process, which stops the experiment (letting the
-    runs in progress finish); the workers would otherwise each die with a traceback of their own."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: str, workers: int,
-            progress: bool = True, client=None, checkpoint=None) -> int:
-    """Run every design row without a run file; return how many ran.
+def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Executor, progress: bool = True,
+            checkpoint=None) -> int:
+    """Run every design row without a run file with ``executor``; return how many ran.
 
     ``checkpoint()`` is called after every finished run (the manifest's count is kept current with it).
 
@@ -229,57 +124,23 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: str,
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
         return 0
-    ts_every = 4 if spec.kind == "sensitivity" else 1
+    every = 4 if spec.kind == "sensitivity" else 1
     data = spec.model_dump()
-    def rows():   # built as they are submitted, a thousand design rows at a time
+
+    def jobs():   # built as they are submitted, a thousand design rows at a time
         for start in range(0, len(todo), 1000):
-            yield from todo.iloc[start:start + 1000].to_dict("records")
+            for row in todo.iloc[start:start + 1000].to_dict("records"):
+                yield Job(str(folder), _plain(row), data, every)
 
-    jobs = ((str(folder), _plain(row), data, ts_every) for row in rows())
     bar = Progress(len(design), spec.name, unit="runs", done=len(done), enabled=progress, lines=True)
-    if checkpoint is not None:
-        advance = bar.advance
 
-        def tick(n: int = 1) -> None:
-            advance(n)
+    def finished() -> None:
+        bar.advance()
+        if checkpoint is not None:
             checkpoint()
 
-        bar.advance = tick
     try:
-        if executor == "serial":
-            for job in jobs:
-                try:
-                    run_one(job)
-                except Exception as exc:
-                    raise RunFailed(int(job[1]["run_id"]), job[1], exc) from exc
-                bar.advance()
-        elif executor == "dask":
-            from sim.experiments import cluster
-
-            cluster.execute(client, jobs, lambda result: write_result(folder, result), bar)
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
-                pending = {pool.submit(run_one, job): job for job in jobs}
-                try:
-                    while pending:
-                        finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                        for f in finished:
-                            job = pending.pop(f)
-                            try:
-                                f.result()
-                            except Exception as exc:
-                                raise RunFailed(int(job[1]["run_id"]), job[1], exc) from exc
-                            bar.advance()
-                except (RunFailed, KeyboardInterrupt):
-                    # Start nothing more; let the runs already running finish, so their files count.
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-                except BaseException:
-                    for f in pending:
-                        f.cancel()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+        executor.run(jobs(), finished)
     except KeyboardInterrupt:
         raise Interrupted() from None
     finally:
@@ -325,35 +186,29 @@ def compact(folder: Path, batch_files: int = 200) -> None:
 
 
 # ---------------------------------------------------------------- an experiment
-def run_experiment(spec: Experiment, master_seed: int, constants: dict | None, executor: str, workers: int | None,
-                   results_dir: str | Path = "results", resume: str | Path | None = None, progress: bool = True,
-                   command: list[str] | None = None, dask_address: str | None = None, on_start=None,
-                   allow_code_change: bool = False) -> Path:
+def run_experiment(spec: Experiment, master_seed: int, constants: dict | None = None, executor: str = "processes",
+                   workers: int | None = None, results_dir: str | Path = "results", resume: str | Path | None = None,
+                   progress: bool = True, command: list[str] | None = None, dask_address: str | None = None,
+                   on_start=None, allow_code_change: bool = False) -> Path:
     """Generate (or reload) the design, run what is missing, compact, and return the folder.
 
     ``constants`` are added to the specification's own. With ``resume=<folder>`` the folder's specification,
     master seed and constants are used, and the code and packages must be those it started with (or
-    ``allow_code_change``). ``on_start(folder)`` is called once the folder exists, before any run. With
-    ``executor="dask"`` the cluster is reached and checked before anything is written.
+    ``allow_code_change``). ``on_start(folder)`` is called once the folder exists, before any run. The
+    executor (``executor``, ``workers``, ``dask_address``: see ``RunSettings``) is set up, and a Dask cluster
+    reached and checked, before anything is written.
     """
+    settings = RunSettings(executor, workers, dask_address, results_dir, progress)
     if resume is None and constants:
         spec = spec.model_copy(update={"constants": {**spec.constants, **constants}})
     if resume is not None:
         _, _, manifest = load_folder(resume)     # a bad folder, or other code, is reported before connecting
         check_same_code(Path(resume), manifest, allow_code_change)
-    client = local_cluster = None
-    if executor == "dask":
-        from sim.experiments.cluster import connect
-
-        client, local_cluster = connect(dask_address, workers)
+    runner = make_executor(settings)
     try:
-        return _run(spec, master_seed, executor, workers, results_dir, resume, progress, command, client,
-                    dask_address, on_start, allow_code_change)
+        return _run(spec, master_seed, settings, runner, resume, command, on_start, allow_code_change)
     finally:
-        if client is not None:
-            client.close()
-        if local_cluster is not None:
-            local_cluster.close()
+        runner.close()
 
 
 def check_same_code(folder: Path, manifest: dict, allow_code_change: bool) -> None:
@@ -370,13 +225,13 @@ def check_same_code(folder: Path, manifest: dict, allow_code_change: bool) -> No
                       "then come from two versions of the model; the manifest records both)")
 
 
-def _run(spec, master_seed, executor, workers, results_dir, resume, progress, command, client, dask_address,
-         on_start, allow_code_change) -> Path:
+def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Executor, resume, command, on_start,
+         allow_code_change: bool) -> Path:
     from sim.experiments.cluster import ClusterLost
 
     start = time.time()
-    if workers is None:
-        workers = os.cpu_count() or 1
+    workers = settings.workers or os.cpu_count() or 1
+    executor, dask_address = settings.executor, settings.dask_address
     if resume is not None:
         folder, spec, manifest = load_folder(resume)
         master_seed = manifest["master_seed"]
@@ -386,11 +241,11 @@ def _run(spec, master_seed, executor, workers, results_dir, resume, progress, co
     else:
         design = designs.initial(spec, master_seed)
         designs.validate(spec, design)      # every run's inputs, before anything is written
-        folder = new_folder(results_dir, spec.name)
+        folder = new_folder(settings.results_dir, spec.name)
         folder.mkdir(parents=True)
         record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
         write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
-        _write_parquet(folder / "design.parquet", design)
+        write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
                     "constants": dict(spec.constants), "command": command or sys.argv,
                     "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
@@ -431,7 +286,7 @@ def _run(spec, master_seed, executor, workers, results_dir, resume, progress, co
     if main_thread:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        execute(folder, design, spec, executor, workers, progress, client, checkpoint)
+        execute(folder, design, spec, runner, settings.progress, checkpoint)
         if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
             from sim.experiments.analysis import morris_indices
 
@@ -441,10 +296,10 @@ def _run(spec, master_seed, executor, workers, results_dir, resume, progress, co
             stage2 = designs.sobol(spec, master_seed, top, start=int(design["run_id"].max()) + 1)
             designs.validate(spec, stage2)
             design = pd.concat([design, stage2], ignore_index=True)
-            _write_parquet(folder / "design.parquet", design)
+            write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
-            execute(folder, design, spec, executor, workers, progress, client, checkpoint)
+            execute(folder, design, spec, runner, settings.progress, checkpoint)
     except ClusterLost as exc:
         close("interrupted")
         raise ConfigError("dask_address", dask_address or "local cluster",

@@ -22,26 +22,31 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.errors import ConfigError, UnknownNameError
-from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
-from sim.params.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
-from sim.params.scenarios import (first_policy_week, policy_lever_names, policy_levers, resolve_params,
-                           scenario_values)
+from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.errors import ConfigError, UnknownNameError, close_names, one_village_only
+from sim.params.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
+from sim.params.scenarios import first_policy_week, policy_lever_names, policy_levers, resolve_params, scenario_values
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs" / "experiment"
 
 
 class _Strict(BaseModel):
+    """Unknown keys forbidden, values frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Morris(_Strict):
+    """Morris screening: trajectories through the uncertainty space, on a grid of ``levels`` values each."""
+
     trajectories: int = Field(10, ge=2)
     levels: int = Field(4, ge=2)
 
 
 class Sobol(_Strict):
+    """Sobol indices (Saltelli's scheme) of the Morris ranking's ``top`` uncertainties."""
+
     top: int = Field(4, ge=2, description="how many of the most influential uncertainties (by Morris mu*)")
     base_samples: int = Field(64, ge=2, description="N of Saltelli's scheme; a power of two")
 
@@ -54,6 +59,8 @@ class Sobol(_Strict):
 
 
 class Sweep(_Strict):
+    """One lever swept up through ``values`` and back down, for a hysteresis experiment."""
+
     parameter: str
     values: list[float] = Field(min_length=2, description="the upward branch; the downward one is its reverse")
 
@@ -78,6 +85,8 @@ def _arm(value):
 
 
 class Experiment(_Strict):
+    """An experiment's specification: what an experiment file says, checked (see README, 'Experiment files')."""
+
     name: str = Field(pattern=NAME_PATTERN)
     kind: Literal["comparison", "sensitivity", "hysteresis"]
     description: str = ""
@@ -110,7 +119,7 @@ class Experiment(_Strict):
         return [_arm(v) for v in value] if isinstance(value, list) else value
 
     @model_validator(mode="after")
-    def _kind_needs(self) -> "Experiment":
+    def _kind_needs(self) -> Experiment:
         if self.kind == "comparison" and not self.policies:
             raise ValueError("a comparison needs 'policies'")
         if self.kind == "hysteresis" and not self.sweeps:
@@ -128,6 +137,7 @@ class Experiment(_Strict):
         return [a.name for a in self.policies]
 
     def uncertainty_names(self) -> list[str]:
+        """The uncertainties a sensitivity experiment samples (``all``: every one the scenario lets vary)."""
         if self.uncertainties == "all":   # every uncertainty the scenario lets vary
             fixed = PER_VILLAGE_PARAMS if self.scenario in GEOGRAPHIES else ()
             return [n for n, p in PARAMS.items() if p.role == "uncertainty" and n not in fixed]
@@ -155,6 +165,7 @@ KIND_KEYS = {"comparison": ("baseline", "policies"),
 
 
 def available() -> list[str]:
+    """Names of the experiment files in ``configs/experiment/``."""
     return sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
 
 
@@ -171,13 +182,13 @@ def check(spec: Experiment) -> None:
         _check_policy_starts(spec, spec.policy, resolve_params(spec.scenario, spec.policy, dict(spec.constants)))
         for name in spec.uncertainty_names():
             if name not in PARAMS:
-                raise UnknownNameError("parameter", name, _suggest(name, "uncertainty"))
+                pool = [n for n, p in PARAMS.items() if p.role == "uncertainty"]
+                raise UnknownNameError("parameter", name, close_names(name, pool, "docs/parameters.md"))
             if PARAMS[name].role != "uncertainty":
                 raise ConfigError(f"uncertainties: {name}", name, "an uncertainty of docs/parameters.md (this is "
                                   f"a {PARAMS[name].role})")
             if name in fixed_by_geography:
-                raise ConfigError(f"uncertainties: {name}", name, f"a parameter scenario {spec.scenario} uses "
-                                  "(its villages' distances come from its geography)")
+                raise one_village_only(f"uncertainties: {name}", name, spec.scenario)
             if PARAMS[name].type is bool:
                 raise ConfigError(f"uncertainties: {name}", name, "numeric parameters")
         if spec.outcome not in ALL_OUTCOME_NAMES:
@@ -190,24 +201,15 @@ def check(spec: Experiment) -> None:
             raise UnknownNameError("outcome", spec.outcome, list(ALL_OUTCOME_NAMES))
         for sweep in spec.sweeps:
             if sweep.parameter not in PARAMS:
-                raise UnknownNameError("parameter", sweep.parameter, _suggest(sweep.parameter))
+                raise UnknownNameError("parameter", sweep.parameter,
+                                       close_names(sweep.parameter, PARAMS, "docs/parameters.md"))
             if sweep.parameter in fixed_by_geography:
-                raise ConfigError(f"sweeps: {sweep.parameter}", sweep.parameter,
-                                  f"a parameter scenario {spec.scenario} uses (its villages' distances come from "
-                                  "its geography)")
+                raise one_village_only(f"sweeps: {sweep.parameter}", sweep.parameter, spec.scenario)
             if sweep.parameter in INIT_ONLY:
                 raise ConfigError(f"sweeps: {sweep.parameter}", sweep.parameter,
                                   "a parameter that can change during a run")
             for v in sweep.values:
                 PARAMS[sweep.parameter].check(v)
-
-
-def _suggest(name: str, role: str | None = None) -> list[str]:
-    import difflib
-
-    pool = [n for n, p in PARAMS.items() if role is None or p.role == role]
-    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
-    return [*close, "(full list: docs/parameters.md)"] if close else ["see docs/parameters.md"]
 
 
 def _check_lever_constants(spec: Experiment, levers, what: str, where: str) -> None:
@@ -242,7 +244,7 @@ def _check_comparison(spec: Experiment) -> None:
         used.update(on)
         for key, value in arm.set.items():
             if key not in PARAMS:
-                raise UnknownNameError("parameter", key, _suggest(key))
+                raise UnknownNameError("parameter", key, close_names(key, PARAMS, "docs/parameters.md"))
             if lever_of(key) not in on:
                 raise ConfigError(f"policies: {arm.name}: set: {key}", value, "a setting of a lever this policy "
                                   f"switches on ({', '.join(on) or 'none'})")

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from sim.errors import ConfigError, UnknownNameError
+from sim.errors import ConfigError, UnknownNameError, close_names
 
 Role = Literal["uncertainty", "lever", "constant"]
 
@@ -50,6 +50,7 @@ class Param:
 
     @property
     def sourced(self) -> bool:
+        """Whether the value has a source (else it is an assumption)."""
         return self.source != ASSUMPTION
 
     @property
@@ -60,6 +61,7 @@ class Param:
         return (self.low, self.high)  # type: ignore[return-value]
 
     def allowed(self) -> str:
+        """What values are allowed, in words (for error messages)."""
         kind = {int: "an integer", float: "a number", bool: "true or false"}[self.type]
         if self.type is bool:
             return kind
@@ -244,8 +246,8 @@ _PARAMS: list[Param] = [
        plausible=(2_000.0, 5_000.0), group="self_service"),
     _p("local_speed_kmh", float, 15.0, 1.0, 60.0, "km/h", "Travel speed inside the village (hill roads)",
        "Kecepatan perjalanan di dalam desa", U, plausible=(10.0, 25.0), group="self_service"),
-    _p("travel_speed_kmh", float, 30.0, 1.0, 120.0, "km/h", "Travel speed beyond the village", "Kecepatan perjalanan di luar desa", U,
-       plausible=(20.0, 40.0), group="self_service"),
+    _p("travel_speed_kmh", float, 30.0, 1.0, 120.0, "km/h", "Travel speed beyond the village",
+       "Kecepatan perjalanan di luar desa", U, plausible=(20.0, 40.0), group="self_service"),
     _p("success_base", float, 1.3, 0.0, 3.0, "per complexity", "Failure per unit of complexity without skill",
        "Kegagalan per satuan kerumitan tanpa keterampilan", U, plausible=(1.2, 1.4), group="self_service",
        note="success curve: chance = clip(1 - complexity × (success_base - success_skill_slope × skill), "
@@ -362,8 +364,8 @@ _LEVER_TEXT = {
     "digital_training": ("Digital training: households trained per year", "Pelatihan digital: rumah tangga per tahun",
                          "share/year"),
     "simplification": ("Simplification: intensity", "Penyederhanaan: intensitas", "0-1"),
-    "enforcement": ("Enforcement (Saber Pungli, Ombudsman): intensity", "Penegakan (Saber Pungli, Ombudsman): intensitas",
-                    "0-1"),
+    "enforcement": ("Enforcement (Saber Pungli, Ombudsman): intensity",
+                    "Penegakan (Saber Pungli, Ombudsman): intensitas", "0-1"),
     "mobile_service": ("Mobile service (jemput bola): share of weeks with a visit",
                        "Jemput bola: porsi minggu dengan kunjungan", "share of weeks"),
 }
@@ -430,21 +432,13 @@ def validate(values: dict[str, object]) -> dict[str, float | int | bool]:
     out: dict[str, float | int | bool] = {}
     for name, value in values.items():
         if name not in PARAMS:
-            raise UnknownNameError("parameter", name, _suggest(name))
+            raise UnknownNameError("parameter", name, close_names(name, PARAMS, "docs/parameters.md"))
         out[name] = PARAMS[name].check(value)
     for group in SHARE_GROUPS:
         total = sum(out.get(name, PARAMS[name].default) for name in group)
         if total > 1.0 + 1e-9:
             raise ConfigError(" + ".join(group), round(total, 6), "a sum of at most 1")
     return out
-
-
-def _suggest(name: str) -> list[str]:
-    """Close parameter names first, then a pointer to the full table."""
-    import difflib
-
-    close = difflib.get_close_matches(name, list(PARAMS), n=3, cutoff=0.6)
-    return [*close, "(full list: docs/parameters.md)"] if close else ["see docs/parameters.md"]
 
 
 def markdown_table() -> str:

@@ -6,9 +6,9 @@ registry defaults → scenario → policy preset → the user's overrides.
 
 from __future__ import annotations
 
-from sim.errors import ConfigError, UnknownNameError
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.core.geography import check as check_geography
+from sim.errors import UnknownNameError, one_village_only
 from sim.params.registry import PARAMS, POLICY_NAMES, validate
 
 STEPS_PER_YEAR = 52  # a step is one week
@@ -77,6 +77,7 @@ def first_policy_week(values) -> int | None:
 
 
 def scenario_values(scenario: str) -> dict[str, object]:
+    """The parameter values a scenario sets (UnknownNameError for an unknown scenario)."""
     if scenario not in SCENARIOS:
         raise UnknownNameError("scenario", scenario, list(SCENARIOS))
     return dict(SCENARIOS[scenario])
@@ -92,9 +93,7 @@ def resolve_params(scenario: str = "bangbayang", policy: str = "none",
     if scenario in GEOGRAPHIES:
         for name in PER_VILLAGE_PARAMS:
             if name in overrides:
-                raise ConfigError(name, overrides[name],
-                                  f"only in a one-village scenario (bangbayang); in {scenario} every "
-                                  "village's distances come from its geography (docs/brebes.md)")
+                raise one_village_only(name, overrides[name], scenario)
     values.update(overrides)
     values = validate(values)
     check_geography(scenario, values)

@@ -47,4 +47,5 @@ RunConfig = _schema()
 
 
 def register() -> None:
+    """Register the schema with Hydra's config store (as ``run_schema``)."""
     ConfigStore.instance().store(name="run_schema", node=RunConfig)

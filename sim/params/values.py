@@ -31,4 +31,5 @@ class TrackedParams:
         raise AttributeError("model parameters are read-only; pass them to the model's constructor")
 
     def as_dict(self) -> dict[str, object]:
+        """Every value, as a new dict (reading it marks nothing as read)."""
         return dict(self._values)

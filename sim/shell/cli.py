@@ -12,10 +12,10 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import OverrideType
 from hydra.errors import HydraException
 
-from sim.params.schema import EXPERIMENT_KEYS, RUN_KEYS
-from sim.errors import ConfigError, UnknownNameError
+from sim.errors import ConfigError, UnknownNameError, close_names
 from sim.params.registry import PARAMS, STEPS, check_steps
 from sim.params.scenarios import policy_levers, resolve_params, scenario_values
+from sim.params.schema import EXPERIMENT_KEYS, RUN_KEYS
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
 EXECUTORS = ("serial", "processes", "dask")
@@ -25,14 +25,22 @@ FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "-
                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
 
 
+def whole_number(key: str, value: object, low: int, high: int | None = None, what: str = "",
+                 also: str = "") -> None:
+    """Refuse a value that is not a whole number from ``low`` (to ``high``), naming ``what`` it counts."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        span = f"from {low:,} to {high:,}" if high is not None else f"from {low:,} upwards"
+        raise ConfigError(key, value, f"a whole number{' of ' + what if what else ''} {span}{also}")
+
+
 def check_run_key(key: str, value: object) -> None:
+    """Check one value of a key that is not a model parameter (ConfigError if not acceptable)."""
     if key == "scenario":
         scenario_values(value)  # type: ignore[arg-type]
     elif key == "policy":
         policy_levers(value)  # type: ignore[arg-type]
     elif key == "seed":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError("seed", value, "a whole number from 0 upwards")
+        whole_number("seed", value, 0)
     elif key == "steps":
         if value is not None:
             check_steps(value, "or null for 10 years")
@@ -49,17 +57,16 @@ def check_run_key(key: str, value: object) -> None:
             raise UnknownNameError("experiment", value, [*available(), "or a path to an experiment .yaml file "
                                    "(or an experiment folder's experiment.json)"])
     elif key == "burn_in_steps":
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= STEPS.high):
-            raise ConfigError("burn_in_steps", value, f"a whole number of weeks from 0 to {STEPS.high:,}")
+        if value is not None:
+            whole_number("burn_in_steps", value, 0, STEPS.high, "weeks")
     elif key in ("images", "allow_code_change"):
         if not isinstance(value, bool):
             raise ConfigError(key, value, "true or false")
     elif key == "replicates":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError("replicates", value, "a whole number from 1 upwards")
+        whole_number("replicates", value, 1)
     elif key == "workers":
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ConfigError("workers", value, "a whole number from 1 upwards (default: all cores)")
+        if value is not None:
+            whole_number("workers", value, 1, also=" (default: all cores)")
     elif key == "executor":
         if value not in EXECUTORS:
             raise ConfigError("executor", value, " or ".join(EXECUTORS))
@@ -108,7 +115,8 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
         if key.startswith("hydra.") or key.startswith("hydra/"):
             continue
         if key not in KNOWN and key not in extra_keys:
-            raise UnknownNameError("parameter", key, _suggest(key))
+            raise UnknownNameError("parameter", key, close_names(key, KNOWN, "README, Commands, and "
+                                                                  "docs/parameters.md"))
         if o.type == OverrideType.DEL:
             raise ConfigError(key, "~" + key, f"a value ({key}=...); parameters cannot be deleted")
         if o.type == OverrideType.ADD:
@@ -191,16 +199,8 @@ def check_levers_of_policy(policy: str, chosen: dict[str, list[object]]) -> None
                                   f"use policy={without})")
 
 
-def _suggest(name: str) -> list[str]:
-    import difflib
-
-    close = difflib.get_close_matches(name, KNOWN, n=3, cutoff=0.6)
-    hint = "scenario, policy, seed, steps, results_dir or a parameter of docs/parameters.md"
-    return [*close, f"(or {hint})"] if close else [hint]
-
-
 def parsed_values(args: list[str]) -> dict[str, object]:
-    """key -> value of the (already checked) single-valued overrides, Hydra's flags left out."""
+    """Key -> value of the (already checked) single-valued overrides, Hydra's flags left out."""
     values = {}
     for a in args:
         if a.startswith("-") or "=" not in a:
@@ -212,5 +212,6 @@ def parsed_values(args: list[str]) -> dict[str, object]:
 
 
 def wants_experiment(args: list[str]) -> bool:
+    """Whether the command line asks for an experiment (``experiment=``, ``resume=`` or ``rerun=``)."""
     keys = parsed_values(args)
     return "experiment" in keys or "resume" in keys or "rerun" in keys

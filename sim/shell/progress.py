@@ -57,6 +57,7 @@ class Progress:
         self._bar = None
 
     def advance(self, n: int = 1) -> None:
+        """``n`` more units done."""
         self.done += n
         if self.mode == "bar":
             if self._bar is None and time.monotonic() - self.started >= self.delay_s:
@@ -85,8 +86,8 @@ class Progress:
 
     def _start_bar(self) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
 
         self._bar = RichProgress(TextColumn(f"[bold]{self.label}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn(self.unit), TimeElapsedColumn(), TextColumn("ETA"),
@@ -95,6 +96,7 @@ class Progress:
         self._task = self._bar.add_task(self.label, total=self.total, completed=self.done)
 
     def close(self) -> None:
+        """Remove the bar (or, in a log, say where a long job ended)."""
         if self._bar is not None:
             self._bar.stop()
             self._bar = None

@@ -1,11 +1,9 @@
-"""Writing a run's tables, atomically."""
+"""A single run from the command line: run it, write its tables (atomically), print its outcomes."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,29 +11,12 @@ import pandas as pd
 from sim.core.outcomes import outcome
 from sim.params.registry import PARAMS
 from sim.params.scenarios import first_policy_week, resolve_params
+from sim.shell.files import write_atomic
 from sim.simulation import RunResult, run_scenario
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, write) -> None:
-    """Write through ``write(tmp_path)`` to a temporary file, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)   # mkstemp creates files private; results are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def write_run(result: RunResult, folder: Path) -> None:
+    """Write a run's tables into ``folder``, each atomically."""
     write_atomic(folder / "outcomes.csv", lambda p: pd.DataFrame([result.row()]).to_csv(p, index=False))
     write_atomic(folder / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
     write_atomic(folder / "villages.csv", lambda p: result.villages.to_csv(p, index=False))
@@ -46,12 +27,13 @@ def write_run(result: RunResult, folder: Path) -> None:
 
 
 def run_and_write(cfg) -> Path:
+    """Run the configured scenario, write its tables, print its outcomes; return the folder."""
     from hydra.core.hydra_config import HydraConfig
     from rich.console import Console
     from rich.table import Table
 
-    from sim.shell.progress import Progress
     from sim.params.registry import STEPS
+    from sim.shell.progress import Progress
 
     if cfg.verbose:
         import logging

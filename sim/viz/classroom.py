@@ -12,12 +12,11 @@
 
 from __future__ import annotations
 
+from sim.core.geography import GEOGRAPHIES
 from sim.errors import ConfigError
 from sim.model import ClientelismModel
 from sim.params.registry import POLICY_NAMES
-from sim.core.geography import GEOGRAPHIES
 from sim.params.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
-
 
 # The page draws one village: it offers the one-village scenarios (not the regency).
 CLASSROOM_SCENARIOS = tuple(name for name in SCENARIOS if name not in GEOGRAPHIES)

@@ -6,8 +6,8 @@ names from ``sim.core.services.CHANNEL_LABELS``; everything else is here.
 
 from __future__ import annotations
 
-from sim.params.registry import PARAMS
 from sim.core.services import CHANNEL_LABELS, Channel
+from sim.params.registry import PARAMS
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 

@@ -1,0 +1,190 @@
+"""Where an experiment's runs execute: one protocol, three executors (as EMA Workbench's evaluators).
+
+* ``SerialExecutor`` — one run after another in this process;
+* ``ProcessExecutor`` — a pool of spawned worker processes on this machine, each writing its runs' files;
+* ``DaskExecutor`` — a Dask cluster (local, or reached at an address: Slurm, Kubernetes, cloud); the workers
+  compute, this process writes each run's files as results arrive (workers need no shared filesystem).
+
+Every executor runs the same ``Job`` s with the same ``sim.experiments.jobs.compute`` and gives the same files,
+so tables are identical whichever runs them. Each reports a failed run as ``RunFailed`` after letting the runs
+already in flight finish (their files count), and Ctrl-C as ``KeyboardInterrupt`` the same way (the workers
+ignore Ctrl-C themselves and finish their run).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Protocol
+
+from sim.experiments.jobs import Job, RunFailed, compute, compute_and_store, store
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How and where an experiment runs (not what it runs: that is its specification)."""
+
+    executor: str = "processes"         # serial, processes or dask
+    workers: int | None = None          # processes (or local Dask workers); default all cores
+    dask_address: str | None = None     # an existing Dask scheduler; None starts a local cluster
+    results_dir: str | Path = "results"
+    progress: bool = True               # a bar on a terminal, lines in a log
+
+
+class Executor(Protocol):
+    """Runs jobs, storing each finished run's files; ``done()`` is called after each."""
+
+    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
+        """Run every job and store its files; raise RunFailed, KeyboardInterrupt or ClusterLost."""
+
+    def close(self) -> None:
+        """Release what the executor holds (a cluster it started)."""
+
+
+class SerialExecutor:
+    """One run after another, in this process."""
+
+    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
+        """Each job in turn."""
+        for job in jobs:
+            try:
+                compute_and_store(job)
+            except Exception as exc:
+                raise RunFailed(job.run_id, job.row, exc) from exc
+            done()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _ignore_sigint() -> None:
+    """In a worker process: Ctrl-C is for the experiment's own process, which stops the experiment (letting the
+    runs in progress finish); the workers would otherwise each die with a traceback of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ProcessExecutor:
+    """A pool of ``workers`` spawned processes on this machine; each worker writes its runs' files."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
+        """Every job submitted to the pool; results waited for as they come."""
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
+            pending = {pool.submit(compute_and_store, job): job for job in jobs}
+            try:
+                while pending:
+                    finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        job = pending.pop(future)
+                        try:
+                            future.result()
+                        except Exception as exc:
+                            raise RunFailed(job.run_id, job.row, exc) from exc
+                        done()
+            except (RunFailed, KeyboardInterrupt):
+                # Start nothing more; let the runs already running finish, so their files count.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class DaskExecutor:
+    """A Dask cluster: ``client`` (and the local cluster it owns, if any) from ``sim.experiments.cluster``.
+
+    Runs stream: at most a few tasks per worker thread are in flight, each result is written here as it
+    arrives and then released, so memory stays bounded on both sides whatever the size of the design.
+    """
+
+    IN_FLIGHT_PER_THREAD = 4
+
+    def __init__(self, client, local_cluster=None):
+        self.client = client
+        self.local_cluster = local_cluster
+
+    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
+        """Jobs submitted a few at a time per worker thread; each result stored here as it arrives."""
+        import os
+
+        from distributed import as_completed
+
+        from sim.experiments.cluster import ClusterLost, is_lost, one_line
+
+        client = self.client
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
+        limit = max(2, self.IN_FLIGHT_PER_THREAD * threads)
+        waiting = iter(jobs)
+        stored: set[int] = set()
+        folder: dict[str, Path] = {}
+        of: dict[str, Job] = {}
+
+        def submit(job: Job):
+            folder.setdefault("path", Path(job.folder))
+            # pure=False: a resubmitted run is a new task; retries: a task on a dying worker is rerun elsewhere.
+            future = client.submit(compute, job, key=f"run-{job.run_id}-{os.getpid()}", pure=False, retries=2)
+            of[future.key] = job
+            return future
+
+        def keep(output) -> None:
+            if output.run_id not in stored:   # a rerun task may bring a run twice: store it once
+                store(folder["path"], output)
+                stored.add(output.run_id)
+                done()
+
+        futures = as_completed([submit(job) for job in islice(waiting, limit)])
+        try:
+            for future in futures:
+                job = of.pop(future.key)
+                try:
+                    output = future.result()
+                except Exception as exc:
+                    if is_lost(client, exc):
+                        raise ClusterLost(one_line(exc)) from None
+                    failed = RunFailed(job.run_id, job.row, exc)
+                    for other in futures:   # start nothing more, keep every run in flight that succeeds
+                        try:
+                            keep(other.result())
+                        except Exception:
+                            pass
+                    raise failed from None
+                future.release()
+                keep(output)
+                following = next(waiting, None)
+                if following is not None:
+                    futures.add(submit(following))
+        except (OSError, TimeoutError) as exc:
+            raise ClusterLost(one_line(exc)) from None
+
+    def close(self) -> None:
+        """Disconnect, and stop the local cluster if this executor started it."""
+        self.client.close()
+        if self.local_cluster is not None:
+            self.local_cluster.close()
+
+
+def make_executor(settings: RunSettings) -> Executor:
+    """The executor the settings name (a Dask cluster is reached and checked here, before anything is written)."""
+    import os
+
+    workers = settings.workers or os.cpu_count() or 1
+    if settings.executor == "serial":
+        return SerialExecutor()
+    if settings.executor == "dask":
+        from sim.experiments.cluster import connect
+
+        return DaskExecutor(*connect(settings.dask_address, settings.workers))
+    return ProcessExecutor(workers)
