@@ -153,7 +153,7 @@ def _swatch(kind: str, colour: str) -> str:
     if kind == "dot":
         shape = f'<circle cx="7" cy="7" r="5" fill="{colour}"/>'
     elif kind == "square":
-        shape = f'<rect x="2" y="2" width="10" height="10" fill="{colour}"/>'
+        shape = f'<rect x="2" y="2" width="10" height="10" fill="{colour}" stroke="#9a9a9a"/>'   # seen on dark too
     elif kind == "triangle":
         shape = f'<path d="M7 1L13 12L1 12Z" fill="{colour}"/>'
     else:
