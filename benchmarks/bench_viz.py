@@ -62,7 +62,8 @@ def start_server(port: int, root: Path = ROOT) -> subprocess.Popen:
 def week_on_map(page) -> int:
     """The week in the (first) map's title."""
     titles = page.locator(".map-title")
-    title = titles.first if titles.count() else page.locator("svg.village-map text").first   # the earlier page: title in the SVG
+    # (the page before its own controls had the title inside the map's SVG)
+    title = titles.first if titles.count() else page.locator("svg.village-map text").first
     text = title.text_content().split("—")[-1].replace(",", "")
     return int(re.search(r"(\d+)", text).group(1))
 

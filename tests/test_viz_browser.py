@@ -12,7 +12,6 @@ import signal
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -338,7 +337,8 @@ def _chromium_pids():
 
 
 def test_a_closed_reloaded_or_lost_tab_stops_its_village(playwright, chromium):
-    """Open, play, close (then: reload; then: the browser dies): the server's CPU returns to idle, memory stops growing."""
+    """Open, play, close (then: reload; then: the browser dies): the server's CPU returns to idle and its memory
+    stops growing."""
     import psutil
 
     from sim.viz.serve import page_server
@@ -378,7 +378,7 @@ def test_a_closed_reloaded_or_lost_tab_stops_its_village(playwright, chromium):
                 pass
 
 
-# ------------------------------------------------------------------------------------------ 4. no request off the machine
+# ------------------------------------------------------------------------------------------ 4. nothing off the machine
 class RecordingProxy(threading.Thread):
     """An HTTP proxy on 127.0.0.1 that records every request it is asked to forward and refuses it."""
 
@@ -546,7 +546,8 @@ def _segment_meets_box(x1, y1, x2, y2, box, pad=2.0):
     """Whether the segment passes through the box (grown by ``pad``), sampled finely."""
     for k in range(201):
         x, y = x1 + (x2 - x1) * k / 200, y1 + (y2 - y1) * k / 200
-        if box["x"] - pad <= x <= box["x"] + box["width"] + pad and box["y"] - pad <= y <= box["y"] + box["height"] + pad:
+        if (box["x"] - pad <= x <= box["x"] + box["width"] + pad
+                and box["y"] - pad <= y <= box["y"] + box["height"] + pad):
             return True
     return False
 
@@ -578,7 +579,8 @@ def test_nothing_overlaps_at_1366(server, browser):
     road = page.locator("svg.village-map line[stroke-dasharray]").first
     x1, y1, x2, y2 = (float(road.get_attribute(a)) for a in ("x1", "y1", "x2", "y2"))
     label = page.locator("svg.village-map text", has_text="pusat kabupaten").first
-    box = label.evaluate("(el) => { const b = el.getBBox(); return {x: b.x, y: b.y, width: b.width, height: b.height}; }")
+    box = label.evaluate("(el) => { const b = el.getBBox();"
+                         " return {x: b.x, y: b.y, width: b.width, height: b.height}; }")
     assert not _segment_meets_box(x1, y1, x2, y2, box), (box, (x1, y1, x2, y2))
     page.close()
 

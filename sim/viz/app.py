@@ -36,7 +36,6 @@ from sim.viz.controls import RunButtons, RunPanel, VillagePanel
 from sim.viz.drawing import map_key_html
 from sim.viz.i18n import LANGUAGES, POLICY_TEXT, TEXT, message, t
 from sim.viz.live import LiveView, play_loop
-from sim.viz.state import KEY_PARAMETERS, initial_controls  # noqa: F401  (the page's controls, for tests and tools)
 
 # The server's page: its own title, no "This website runs on Solara" badge (it covered the last chart),
 # no usage statistics sent to Solara's makers (they leave the machine: api.ipify.org, api.mixpanel.com;
@@ -194,7 +193,8 @@ svg.chart { display: block; width: 100%; height: auto; }
 .stage-single .map-area { grid-area: map; }
 .stage-single .charts-area { grid-area: charts; }
 /* side by side: the two villages next to each other, their charts below */
-.stage-compare .maps { grid-template-columns: repeat(2, minmax(0, min(50%, calc(100vh - 440px)))); justify-content: center; }
+.stage-compare .maps { grid-template-columns: repeat(2, minmax(0, min(50%, calc(100vh - 440px))));
+  justify-content: center; }
 .stage-compare .charts { grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); }
 /* projector: the map(s) only, as large as the screen allows */
 .stage-projector .maps { grid-auto-flow: column; justify-content: center; }

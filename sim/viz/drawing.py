@@ -95,7 +95,8 @@ def village_svg(model, lang: str, show_ties: bool = False) -> str:
     kx = g["kx"]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" class="village-map" '
              f'font-family="sans-serif" preserveAspectRatio="xMidYMid meet">',
-             f'<rect class="map-background" x="0" y="0" width="{SIZE}" height="{SIZE}" fill="{MAP_BACKGROUND}" rx="6"/>']
+             f'<rect class="map-background" x="0" y="0" width="{SIZE}" height="{SIZE}" fill="{MAP_BACKGROUND}" '
+             f'rx="6"/>']
     # Roads: to the kecamatan office (east) and towards the regency seat (north-east, off the map).
     ex, ey = REGENCY_END
     parts.append(f'<line x1="{c}" y1="{c}" x2="{kx:.1f}" y2="{c}" stroke="{ROAD}" stroke-width="4"/>')

@@ -15,7 +15,8 @@ LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Clientelism in village services", "id": "Klientelisme dalam layanan desa"},
-    "page_title": {"en": "Clientelism in village services — classroom", "id": "Klientelisme dalam layanan desa — kelas"},
+    "page_title": {"en": "Clientelism in village services — classroom",
+                   "id": "Klientelisme dalam layanan desa — kelas"},
     "language": {"en": "Language", "id": "Bahasa"},
     # --- running the village (what Mesa's "Controls" panel offered, ours and translated)
     "run_title": {"en": "Run the village", "id": "Jalankan desa"},
@@ -35,7 +36,8 @@ TEXT: dict[str, dict[str, str]] = {
                    "id": "Berhenti pada tahun {year}. Naikkan “Berhenti pada tahun” untuk melanjutkan."},
     # --- the model's controls (what Mesa's "Model Parameters" panel offered)
     "village_title": {"en": "Village and policies", "id": "Desa dan kebijakan"},
-    "policies_title": {"en": "Policies (each starts in week {week})", "id": "Kebijakan (masing-masing mulai minggu {week})"},
+    "policies_title": {"en": "Policies (each starts in week {week})",
+                       "id": "Kebijakan (masing-masing mulai minggu {week})"},
     "parameters_title": {"en": "Key parameters", "id": "Parameter utama"},
     "seed": {"en": "Seed (whole number)", "id": "Benih acak (bilangan bulat)"},
     "scenario": {"en": "Scenario", "id": "Skenario"},
@@ -51,7 +53,6 @@ TEXT: dict[str, dict[str, str]] = {
     "projector": {"en": "Full-screen map", "id": "Peta layar penuh"},
     "projector_exit": {"en": "Back to the controls", "id": "Kembali ke pengaturan"},
     "show_ties": {"en": "Show patron ties", "id": "Tampilkan ikatan patron"},
-    "theme": {"en": "Light or dark", "id": "Terang atau gelap"},
     # --- messages
     "seed_empty": {"en": "The seed was empty: seed 0 is used.", "id": "Benih acak kosong: dipakai benih 0."},
     "seed_invalid": {"en": "The seed '{value}' is not a whole number from 0 upwards: seed 0 is used.",
@@ -80,7 +81,8 @@ TEXT: dict[str, dict[str, str]] = {
     # --- the charts
     "chart_brokered": {"en": "Needs handled through officials or brokers", "id": "Kebutuhan lewat perangkat atau calo"},
     "chart_lockin": {"en": "Households locked into one patron", "id": "Rumah tangga terikat pada satu patron"},
-    "chart_gaps": {"en": "Access gaps (bottom minus top quarter)", "id": "Kesenjangan akses (kuartil bawah dikurangi atas)"},
+    "chart_gaps": {"en": "Access gaps (bottom minus top quarter)",
+                   "id": "Kesenjangan akses (kuartil bawah dikurangi atas)"},
     "chart_gap_one": {"en": "Access gap by {dim} (bottom minus top quarter)",
                       "id": "Kesenjangan akses menurut {dim} (kuartil bawah dikurangi atas)"},
     "chart_fees": {"en": "Fees per household per year (Rp)", "id": "Pungutan per rumah tangga per tahun (Rp)"},
@@ -157,7 +159,8 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
     "share of weeks": {"en": "{pct} of weeks", "id": "{pct} dari minggu"},
     "share/year": {"en": "{pct} a year", "id": "{pct} per tahun"},
     "utility": {"en": "{v} (utility)", "id": "{v} (utilitas)"},
-    "utility per monthly income": {"en": "{v} (utility per monthly income)", "id": "{v} (utilitas per pendapatan bulanan)"},
+    "utility per monthly income": {"en": "{v} (utility per monthly income)",
+                                   "id": "{v} (utilitas per pendapatan bulanan)"},
     "utility/week": {"en": "{v} (utility a week)", "id": "{v} (utilitas per minggu)"},
     "week": {"en": "week {v}", "id": "minggu {v}"},
     "weeks": {"en": "{v} weeks", "id": "{v} minggu"},

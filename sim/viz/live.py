@@ -16,6 +16,7 @@ closes the session, and with it the model) or no longer connected.
 from __future__ import annotations
 
 import threading
+from html import escape
 
 import solara.widgets
 
@@ -56,27 +57,22 @@ class LiveView:
             year = number(lang, w / reading.WEEKS_PER_YEAR, 1)
             title = (t(lang, "map_title", week=number(lang, w), year=year) if side is None else
                      t(lang, "map_title_compare", side=side, week=number(lang, w), year=year))
-            panels.append(f'<div class="map-panel"><div class="map-title">{_text(title)}</div>'
+            panels.append(f'<div class="map-panel"><div class="map-title">{escape(title)}</div>'
                           f'{village_svg(run, lang, state.show_ties.value)}</div>')
         maps = f'<div class="maps maps-{"two" if base is not None else "one"}">{"".join(panels)}</div>'
         span = max(state.stop_week(), week)
         boxes = [f'<div class="chart-box{" gap-chart" if chart is GAP_CHART else ""}">{html}</div>'
                  for chart, html in zip(CHARTS, charts_html(model, lang, span, state.gap_dimension.value))]
         charts = f'<div class="charts">{"".join(boxes)}</div>'
-        status = _text(t(lang, "status", week=number(lang, week), year=number(lang, week / reading.WEEKS_PER_YEAR, 1)))
+        status = escape(t(lang, "status", week=number(lang, week), year=number(lang, week / reading.WEEKS_PER_YEAR, 1)))
         if week >= state.stop_week():
             stopped = t(lang, "stopped_at", year=state.run_settings.value["stop_year"])
-            status += f'<span class="run-stopped">{_text(stopped)}</span>'
-        values = ((self.maps, maps), (self.charts, charts), (self.caption, _text(caption(model, lang))),
+            status += f'<span class="run-stopped">{escape(stopped)}</span>'
+        values = ((self.maps, maps), (self.charts, charts), (self.caption, escape(caption(model, lang))),
                   (self.status, f'<span class="run-status">{status}</span>'))
         for widget, html in values:
             if widget.unsafe_innerHTML != html:
                 widget.unsafe_innerHTML = html
-
-
-def _text(s: str) -> str:
-    from html import escape
-    return escape(s)
 
 
 def tab_is_open(context) -> bool:

@@ -46,7 +46,8 @@ def page_server(env: dict | None = None, log: Path | None = None, timeout: float
     solara = Path(sys.executable).with_name("solara")
     out = open(log, "w") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen([str(solara), "run", str(APP), "--host", "127.0.0.1", "--port", str(port),
-                             "--production", "--no-open", "--no-check-version"], cwd=ROOT, env={**os.environ, **(env or {})},
+                             "--production", "--no-open", "--no-check-version"], cwd=ROOT,
+                            env={**os.environ, **(env or {})},
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
