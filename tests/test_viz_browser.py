@@ -191,6 +191,17 @@ def test_side_by_side_view_runs(server, browser):
     page.close()
 
 
+def test_reset_while_playing_shows_the_new_village_stopped(server, browser):
+    page = open_page(browser, server)
+    button(page, "▶").click()
+    wait_week(page, 5)
+    reset(page)
+    page.wait_for_function("() => document.querySelector('.map-title').innerText.includes('week 0 ')", timeout=30_000)
+    time.sleep(1.5)
+    assert week(page) == 0 and button(page, "▶").is_enabled()            # not overwritten by the old village
+    page.close()
+
+
 def test_bad_seed_shows_a_message_and_the_page_stays_usable(server, browser):
     page = open_page(browser, server)
     seed = page.get_by_label("Seed (whole number)")

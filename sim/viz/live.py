@@ -35,14 +35,22 @@ class LiveView:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.shown = None             # the model shown
         self.status = _html("run-status-box")
         self.caption = _html("policy-caption")
         self.maps = _html("maps-box")
         self.charts = _html("charts-box")
 
-    def refresh(self, model) -> None:
-        """Show the model's current week in the current language (from any thread of the session)."""
+    def refresh(self, model, only_if_shown: bool = False) -> None:
+        """Show the model's current week in the current language (from any thread of the session).
+
+        ``only_if_shown``: unless another model is shown by now (Play's last week of a village that
+        Reset has just replaced).
+        """
         with self.lock:
+            if only_if_shown and self.shown is not None and self.shown is not model:
+                return
+            self.shown = model
             self._refresh(model)
         state.at_stop.value = reading.week(model) >= state.stop_week()
 
@@ -108,7 +116,10 @@ def play_loop(model, live: LiveView, cancel: threading.Event) -> None:
     session = current_session()
     while not cancel.is_set():
         if not tab_is_open(session):
-            return                  # nobody watches: stop (a closed session frees the model)
+            # Nobody watches: stop. A closed session frees the model; a tab that comes back finds ▶.
+            if not session.closed_event.is_set():
+                state.playing.value = False
+            return
         m = model.value
         settings = state.run_settings.value
         stop = state.stop_week()
@@ -116,7 +127,7 @@ def play_loop(model, live: LiveView, cancel: threading.Event) -> None:
             if reading.week(m) >= stop or cancel.is_set():
                 break
             m.step()
-        live.refresh(m)
+        live.refresh(m, only_if_shown=True)
         if reading.week(m) >= stop:
             state.playing.value = False
             return
