@@ -15,8 +15,7 @@ from sim.viz import reading
 from sim.viz.charts import CAPTION_OUTCOMES, CHARTS, caption, charts_html, format_value, line_chart, value_axis
 from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel, parse_seed, seat_conflict
 from sim.viz.drawing import map_key_html, village_svg
-from sim.viz.i18n import (OUTCOME_TEXT, POLICY_TEXT, SCENARIO_TEXT, TEXT, UNIT_TEXT, message, number, t,
-                          unit_value)
+from sim.viz.i18n import OUTCOME_TEXT, POLICY_TEXT, SCENARIO_TEXT, TEXT, UNIT_TEXT, message, number, t, unit_value
 from sim.viz.live import tab_is_open
 from sim.viz.state import INTENSITY_RANGE, KEY_PARAMETERS, initial_controls
 

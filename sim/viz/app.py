@@ -88,6 +88,9 @@ def Charts(model, live: LiveView):
 
 @solara.component
 def Stage(model, live: LiveView):
+    """Right of the controls: the policies line and caption, the map(s) and the charts (the map(s) alone
+    in the projector view).
+    """
     two = reading.twin(model.value) is not None
     view = "projector" if state.projector.value else ("compare" if two else "single")
     with solara.Div(classes=["stage", f"stage-{view}"]):
@@ -100,6 +103,7 @@ def Stage(model, live: LiveView):
 
 @solara.component
 def TopBar(model, live: LiveView):
+    """The title, patron ties, the projector view (with Play, Step and the week in it), EN/ID, light/dark."""
     lang = state.language.value
     with solara.Div(classes=["classroom-bar"]):
         solara.Text(t(lang, "title"), classes=["app-title"])
@@ -119,6 +123,7 @@ def TopBar(model, live: LiveView):
 
 @solara.component
 def Page():
+    """The page of one browser tab: its own village, controls and Play."""
     lang = state.language.value
     first = solara.use_memo(lambda: ClassroomModel(**state.controls.value), [])
     model = solara.use_reactive(first)

@@ -142,7 +142,7 @@ def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
                      f'{escape(t(lang, "policy_start"))}</text></g>')
     # The lines (value i is recorded after week i + 1), at most one point per unit of width.
     stride = max(1, math.ceil(span / w))
-    for (label, _, colour, dashed, *source), v in zip(lines, values):
+    for (_, _, colour, dashed, *source), v in zip(lines, values):
         if v.size:
             pts = _points(source[0] if source else None, v, stride, (lo, hi, span), xpx, ypx)
             dash = ' stroke-dasharray="6 3"' if dashed else ""
@@ -154,7 +154,7 @@ def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
 
 # Points of a line already written, per model and outcome: a frame writes only the weeks that are new,
 # unless the axes changed (then the line is written anew).
-_written: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_written: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def _points(source: tuple | None, v: np.ndarray, stride: int, axes: tuple, xpx, ypx) -> str:
@@ -196,6 +196,7 @@ def chart_html(title: str, lines: list[tuple], plot: str) -> str:
 
 
 def run_label(model, lang: str) -> str:
+    """The key of a run's line when it is the only run: with the policies or without any."""
     return t(lang, "with_policies") if reading.policies_on(model) else t(lang, "no_policy")
 
 
@@ -250,8 +251,12 @@ def caption(model, lang: str) -> str:
     for name in CAPTION_OUTCOMES:
         kind = KINDS.get(name, "share")
         series = reading.series(model, name)
-        fmt = (lambda v, kind=kind: "–" if not np.isfinite(v) else
-               (f"Rp {number(lang, round(v, -2))}" if kind == "rupiah" else format_value(lang, kind, v)))
+
+        def fmt(v, kind=kind):
+            if not np.isfinite(v):
+                return "–"
+            return f"Rp {number(lang, round(v, -2))}" if kind == "rupiah" else format_value(lang, kind, v)
+
         if base is None:
             # The value just before the policies act (the trailing year up to the week before) and now.
             changes.append(t(lang, "change", what=outcome_label(lang, name), before=fmt(_at(series, start - 1)),

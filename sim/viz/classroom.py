@@ -15,11 +15,10 @@
 from __future__ import annotations
 
 from sim.errors import ConfigError
+from sim.geography import GEOGRAPHIES
 from sim.model import ClientelismModel
 from sim.registry import POLICY_NAMES
-from sim.geography import GEOGRAPHIES
 from sim.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
-
 
 # The page draws one village: it offers the one-village scenarios (not the regency).
 CLASSROOM_SCENARIOS = tuple(name for name in SCENARIOS if name not in GEOGRAPHIES)
@@ -114,6 +113,7 @@ class ClassroomModel(ClientelismModel):
                 params.pop(bad)
 
     def step(self) -> None:
+        """One week of the village and, side by side, of its twin."""
         super().step()
         if self.twin is not None:
             self.twin.step()

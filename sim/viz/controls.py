@@ -61,6 +61,7 @@ def restore_defaults(model, live) -> None:
 
 
 def step_once(model, live) -> None:
+    """Step: one week."""
     model.value.step()
     live.refresh(model.value)
 

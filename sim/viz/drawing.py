@@ -68,7 +68,7 @@ def _geometry(model) -> dict:
     return geometry
 
 
-_geometries: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_geometries: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def regency_label_anchor() -> tuple[float, float]:

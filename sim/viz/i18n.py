@@ -186,6 +186,7 @@ def number(lang: str, value: float, decimals: int = 0) -> str:
 
 
 def percent(lang: str, share: float, decimals: int = 0) -> str:
+    """A share (0-1) as a percentage written the way of ``lang``."""
     return f"{number(lang, share * 100, decimals)}%"
 
 
@@ -208,14 +209,17 @@ def param_label(lang: str, name: str) -> str:
 
 
 def scenario_label(lang: str, name: str) -> str:
+    """A scenario's name as the page shows it (not its identifier)."""
     return SCENARIO_TEXT.get(name, {}).get(lang, name)
 
 
 def outcome_label(lang: str, name: str) -> str:
+    """An outcome's short name, as the caption uses it."""
     return OUTCOME_TEXT[name][lang]
 
 
 def channel_label(lang: str, channel: int) -> str:
+    """How a need ended (a channel, or -1: no need yet), as the map's key says it."""
     if channel < 0:
         return t(lang, "no_need_yet")
     return CHANNEL_LABELS[lang][Channel(channel)]

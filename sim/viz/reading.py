@@ -52,8 +52,8 @@ class VillageNow:
     regency_km: float
 
 
-_layouts: "weakref.WeakKeyDictionary[object, VillageLayout]" = weakref.WeakKeyDictionary()
-_params: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_layouts: weakref.WeakKeyDictionary[object, VillageLayout] = weakref.WeakKeyDictionary()
+_params: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def params(model) -> dict:
@@ -65,6 +65,7 @@ def params(model) -> dict:
 
 
 def layout(model) -> VillageLayout:
+    """Where households and officials are (cached per model)."""
     cached = _layouts.get(model)
     if cached is None:
         r = model.residents
@@ -78,6 +79,7 @@ def layout(model) -> VillageLayout:
 
 
 def now(model) -> VillageNow:
+    """What the map shows of the current week."""
     r = model.residents
     return VillageNow(week=int(model.steps), literacy=r.literacy, last_channel=r.last_channel,
                       regency_km=float(model.regency_distance_km))
@@ -92,6 +94,7 @@ def ties_now(model, limit: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def week(model) -> int:
+    """Weeks run so far."""
     return int(model.steps)
 
 

@@ -1,7 +1,7 @@
 """Starting the classroom page as ``make viz`` does, on a free local port: for tests, benchmarks and tools.
 
-    with page_server() as server:
-        ...  # server.url, server.pid (the server process, e.g. to measure its CPU)
+``with page_server() as server:`` gives the page's ``server.url`` and the server process's
+``server.pid`` (e.g. to measure its CPU).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ ROOT = APP.parents[2]
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that is free now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -29,6 +30,8 @@ def free_port() -> int:
 
 @dataclass
 class PageServer:
+    """A running page server: its address and process."""
+
     url: str
     pid: int
     process: subprocess.Popen

@@ -58,12 +58,15 @@ gap_dimension = solara.reactive(0)         # side by side: which access gap the 
 
 
 def stop_week() -> int:
+    """The week at which Play stops."""
     return int(run_settings.value["stop_year"]) * reading.WEEKS_PER_YEAR
 
 
 def set_control(name: str, value) -> None:
+    """Change one of the model's controls (used at the next Reset)."""
     controls.value = {**controls.value, name: value}
 
 
 def set_run_setting(name: str, value) -> None:
+    """Change one setting of Play."""
     run_settings.value = {**run_settings.value, name: value}
