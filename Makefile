@@ -31,7 +31,7 @@ test: $(STAMP) browser
 
 viz: $(STAMP)
 	@echo "Classroom page: http://127.0.0.1:8765  (Ctrl-C to stop)"
-	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open
+	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open --no-check-version
 
 bench: $(STAMP) browser
 	$(PY) benchmarks/bench_core.py

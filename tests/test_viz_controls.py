@@ -1,13 +1,23 @@
-"""The classroom page's controls come from the registry and reach the model (no browser needed)."""
+"""The classroom page's controls come from the registry and reach the model; its texts, charts and
+drawings, checked without a browser."""
 
+import re
+import threading
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
+from sim.core.outcomes import ALL_OUTCOME_NAMES
 from sim.params.registry import PARAMS, POLICY_NAMES
 from sim.params.scenarios import PRESET_INTENSITY
-from sim.viz.app import KEY_PARAMETERS, initial_controls, model_params
-from sim.viz.classroom import ClassroomModel, parse_seed
-from sim.viz.drawing import charts_svg, village_svg
-from sim.viz.i18n import TEXT
+from sim.viz import reading
+from sim.viz.charts import CAPTION_OUTCOMES, CHARTS, caption, charts_html, format_value, line_chart, value_axis
+from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel, parse_seed, seat_conflict
+from sim.viz.drawing import map_key_html, village_svg
+from sim.viz.i18n import OUTCOME_TEXT, POLICY_TEXT, SCENARIO_TEXT, TEXT, UNIT_TEXT, message, number, t, unit_value
+from sim.viz.live import tab_is_open
+from sim.viz.state import INTENSITY_RANGE, KEY_PARAMETERS, initial_controls
 
 
 @pytest.fixture(scope="module")
@@ -15,17 +25,16 @@ def fresh():
     return ClassroomModel(**initial_controls())
 
 
-def test_registry_controls_show_the_models_defaults(fresh):
-    for lang in ("en", "id"):
-        controls = model_params(lang, fresh)
-        for name, spec in controls.items():
-            if name in PARAMS and not name.endswith("_intensity"):
-                assert spec["value"] == PARAMS[name].default, name
-                lo, hi = PARAMS[name].low, PARAMS[name].high
-                assert lo <= spec["min"] <= spec["value"] <= spec["max"] <= hi, name
-        for policy in POLICY_NAMES:
-            assert controls[policy]["value"] is False
-            assert controls[f"{policy}_intensity"]["value"] == PRESET_INTENSITY[policy]
+def test_registry_controls_start_at_the_models_defaults():
+    controls = initial_controls()
+    for name, (lo, hi, _) in KEY_PARAMETERS.items():
+        assert controls[name] == PARAMS[name].default, name
+        assert PARAMS[name].low <= lo <= controls[name] <= hi <= PARAMS[name].high, name
+    for policy in POLICY_NAMES:
+        assert controls[policy] is False
+        assert controls[f"{policy}_intensity"] == PRESET_INTENSITY[policy]
+        key = f"{policy}_intensity"
+        assert PARAMS[key].low <= INTENSITY_RANGE[0] and INTENSITY_RANGE[1] <= PARAMS[key].high
 
 
 @pytest.mark.parametrize("name", list(KEY_PARAMETERS))
@@ -37,6 +46,13 @@ def test_each_parameter_control_is_read_by_the_model(name):
     for _ in range(8):
         m.step()
     assert getattr(m.p, name) == value and name in m.p.read and not m.messages
+
+
+def test_what_the_page_reads_does_not_count_as_read_by_the_model():
+    m = ClassroomModel(**initial_controls())
+    read = set(m.p.read)
+    reading.params(m), reading.layout(m), reading.policy_start_week(m), village_svg(m, "en"), charts_html(m, "en")
+    assert m.p.read == read
 
 
 @pytest.mark.parametrize("policy", POLICY_NAMES)
@@ -65,9 +81,8 @@ def test_rejected_combination_becomes_a_message():
     m.step()
 
 
-def test_page_offers_only_one_village_scenarios(fresh):
-    offered = model_params("en", fresh)["scenario_name"]["values"]
-    assert "bangbayang" in offered and "brebes" not in offered
+def test_page_offers_only_one_village_scenarios():
+    assert "bangbayang" in CLASSROOM_SCENARIOS and "brebes" not in CLASSROOM_SCENARIOS
     m = ClassroomModel(**{**initial_controls(), "scenario_name": "brebes"})   # e.g. a hand-edited request
     assert m.scenario_name == "bangbayang" and m.n_villages == 1 and m.messages[0][0] == "param_invalid"
 
@@ -81,17 +96,121 @@ def test_side_by_side_twin_has_same_village_and_no_policy():
     assert m.twin.steps == m.steps == 5
 
 
+# ------------------------------------------------------------------------------------------ contradictions
+def test_a_new_seat_no_nearer_than_the_regency_seat_is_a_contradiction():
+    assert seat_conflict(True, 5.0, 60.0) == {"old": 5.0, "new": 60.0}
+    assert seat_conflict(True, 15.0, 15.0) is not None                  # the seat does not move at all
+    assert seat_conflict(True, 74.0, 15.0) is None
+    assert seat_conflict(False, 5.0, 60.0) is None                      # pemekaran off: nothing moves
+    m = ClassroomModel(**{**initial_controls(), "pemekaran": True, "dist_regency_km": 5.0, "dist_new_seat_km": 60.0})
+    assert ("seat_farther", {"old": 5.0, "new": 60.0}) in m.messages
+    assert message("en", *m.messages[0]).startswith("Pemekaran moves the regency seat from 5 km to 60 km")
+    assert message("id", "seat_farther", {"old": 74.5, "new": 80.0}).startswith(
+        "Pemekaran memindahkan pusat kabupaten dari 74,5 km ke 80 km")
+    ok = ClassroomModel(**{**initial_controls(), "pemekaran": True})
+    assert not ok.messages
+
+
+# ------------------------------------------------------------------------------------------ texts
 def test_every_text_has_both_languages():
-    for key, entry in TEXT.items():
-        assert entry.get("en") and entry.get("id"), key
+    for table in (TEXT, OUTCOME_TEXT, POLICY_TEXT, SCENARIO_TEXT, UNIT_TEXT):
+        for key, entry in table.items():
+            assert entry.get("en") and entry.get("id"), key
 
 
+def test_every_unit_of_the_registry_is_written_in_both_languages():
+    english_units = re.compile(r"\b(households|share|utility|cases|year|week|weeks|officials|contacts|hamlets|"
+                               r"month|complaint|fee|of|the|a|per week|per month)\b")
+    for unit in {p.unit for p in PARAMS.values()}:
+        assert unit in UNIT_TEXT, unit
+        shown = unit_value("id", unit, 0.25, 2)
+        assert re.search(r"\d", shown) and not english_units.search(shown.replace("per ", "")), (unit, shown)
+
+
+def test_numbers_are_written_the_indonesian_way_and_never_as_minus_zero():
+    assert number("en", 2200) == "2,200" and number("id", 2200) == "2.200"
+    assert number("en", 0.3, 2) == "0.30" and number("id", 0.3, 2) == "0,30"
+    for lang in ("en", "id"):
+        assert number(lang, -0.004, 2) == number(lang, 0.0, 2) and not number(lang, -0.0001).startswith("-")
+        for v in (-0.0004, -0.00001, -0.0, -1e-12):                    # below zero, but rounded to zero
+            assert not format_value(lang, "gap", v).startswith("-"), v
+            assert not format_value(lang, "gap", v, 0.025).startswith("-"), v
+        assert format_value(lang, "gap", -0.004).startswith("-")       # a real negative value keeps its sign
+
+
+# ------------------------------------------------------------------------------------------ charts
+def test_charts_show_real_outcomes_each_named_in_both_languages():
+    shown = {name for chart in CHARTS for name in chart.outcomes} | set(CAPTION_OUTCOMES)
+    assert {"online_share", "mean_literacy", "fees_per_household_rupiah"} <= shown
+    for name in shown:
+        assert name in ALL_OUTCOME_NAMES and name in OUTCOME_TEXT, name
+
+
+def test_value_axes_start_at_zero_with_round_ticks():
+    fees = np.array([80_000.0, 45_000.0, 41_000.0])
+    lo, hi, step = value_axis([fees], "rupiah")
+    assert lo == 0 and hi >= fees.max() and (hi - lo) / step >= 3
+    lo, hi, step = value_axis([np.array([-0.003, 0.07])], "gap")    # a gap below zero: the axis goes below
+    assert lo < 0 < hi and abs(lo / step - round(lo / step)) < 1e-9
+    svg = line_chart([("x", np.array([-0.003, -0.001, 0.002]), "#000", False)], "en", "gap", 52, None)
+    ticks = re.findall(r'class="tick y-tick"[^>]*>([^<]*)<', svg)
+    assert len(ticks) >= 3 and all(not re.match(r"^[-−]0([.,]0*)?%$", v) for v in ticks), ticks
+
+
+def test_a_line_written_week_by_week_is_the_line_written_at_once():
+    a = ClassroomModel(**{**initial_controls(), "compare": True, "pemekaran": True})
+    b = ClassroomModel(**{**initial_controls(), "compare": True, "pemekaran": True})
+    for week in range(1, 140):
+        a.step()
+        b.step()
+        if week % 3 == 0:
+            charts_html(a, "en")                                       # a: drawn as it goes, b: not
+    assert charts_html(a, "en") == charts_html(b, "en")
+
+
+def test_caption_says_what_changed_since_the_policies_started():
+    none = ClassroomModel(**initial_controls())
+    assert caption(none, "en") == t("en", "caption_none")
+    m = ClassroomModel(**{**initial_controls(), "pemekaran": True, "n_households": 400})
+    for _ in range(10):
+        m.step()
+    assert caption(m, "en") == "The policies start in week 52 (42 weeks from now)."
+    for _ in range(100):
+        m.step()
+    text = caption(m, "en")
+    assert text.startswith("Since the policies started in week 52 (1.1 years ago): ") and text.count("→") == len(
+        CAPTION_OUTCOMES)
+    before = m.datacollector.model_vars["brokered_share"][50]          # after week 51, the last without a policy
+    assert f"through officials or brokers {before * 100:.0f}% →" in text
+
+
+# ------------------------------------------------------------------------------------------ drawings
 def test_drawings_are_svg_in_both_languages(fresh):
     m = ClassroomModel(**{**initial_controls(), "compare": True})
     for _ in range(3):
         m.step()
     for lang, word in (("en", "entrusted to an official"), ("id", "dititipkan ke perangkat")):
-        svg = village_svg(m, lang, "title", show_ties=True)
-        assert svg.startswith("<svg") and svg.endswith("</svg>") and word in svg
-        charts = charts_svg(m, lang)
-        assert len(charts) == 4 and all(c.startswith("<svg") for c in charts)
+        svg = village_svg(m, lang, show_ties=True)
+        assert svg.startswith("<svg") and svg.endswith("</svg>") and 'class="ties"' in svg
+        assert word in map_key_html(lang, show_ties=True)
+        charts = charts_html(m, lang)
+        assert len(charts) == len(CHARTS) and all("<svg" in c for c in charts)
+
+
+def test_hamlet_names_are_drawn_after_the_households(fresh):
+    svg = village_svg(fresh, "en")
+    assert svg.index('class="hamlet-label"') > svg.index('class="residents"')
+
+
+# ------------------------------------------------------------------------------------------ a tab that goes
+def test_a_tab_is_open_while_a_page_of_it_is_connected():
+    closed = threading.Event()
+    status = SimpleNamespace(value="connected")
+    context = SimpleNamespace(closed_event=closed, page_status={"p": status})
+    assert tab_is_open(context)
+    status.value = "disconnected"
+    assert not tab_is_open(context)
+    status.value = "connected"
+    closed.set()
+    assert not tab_is_open(context)
+    assert tab_is_open(None)                                          # outside a server: nothing to watch

@@ -1,129 +1,209 @@
-"""The classroom page: Mesa's SolaraViz with a live village, bilingual.
+"""The classroom page: a live village, bilingual, in the browser.
 
-Run with ``make viz`` (``solara run sim/viz/app.py --host 127.0.0.1 --port 8765``).
-Every browser tab gets its own model (``Page`` creates it); Reset rebuilds it
-from the controls, which keep their values.
+Run with ``make viz`` (``solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production``).
+
+The page is built with Solara, as Mesa's SolaraViz is, with controls of its own
+(``sim.viz.controls``): SolaraViz's panel cannot be translated or show its
+sliders' values, its play loop keeps stepping a model after its tab is gone,
+and its grid stacks the two villages of the side-by-side view.
+
+* Every browser tab gets its own model (``Page`` creates it); Reset rebuilds it
+  from the controls, which keep their values; "Restore defaults" puts the
+  controls back to the model's defaults and starts a new village.
+* Play (``sim.viz.live``) stops at the chosen year, when paused, and as soon as
+  the tab is closed, reloaded or loses its connection.
+* Three views: the village beside its charts; side by side (the village with
+  the policies and its baseline next to each other, the charts below, each
+  chart with both runs); a full-screen map for a projector.
+* Nothing is loaded from outside the machine (no CDN: the policies line is
+  plain HTML, not Markdown with KaTeX).
 """
 
 from __future__ import annotations
 
+import os
+from html import escape
+
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import solara.lab
+import solara.server.settings
+from solara.alias import rv
 
-from sim.params.registry import PARAMS, POLICY_NAMES
-from sim.params.scenarios import PRESET_INTENSITY
-from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel
-from sim.viz.drawing import charts_svg, village_svg
-from sim.viz.i18n import LANGUAGES, POLICY_TEXT, param_label, t
+from sim.viz import reading, state
+from sim.viz.charts import GAP_CHART
+from sim.viz.classroom import ClassroomModel
+from sim.viz.controls import RunButtons, RunPanel, VillagePanel
+from sim.viz.drawing import map_key_html
+from sim.viz.i18n import LANGUAGES, POLICY_TEXT, TEXT, message, t
+from sim.viz.live import LiveView, play_loop
 
-# Registry parameters a lecturer can change, with the slider range the page offers
-# (inside the registry's bounds) and the step.
-KEY_PARAMETERS: dict[str, tuple[float, float, float]] = {
-    "n_households": (200, 5000, 100),
-    "literacy_mean": (0.05, 0.9, 0.05),
-    "dist_regency_km": (5.0, 150.0, 1.0),
-    "dist_new_seat_km": (2.0, 60.0, 1.0),
-    "fee_seeking_mean": (0.0, 1.0, 0.05),
-    "tie_gain": (0.0, 1.0, 0.05),
-    "tie_decay_per_year": (0.0, 2.0, 0.05),
-    "moral_cost_entrust": (0.0, 3.0, 0.1),
-    "imitation_weight": (0.0, 3.0, 0.1),
-    "official_capacity_per_week": (1, 60, 1),
-}
-
-PLAY_INTERVAL_MS = 20   # the loop sleeps this long between steps; drawing sets the real pace
-
-language = solara.reactive("en")     # solara keeps reactive variables per browser tab
-show_ties = solara.reactive(False)
+# The server's page: its own title, no "This website runs on Solara" badge (it covered the last chart),
+# no usage statistics sent to Solara's makers (they leave the machine: api.ipify.org, api.mixpanel.com;
+# the server imports the app before it reports its start), and a tab that vanished without closing
+# (laptop asleep, network gone) is given up after 10 minutes instead of Solara's 24 hours
+# (SOLARA_KERNEL_CULL_TIMEOUT still decides when it is set).
+solara.server.settings.telemetry.mixpanel_enable = False
+solara.server.settings.theme.show_banner = False
+solara.server.settings.theme.title = TEXT["page_title"]["en"]
+if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
+    solara.server.settings.kernel.cull_timeout = "10m"
 
 
-def model_params(lang: str, model: ClassroomModel) -> dict:
-    """SolaraViz controls, derived from the registry and labelled in ``lang``.
+@solara.component
+def StageHead(model, live: LiveView):
+    """The policies that are on, the model's messages and the caption of what happened since they started."""
+    lang = state.language.value
+    m = model.value
+    names = ", ".join(POLICY_TEXT[n][lang] for n in reading.policies_on(m)) or t(lang, "none")
+    with solara.Div(classes=["stage-head"]):
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{escape(t(lang, 'policies_active', names=names))}</b> · "
+                                                f"{escape(t(lang, 'apply_hint'))}", classes=["policies-line"])
+        for key, values in getattr(m, "messages", []):
+            solara.Warning(message(lang, key, values), classes=["input-message"])
+        solara.Div(children=[live.caption])
 
-    Values are those of the current model, so relabelling (a language switch)
-    never moves a control; a fresh page shows the model's defaults.
+
+@solara.component
+def Maps(live: LiveView):
+    """The village (two villages next to each other in the side-by-side view), and the map's key."""
+    with solara.Div(classes=["map-area"]):
+        solara.Div(children=[live.maps])
+        solara.HTML(tag="div", unsafe_innerHTML=map_key_html(state.language.value, state.show_ties.value),
+                    classes=["map-key-box"])
+
+
+@solara.component
+def Charts(model, live: LiveView):
+    """The charts; side by side, under them a switch of the access gap the gap chart shows."""
+    lang = state.language.value
+    with solara.Div(classes=["charts-area"]):
+        solara.Div(children=[live.charts])
+        if reading.twin(model.value) is not None:
+            with solara.Div(classes=["gap-switch-row"]):
+                solara.Text(t(lang, "gap_show"))
+                rv.BtnToggle(v_model=state.gap_dimension.value, mandatory=True, dense=True,
+                             on_v_model=lambda v: state.gap_dimension.set(v or 0), class_="gap-switch",
+                             children=[rv.Btn(small=True, children=[t(lang, key)]) for key in GAP_CHART.line_keys])
+
+
+@solara.component
+def Stage(model, live: LiveView):
+    """Right of the controls: the policies line and caption, the map(s) and the charts (the map(s) alone
+    in the projector view).
     """
-    p = model.p
-    params: dict = {
-        "rng": {"type": "InputText", "value": str(model.seed), "label": t(lang, "seed")},
-        "scenario_name": {"type": "Select", "value": model.scenario_name,
-                          "values": list(CLASSROOM_SCENARIOS), "label": t(lang, "scenario")},
-        "compare": {"type": "Checkbox", "value": model.twin is not None, "label": t(lang, "compare")},
-    }
-    for name in POLICY_NAMES:
-        label = POLICY_TEXT[name][lang]
-        on = name in model.policies_on
-        params[name] = {"type": "Checkbox", "value": on, "label": t(lang, "policy_on", name=label)}
-        current = getattr(p, f"{name}_intensity") if on else PRESET_INTENSITY[name]
-        params[f"{name}_intensity"] = {
-            "type": "SliderFloat", "value": current, "min": 0.0, "max": 1.0, "step": 0.05,
-            "label": t(lang, "intensity", name=label, unit=PARAMS[f"{name}_intensity"].unit,
-                       preset=PRESET_INTENSITY[name])}
-    for name, (lo, hi, step) in KEY_PARAMETERS.items():
-        kind = "SliderInt" if PARAMS[name].type is int else "SliderFloat"
-        params[name] = {"type": kind, "value": getattr(p, name), "min": lo, "max": hi, "step": step,
-                        "label": param_label(lang, name)}
-    return params
-
-
-def initial_controls() -> dict:
-    """The controls' starting values: the model's own defaults, no policy."""
-    values = {"rng": "0", "scenario_name": "bangbayang", "compare": False}
-    for name in POLICY_NAMES:
-        values[name] = False
-        values[f"{name}_intensity"] = PRESET_INTENSITY[name]
-    values.update({name: PARAMS[name].default for name in KEY_PARAMETERS})
-    return values
-
-
-def _header(model: ClassroomModel, lang: str) -> None:
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=language, values=list(LANGUAGES), classes=["language-switch"])
-        solara.Text(f"{t(lang, 'language')}: {LANGUAGES[lang]}")
-        solara.Checkbox(label=t(lang, "show_ties"), value=show_ties)
-    names = ", ".join(POLICY_TEXT[n][lang] for n in model.policies_on) or t(lang, "none")
-    solara.Markdown(f"**{t(lang, 'policies_active', names=names)}** · {t(lang, 'apply_hint')}")
-    for key, kw in model.messages:
-        solara.Warning(t(lang, key, **kw), classes=["input-message"])
+    two = reading.twin(model.value) is not None
+    view = "projector" if state.projector.value else ("compare" if two else "single")
+    with solara.Div(classes=["stage", f"stage-{view}"]):
+        if not state.projector.value:
+            StageHead(model, live)
+        Maps(live)
+        if not state.projector.value:
+            Charts(model, live)
 
 
 @solara.component
-def Village(model: ClassroomModel):
-    """Language switch, messages and the map (two maps in the side-by-side view)."""
-    update_counter.get()   # redraw after every step (Mesa's idiom for live components)
-    lang = language.value
-    _header(model, lang)
-    if model.twin is None:
-        title = t(lang, "map_title", week=model.steps, year=f"{model.steps / 52:.1f}")
-        solara.HTML(tag="div", unsafe_innerHTML=village_svg(model, lang, title, show_ties.value),
-                    classes=["village-map-box"])
-        return
-    for m, side in ((model, t(lang, "with_policy")), (model.twin, t(lang, "baseline"))):
-        title = t(lang, "map_title_compare", side=side, week=m.steps)
-        solara.HTML(tag="div", unsafe_innerHTML=village_svg(m, lang, title, show_ties.value),
-                    classes=["village-map-box"])
-
-
-@solara.component
-def Charts(model: ClassroomModel):
-    update_counter.get()   # redraw after every step (Mesa's idiom for live components)
-    lang = language.value
-    with solara.Column(gap="4px"):
-        for svg in charts_svg(model, lang):
-            solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["chart-box"])
+def TopBar(model, live: LiveView):
+    """The title, patron ties, the projector view (with Play, Step and the week in it), EN/ID, light/dark."""
+    lang = state.language.value
+    with solara.Div(classes=["classroom-bar"]):
+        solara.Text(t(lang, "title"), classes=["app-title"])
+        if state.projector.value:
+            RunButtons(model, live, compact=True)
+            solara.Div(children=[live.status])
+            solara.Button(t(lang, "projector_exit"), outlined=True, on_click=lambda: state.projector.set(False),
+                          classes=["projector-exit"])
+        else:
+            solara.Checkbox(label=t(lang, "show_ties"), value=state.show_ties)
+            solara.Button(t(lang, "projector"), icon_name="mdi-fullscreen", outlined=True,
+                          on_click=lambda: state.projector.set(True), classes=["projector-button"])
+        solara.ToggleButtonsSingle(value=state.language, values=list(LANGUAGES), classes=["language-switch"])
+        solara.Text(f"{t(lang, 'language')}: {LANGUAGES[lang]}", classes=["language-name"])
+        solara.lab.ThemeToggle(enable_auto=False)
 
 
 @solara.component
 def Page():
-    lang = language.value
-    first = solara.use_memo(lambda: ClassroomModel(**initial_controls()), [])
+    """The page of one browser tab: its own village, controls and Play."""
+    lang = state.language.value
+    first = solara.use_memo(lambda: ClassroomModel(**state.controls.value), [])
     model = solara.use_reactive(first)
-    SolaraViz(
-        model,
-        components=[(Village, 0), (Charts, 0)],
-        model_params=model_params(lang, model.value),
-        name=t(lang, "title"),
-        play_interval=PLAY_INTERVAL_MS,
-        render_interval=1,
-    )
+    live = solara.use_memo(LiveView, [])
+    # What the live widgets show changes with these (Play, Step and Reset refresh them themselves).
+    solara.use_effect(lambda: live.refresh(model.value),
+                      [model.value, lang, state.show_ties.value, state.gap_dimension.value,
+                       state.run_settings.value["stop_year"]])
+    solara.use_thread(lambda cancel: play_loop(model, live, cancel),
+                      dependencies=[state.playing.value, model.value], intrusive_cancel=False)
+    solara.Title(t(lang, "page_title"))
+    solara.Style(CSS)
+    with solara.Div(classes=["classroom"]):
+        TopBar(model, live)
+        with solara.Div(classes=["classroom-body"] + (["projector"] if state.projector.value else [])):
+            if not state.projector.value:
+                with solara.Div(classes=["controls-column"]):
+                    RunPanel(model, live)
+                    VillagePanel()
+            Stage(model, live)
+
+
+CSS = """
+.classroom { height: 100vh; display: flex; flex-direction: column; }
+.classroom-bar { display: flex; align-items: center; flex-wrap: wrap; gap: 4px 14px; padding: 2px 12px;
+  min-height: 48px; border-bottom: 1px solid rgba(128,128,128,0.35); }
+.classroom-bar .app-title { font-size: 1.15rem; font-weight: 600; margin-right: auto; }
+.classroom-bar .v-input--checkbox { margin: 0; padding: 0; }
+.classroom-bar .v-input__slot { margin-bottom: 0; }
+.classroom-bar .v-messages { display: none; }
+.classroom-body { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: 340px minmax(0, 1fr); }
+.classroom-body.projector { grid-template-columns: minmax(0, 1fr); }
+.controls-column { overflow-y: auto; padding: 8px 10px; border-right: 1px solid rgba(128,128,128,0.35); }
+.controls-column .panel { margin-bottom: 10px; }
+.controls-column .v-card__title { font-size: 1.1rem; padding: 10px 14px 4px; }
+.controls-column .v-card__text { padding: 4px 14px 10px; }
+.panel-subtitle { display: block; font-weight: 600; margin: 14px 0 2px; }
+.control { margin: 8px 0 4px; }
+.control-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+.control-label { font-size: 0.9rem; line-height: 1.2; }
+.control-value { font-weight: 600; white-space: nowrap; font-size: 0.9rem; }
+.control-note { display: block; font-size: 0.78rem; }
+.control-slider { margin: 0 !important; }
+.policy { border-left: 3px solid rgba(128,128,128,0.35); padding-left: 8px; margin: 6px 0; }
+.policy .v-input--checkbox { margin-top: 4px; padding-top: 0; }
+.policy .v-messages, .village-panel .v-messages { display: none; }
+.run-buttons { display: flex; flex-wrap: wrap; gap: 6px; }
+.run-buttons .v-btn, .projector-button, .projector-exit { text-transform: none; letter-spacing: normal; }
+.run-status { display: block; font-weight: 600; margin-top: 8px; }
+.run-stopped { display: block; font-weight: normal; font-size: 0.85rem; }
+.classroom-bar .run-status { margin-top: 0; }
+.stage { overflow-y: auto; padding: 8px 14px; min-width: 0; }
+.stage-head { margin-bottom: 4px; }
+.policy-caption { display: block; font-size: 0.95rem; margin: 2px 0 6px; }
+.input-message { margin: 4px 0 !important; }
+.map-title { display: block; font-weight: 600; margin: 2px 0; }
+.village-map { display: block; width: 100%; height: auto; }
+.maps { display: grid; gap: 12px; }
+.map-key { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 0.82rem; margin: 4px 0 8px; }
+.key-item { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.charts { display: grid; gap: 6px 16px; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); }
+.chart-title { font-weight: 600; font-size: 0.9rem; line-height: 1.2; }
+.chart-key { display: flex; flex-wrap: wrap; gap: 0 12px; font-size: 0.8rem; }
+.chart-key svg { vertical-align: middle; }
+svg.chart { display: block; width: 100%; height: auto; }
+.gap-switch .v-btn { text-transform: none; }
+.gap-switch-row { display: flex; align-items: center; gap: 10px; margin: 4px 0; }
+/* one village: the map on the left, the charts on the right */
+.stage-single { display: grid; grid-template-columns: minmax(260px, min(46%, calc(100vh - 230px))) minmax(0, 1fr);
+  grid-template-areas: "head head" "map charts"; gap: 0 18px; align-items: start; align-content: start; }
+.stage-single .stage-head { grid-area: head; }
+.stage-single .map-area { grid-area: map; }
+.stage-single .charts-area { grid-area: charts; }
+/* side by side: the two villages next to each other, their charts below */
+.stage-compare .maps { grid-template-columns: repeat(2, minmax(0, min(50%, calc(100vh - 440px))));
+  justify-content: center; }
+.stage-compare .charts { grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); }
+/* projector: the map(s) only, as large as the screen allows */
+.stage-projector .maps { grid-auto-flow: column; justify-content: center; }
+.stage-projector .map-panel { width: min(calc(100vh - 130px), 96vw); }
+.stage-projector .maps-two .map-panel { width: min(calc(100vh - 130px), 48vw); }
+.stage-projector .map-key { justify-content: center; }
+"""

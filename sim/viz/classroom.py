@@ -6,6 +6,8 @@
   falls back to 0 with a message instead of an error (the page stays usable);
 * policies come as on/off switches with an intensity each;
 * a parameter combination the registry rejects is dropped with a message;
+* pemekaran with the new seat no nearer than the regency seat runs, with a
+  message saying that the seat moves farther away (``seat_conflict``);
 * with ``compare=True`` a twin without any policy, same seed and parameters,
   steps together with it (the side-by-side view).
 """
@@ -37,6 +39,16 @@ def parse_seed(text) -> tuple[int, tuple[str, dict] | None]:
     if value < 0 or value >= 2**63:
         return 0, ("seed_invalid", {"value": str(text)[:40]})
     return value, None
+
+
+def seat_conflict(pemekaran_on: bool, regency_km: float, new_seat_km: float) -> dict | None:
+    """Pemekaran moves the regency seat to the new one: with the new seat no nearer it moves away (or nowhere).
+
+    Returns the message's values, or None when the settings agree.
+    """
+    if pemekaran_on and new_seat_km >= regency_km:
+        return {"old": float(regency_km), "new": float(new_seat_km)}
+    return None
 
 
 class ClassroomModel(ClientelismModel):
@@ -73,6 +85,11 @@ class ClassroomModel(ClientelismModel):
         params.update(controls)
         params = self._acceptable(scenario, params)
         policy = "+".join(on) if on else "none"
+        if "pemekaran" in on:
+            values = resolve_params(scenario, "none", params)
+            conflict = seat_conflict(True, values["dist_regency_km"], values["dist_new_seat_km"])
+            if conflict:
+                self.messages.append(("seat_farther", conflict))
         self.policies_on = on
         super().__init__(scenario=scenario, policy=policy, rng=seed, **params)
         self.twin = None
@@ -96,6 +113,7 @@ class ClassroomModel(ClientelismModel):
                 params.pop(bad)
 
     def step(self) -> None:
+        """One week of the village and, side by side, of its twin."""
         super().step()
         if self.twin is not None:
             self.twin.step()

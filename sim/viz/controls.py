@@ -1,0 +1,160 @@
+"""The page's controls: running the village, and the model's switches and sliders.
+
+They replace Mesa's SolaraViz panel, whose labels ("Controls", "Play
+Interval", "Reset", "Step", "Model Parameters", "Time") cannot be translated
+and whose sliders shrink to a dot beside a long label and show their value only
+while dragged. Here every slider has its label on a line of its own, its value
+and unit always beside it, and the full width of the column to be dragged in.
+The model's controls derive from the registry (labels, units, defaults).
+"""
+
+from __future__ import annotations
+
+import solara
+from solara.alias import rv
+
+from sim.params.registry import PARAMS, POLICY_NAMES
+from sim.params.scenarios import PRESET_INTENSITY
+from sim.viz import state
+from sim.viz.classroom import CLASSROOM_SCENARIOS, ClassroomModel, seat_conflict
+from sim.viz.i18n import POLICY_TEXT, decimals_for, message, param_label, scenario_label, t, unit_value
+
+
+@solara.component
+def NumberControl(label: str, value: float, lo: float, hi: float, step: float, shown: str, on_value,
+                  note: str = "", integer: bool = False, name: str = ""):
+    """A labelled slider that always shows its value and unit, the column's full width.
+
+    The value is taken when the slider is let go (or moved with the keyboard): while it is dragged the
+    thumb shows the number, and no round trip through the server drags it back.
+    """
+    def set_value(v):
+        if v is not None:
+            on_value(int(round(float(v))) if integer else round(float(v), 6))
+
+    with solara.Div(classes=["control", "number-control"], attributes={"data-name": name}):
+        with solara.Div(classes=["control-head"]):
+            solara.Text(label, classes=["control-label"])
+            solara.Text(shown, classes=["control-value"])
+        slider = rv.Slider(v_model=value, min=lo, max=hi, step=step, hide_details=True, dense=True,
+                           thumb_label=True, class_="control-slider")
+        rv.use_event(slider, "change", lambda _widget, _event, v: set_value(v))
+        if note:
+            solara.Text(note, classes=["control-note"])
+
+
+# ----------------------------------------------------------------------------- actions
+def new_village(model, live) -> None:
+    """Reset: a new village from the controls (which keep their values)."""
+    state.playing.value = False
+    village = ClassroomModel(**state.controls.value)
+    live.refresh(village)          # the new map first, then the rest of the page
+    model.value = village
+
+
+def restore_defaults(model, live) -> None:
+    """The controls as the page opened, and a new village with them."""
+    state.controls.value = state.initial_controls()
+    state.run_settings.value = dict(state.RUN_DEFAULTS)
+    state.show_ties.value = False
+    new_village(model, live)
+
+
+def step_once(model, live) -> None:
+    """Step: one week."""
+    model.value.step()
+    live.refresh(model.value)
+
+
+# ----------------------------------------------------------------------------- running
+@solara.component
+def RunButtons(model, live, compact: bool = False):
+    """Play/pause and one step (and, beside the controls, Reset and Restore defaults)."""
+    lang = state.language.value
+    playing = state.playing.value
+    with solara.Div(classes=["run-buttons"]):
+        solara.Button(t(lang, "pause") if playing else t(lang, "play"), color="primary",
+                      on_click=lambda: state.playing.set(not state.playing.value),
+                      disabled=state.at_stop.value and not playing, classes=["play-button"])
+        solara.Button(t(lang, "step"), color="primary", on_click=lambda: step_once(model, live), disabled=playing,
+                      classes=["step-button"])
+        if not compact:
+            solara.Button(t(lang, "reset"), color="primary", on_click=lambda: new_village(model, live),
+                          classes=["reset-button"])
+            solara.Button(t(lang, "restore"), outlined=True, on_click=lambda: restore_defaults(model, live),
+                          classes=["restore-button"])
+
+
+@solara.component
+def RunPanel(model, live):
+    """What Mesa's "Controls" card offered, with the values shown, in both languages."""
+    lang = state.language.value
+    rs = state.run_settings.value
+    with solara.Card(t(lang, "run_title"), classes=["panel", "run-panel"]):
+        RunButtons(model, live)
+        solara.Div(children=[live.status])
+        lo, hi, step = state.STOP_YEAR_RANGE
+        NumberControl(t(lang, "stop_at"), rs["stop_year"], lo, hi, step, t(lang, "year_n", n=rs["stop_year"]),
+                      lambda v: state.set_run_setting("stop_year", v), integer=True, name="stop_year",
+                      note=t(lang, "default", value=t(lang, "year_n", n=state.RUN_DEFAULTS["stop_year"])))
+        lo, hi, step = state.PAUSE_RANGE
+        NumberControl(t(lang, "pause_ms"), rs["pause_ms"], lo, hi, step, f"{rs['pause_ms']} ms",
+                      lambda v: state.set_run_setting("pause_ms", v), integer=True, name="pause_ms",
+                      note=t(lang, "default", value=f"{state.RUN_DEFAULTS['pause_ms']} ms"))
+        lo, hi, step = state.DRAW_EVERY_RANGE
+        every = rs["draw_every"]
+        NumberControl(t(lang, "draw_every"), every, lo, hi, step,
+                      t(lang, "week_1") if every == 1 else t(lang, "weeks_n", n=every),
+                      lambda v: state.set_run_setting("draw_every", v), integer=True, name="draw_every",
+                      note=t(lang, "default", value=t(lang, "week_1")))
+
+
+# ----------------------------------------------------------------------------- the model's controls
+def _parameter_control(lang: str, name: str, value) -> None:
+    lo, hi, step = state.KEY_PARAMETERS[name]
+    p = PARAMS[name]
+    integer = p.type is int
+    decimals = 0 if integer else decimals_for(step)
+    NumberControl(param_label(lang, name), value, lo, hi, step, unit_value(lang, p.unit, value, decimals),
+                  lambda v: state.set_control(name, v),
+                  note=t(lang, "default", value=unit_value(lang, p.unit, p.default, decimals)),
+                  integer=integer, name=name)
+
+
+def _intensity_control(lang: str, policy: str, value) -> None:
+    key = f"{policy}_intensity"
+    p = PARAMS[key]
+    what = param_label(lang, key).split(":", 1)[-1].strip()      # the registry's label without the policy's name
+    lo, hi, step = state.INTENSITY_RANGE
+    NumberControl(what[:1].upper() + what[1:], value, lo, hi, step, unit_value(lang, p.unit, value, 2),
+                  lambda v: state.set_control(key, v),
+                  note=t(lang, "preset", value=unit_value(lang, p.unit, PRESET_INTENSITY[policy], 2)), name=key)
+
+
+@solara.component
+def VillagePanel():
+    """What Mesa's "Model Parameters" card offered: the model's controls, labelled, with units."""
+    lang = state.language.value
+    c = state.controls.value
+    with solara.Card(t(lang, "village_title"), classes=["panel", "village-panel"]):
+        solara.InputText(t(lang, "seed"), value=str(c["rng"]), on_value=lambda v: state.set_control("rng", v),
+                         continuous_update=False)
+        rv.Select(label=t(lang, "scenario"), v_model=c["scenario_name"],
+                  items=[{"text": scenario_label(lang, n), "value": n} for n in CLASSROOM_SCENARIOS],
+                  on_v_model=lambda v: state.set_control("scenario_name", v), hide_details=True,
+                  class_="scenario-select")
+        solara.Checkbox(label=t(lang, "compare"), value=bool(c["compare"]),
+                        on_value=lambda v: state.set_control("compare", v))
+        solara.Text(t(lang, "policies_title", week=PARAMS["pemekaran_start_step"].default), classes=["panel-subtitle"])
+        for name in POLICY_NAMES:
+            with solara.Div(classes=["policy"]):
+                solara.Checkbox(label=t(lang, "policy_on", name=POLICY_TEXT[name][lang]), value=bool(c[name]),
+                                on_value=lambda v, name=name: state.set_control(name, v))
+                _intensity_control(lang, name, c[f"{name}_intensity"])
+        solara.Text(t(lang, "parameters_title"), classes=["panel-subtitle"])
+        for name in state.KEY_PARAMETERS:
+            _parameter_control(lang, name, c[name])
+            if name == "dist_new_seat_km":
+                conflict = seat_conflict(bool(c["pemekaran"]), c["dist_regency_km"], c["dist_new_seat_km"])
+                if conflict:
+                    solara.Warning(message(lang, "seat_farther", conflict), classes=["input-message", "live-check"])
