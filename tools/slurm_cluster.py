@@ -40,6 +40,9 @@ class Refused(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage block
+        if message.startswith("unrecognized arguments: "):
+            options = [o for a in self._actions for o in a.option_strings if o.startswith("--") and o != "--help"]
+            message = (f"{message.split(': ', 1)[1]} is not valid: allowed the options {', '.join(options)}")
         raise Refused(f"{message} (see --help)")
 
 
