@@ -210,3 +210,36 @@ def test_a_job_that_cannot_start_is_one_line_and_no_folder(slurm, tool, tmp_path
     assert lines[0].startswith(f"error: dask_address='{address}' is not valid") and "none joined" in lines[0]
     assert not (tmp_path / "r").exists()
     assert slurm.jobs() == {job: "PENDING"}
+
+
+# ------------------------------------------------------------------ without Slurm
+def _pytest_slurm_tests(tmp_path, **extra):
+    """A Slurm test of this module where no Slurm program is found (a plugin hides them); CI only if given."""
+    (tmp_path / "hide_slurm.py").write_text("import slurm_local\nslurm_local.program = lambda name: None\n")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT / "tests")]), **extra)
+    return subprocess.run([sys.executable, "-m", "pytest", "tests/test_slurm.py", "-q", "-rs", "-p", "hide_slurm",
+                           "-p", "no:cacheprovider", "-k", "matches_serial"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_without_slurm_its_tests_are_skipped_with_the_reason_and_the_fix(tmp_path):
+    out = _pytest_slurm_tests(tmp_path)
+    summary = out.stdout.strip().splitlines()[-1]
+    assert out.returncode == 0 and "1 skipped" in summary and "passed" not in summary, out.stdout
+    assert "sudo apt-get install slurm-wlm munge" in out.stdout
+
+
+def test_under_ci_a_missing_slurm_fails(tmp_path):
+    out = _pytest_slurm_tests(tmp_path, CI="true")
+    summary = out.stdout.strip().splitlines()[-1]
+    assert out.returncode == 1 and "1 error" in summary and "skipped" not in summary, out.stdout
+    assert "CI=true and Slurm and munge are not installed" in out.stdout
+
+
+def test_a_non_root_user_is_told_to_run_as_root(monkeypatch):
+    import slurm_local
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(slurm_local, "program", lambda name: f"/usr/sbin/{name}")
+    assert "needs root" in slurm_local.missing_reason() and "sudo make test" in slurm_local.missing_reason()
