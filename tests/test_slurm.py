@@ -19,7 +19,8 @@ from sim.experiments.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "slurm_cluster.py"
-ARGS = ["experiment=pemekaran_vs_training", "replicates=3", "steps=20", "seed=4", "n_households=200"]
+# Runs long enough (60 weeks) for the policies, which start in week 52, to act.
+ARGS = ["experiment=pemekaran_vs_training", "replicates=3", "steps=60", "seed=4", "n_households=200"]
 # Long enough (24 runs of about 0.25 s) that a job can be cancelled part way through.
 LONGER = ["experiment=pemekaran_vs_training", "replicates=6", "steps=150", "seed=4", "n_households=300"]
 ON_LOOPBACK = ["--interface", "lo", "--port", "0", "--memory", "2GB", "--walltime", "00:15:00"]
