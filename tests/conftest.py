@@ -43,3 +43,27 @@ def chromium():
             pytest.fail(f"CI=true and {missing_reason()}", pytrace=False)
         pytest.skip(missing_reason())
     return path
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    """A one-node Slurm on 127.0.0.1 (munged, slurmctld, slurmd) from a slurm.conf generated for this host in a
+    temporary folder (tests/slurm_local.py); every daemon and job it started is stopped afterwards.
+
+    Without root or without Debian's slurm-wlm and munge (or dask-jobqueue) the tests that need it are skipped
+    with the reason and the command that fixes it; under CI=true they fail instead.
+    """
+    from slurm_local import LocalSlurm, missing_reason
+
+    reason = missing_reason()
+    if reason is not None:
+        if under_ci():
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+    cluster = LocalSlurm()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+    daemons = [name for name, proc in cluster.procs.items() if proc.poll() is None]
+    assert not daemons and not cluster.leftover_pids(), f"still running after stop: {daemons}"

@@ -92,7 +92,12 @@ def check_environment(client, where: str) -> None:
     """Refuse a cluster whose workers run other code or packages than this process (ConfigError)."""
     info = client.scheduler_info()
     if not info.get("workers"):
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S * 3)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S * 3)
+        except TimeoutError:   # e.g. Slurm worker jobs still queued, or never starting
+            raise ConfigError("dask_address", where, f"a cluster with workers: none joined within "
+                              f"{CONNECT_TIMEOUT_S * 3} s (are its worker jobs still queued? on Slurm: squeue)"
+                              ) from None
     mine = environment()
     theirs = client.run(environment)
     for worker, env in sorted(theirs.items()):
