@@ -27,14 +27,24 @@ import numpy as np
 from sim.core import choice as channel_choice
 from sim.core import entrusting, learning, needs, selfservice
 from sim.core import ties as tie_strength
-from sim.core.accounting import COUNTS, FLOW_COUNTS, Accounts, Group, access_gaps, area_outcomes, ratio_outcomes
+from sim.core.accounting import (
+    FLOW_COUNTS,
+    Accounts,
+    Resolution,
+    access_gaps,
+    kecamatan_table,
+    quartile_outcomes,
+    ratio_outcomes,
+    service_outcomes,
+    village_table,
+)
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
-from sim.core.outcomes import ALL_OUTCOME_NAMES, GROUP_DIMENSIONS, WINDOW_WEEKS, group_name
+from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
 from sim.core.policies import PolicyState, lever, policy_state
 from sim.core.population import build_officials, build_residents
-from sim.core.services import Channel, Office
+from sim.core.services import SERVICE_NAMES, Channel, Office
 from sim.core.travel import TravelCosts
 from sim.params.scenarios import STEPS_PER_YEAR, effective_policy, resolve_params
 from sim.params.values import TrackedParams
@@ -85,14 +95,14 @@ class ClientelismModel(mesa.Model):
         self.officials: list[Official] = [Official(self, i) for i in range(self.n_officials)]
         self.tie_decay_per_step = p.tie_decay_per_year / STEPS_PER_YEAR
         self.residents = build_residents(self.rng, p, self.geography, self.officials_per_village,
-                                         self.tie_decay_per_step)
+                                         self.tie_decay_per_step, start_week=-p.spinup_weeks)
         self.n_households = self.residents.n
         self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, p)
         self.wait_hours = np.array([p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency])
         r = self.residents
         self.accounts = Accounts(r.village, self.n_villages,
                                  r.literacy_quartile.astype(np.uint8) * 16 + r.distance_quartile.astype(np.uint8) * 4
-                                 + r.income_quartile.astype(np.uint8))
+                                 + r.income_quartile.astype(np.uint8), len(SERVICE_NAMES))
         self.needs = needs.Needs()
         self.fees_paid: list[np.ndarray] = []   # every fee asked by officials, rupiah (for calibration checks)
         self.broker_fees_paid: list[np.ndarray] = []
@@ -104,19 +114,37 @@ class ClientelismModel(mesa.Model):
             setattr(self, name, float("nan"))
         self.datacollector = mesa.DataCollector(
             model_reporters={"step": "steps", **{name: name for name in ALL_OUTCOME_NAMES}})
+        self.week = 0                 # the week being simulated: negative during the spin-up, then steps
+        self.weeks_simulated = 0      # spin-up included
+        self.spin_up(p.spinup_weeks)
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One reported week (Mesa counts them in ``steps``: 1, 2, ...)."""
+        self.simulate_week(self.steps)
+        self.datacollector.collect(self)
+
+    def spin_up(self, weeks: int) -> None:
+        """Weeks before week 0 with no policy, so that the reported run starts from a village at rest: the weeks
+        ``-weeks + 1`` to 0, simulated as any other but not reported (their last year fills the trailing window
+        that week 1's flows are measured over)."""
+        for week in range(-weeks + 1, 1):
+            self.simulate_week(week)
+
+    def simulate_week(self, week: int) -> None:
         """One week, in the order of the ODD's schedule."""
+        self.week = week
+        self.weeks_simulated += 1
+        if week == self.p.online_launch_week:                     # the digital ID launches: early adopters
+            self.residents.activated |= self.residents.early_adopter
         self.update_policies()                                    # 1. the levers in force
         self.arrive_needs()                                       # 2. new needs
         choice = self.choose_channels()                           # 3. a channel for every pending need
         self.resolve_needs(choice)                                # 4. self-service, officials, brokers, waiting
         self.learn()                                              # 5. contacts and training
-        if self.steps % self.p.weeks_per_adaptation == 0:
+        if week % self.p.weeks_per_adaptation == 0:
             self.officials_state.adapt(self.p, self.rng, self.policy.detection_prob)   # 6. officials' review
         self.measure()                                            # 7. accounting
-        self.datacollector.collect(self)
 
     def update_policies(self) -> PolicyState:
         """Phase 1: this week's policy state and trip costs (a one-village scenario's distances may have been
@@ -126,7 +154,7 @@ class ClientelismModel(mesa.Model):
         if self._distances_from_params:
             g.dist_kecamatan_km[0], g.dist_regency_km[0], g.dist_new_seat_km[0] = (
                 p.dist_kecamatan_km, p.dist_regency_km, p.dist_new_seat_km)
-        self.policy = policy_state(p, self.steps, g, self.rng)
+        self.policy = policy_state(p, self.week, g, self.rng)
         self.regency_km_now = self.policy.regency_km
         self.travel = TravelCosts(self.residents, p, self.policy, self.wait_hours, self.n_villages == 1)
         return self.policy
@@ -134,38 +162,38 @@ class ClientelismModel(mesa.Model):
     def arrive_needs(self) -> None:
         """Phase 2: this week's new needs join the pending ones."""
         needs.arrive(self.needs, self.rng, self.n_households, self.p.need_rate_multiplier, STEPS_PER_YEAR,
-                     self.steps)
+                     self.week)
 
     def choose_channels(self) -> channel_choice.Choice:
         """Phase 3: the logit choice of a channel (and of an official) for every pending need."""
         return channel_choice.choose(self.needs, self.residents, self.officials_state, self.pick, self.travel,
                                      self.policy.complexity_reduction, self.tie_decay_per_step, self.p, self.rng,
-                                     self.steps)
+                                     self.week, online_open=self.online_open)
 
     def resolve_needs(self, choice: channel_choice.Choice) -> None:
         """Phase 4: self-service, officials, brokers; then what waits, lapses or is abandoned."""
         pending = self.needs
         if len(pending) == 0:
             return
-        p, t, rng, r = self.p, self.steps, self.rng, self.residents
-        is_done = np.zeros(len(pending), dtype=bool)
-        selfservice.in_person(choice, pending, r, is_done, self.accounts, p, rng, t)
-        selfservice.online(choice, pending, r, self.travel, is_done, self.accounts, p, rng, t)
-        entrusting.by_officials(choice, pending, r, self.officials_state, self.pick, is_done, self.accounts,
+        p, t, rng, r = self.p, self.week, self.rng, self.residents
+        week = Resolution.of(len(pending))
+        selfservice.in_person(choice, pending, r, week, self.accounts, p, rng, t)
+        selfservice.online(choice, pending, r, self.travel, week, self.accounts, p, rng, t)
+        entrusting.by_officials(choice, pending, r, self.officials_state, self.pick, week, self.accounts,
                                 self.policy, p, rng, t, self.tie_decay_per_step, self.fees_paid)
-        entrusting.by_brokers(choice, pending, r, is_done, self.accounts, p, t, self.broker_fees_paid)
-        is_abandoned = needs.unmet(pending, choice.channel, is_done, rng, p.lapse_prob_per_week,
+        entrusting.by_brokers(choice, pending, r, week, self.accounts, p, t, self.broker_fees_paid)
+        is_abandoned = needs.unmet(pending, choice.channel, week.done, rng, p.lapse_prob_per_week,
                                    p.abandon_after_weeks, t)
-        self.accounts.record_resolved(t, pending.household, is_done, is_abandoned, choice.channel,
+        self.accounts.record_resolved(t, pending.household, pending.service, week, is_abandoned, choice.channel,
                                       pending.weeks_waited(t), pending.cost, r.income_rupiah, p.abandon_after_weeks)
         r.last_channel[pending.household[is_abandoned]] = Channel.DEFER   # what neighbours see: an unmet need
-        pending.keep(~(is_done | is_abandoned))
+        pending.keep(~(week.done | is_abandoned))
 
     def learn(self) -> None:
         """Phase 5: literacy spreads through contacts; training adds to it."""
         learning.learn_from_contacts(self.residents, self.p, self.rng)
-        learning.train(self.residents, self.p, self.rng, lever(self.p, "digital_training", self.steps),
-                       STEPS_PER_YEAR)
+        learning.train(self.residents, self.p, self.rng, lever(self.p, "digital_training", self.week),
+                       STEPS_PER_YEAR, online_open=self.online_open)
 
     # ------------------------------------------------------------------ accounting
     def _counts(self, flows) -> dict:
@@ -173,87 +201,38 @@ class ClientelismModel(mesa.Model):
         r = self.residents
         counts = {name: flows[column] for name, column in FLOW_COUNTS.items()}
         counts.update(households=self.n_households, officials=self.n_officials,
-                      locked_in=np.count_nonzero(r.lock_until >= self.steps),
+                      locked_in=np.count_nonzero(r.lock_until >= self.week),
                       activated=np.count_nonzero(r.activated), literacy_sum=r.literacy.sum(dtype=np.float64),
                       fee_seeking_sum=self.officials_state.fee_seeking.sum())
         return counts
 
     def measure(self) -> None:
         """Phase 7: the outcomes over the trailing window (``sim.core.accounting``)."""
-        flows = self.accounts.close_week(self.steps)
-        weeks = min(self.steps, WINDOW_WEEKS)
+        flows = self.accounts.close_week(self.week)
+        weeks = self.window_weeks
         values = ratio_outcomes(self._counts(flows), weeks)
         values.update(access_gaps(self.accounts.group_window))
         for name in ALL_OUTCOME_NAMES:
             setattr(self, name, values[name])
 
     def village_table(self):
-        """Outcomes per village over the trailing window, with the counts they are ratios of.
-
-        Counts are additive: summed over villages (or a kecamatan's villages) and divided as for the whole
-        population (``sim.core.accounting.ratio_outcomes``), they give the regency's (or kecamatan's) outcomes.
-        """
-        import pandas as pd
-
-        g = self.geography
-        r = self.residents
-        v = self.n_villages
-        f = self.accounts.village_window
-        counts = {
-            "households": g.households.astype(np.int64),
-            "officials": np.full(v, self.officials_per_village, dtype=np.int64),
-            **{name: f[:, column] for name, column in FLOW_COUNTS.items()},
-            "locked_in": np.bincount(r.village, weights=r.lock_until >= self.steps, minlength=v),
-            "activated": np.bincount(r.village, weights=r.activated, minlength=v),
-            "literacy_sum": np.bincount(r.village, weights=r.literacy, minlength=v),
-            "fee_seeking_sum": self.officials_state.by_village(self.officials_state.fee_seeking).sum(axis=1),
-        }
-        table = pd.DataFrame({
-            "village": np.arange(v), "village_name": list(g.village_names),
-            "kecamatan": [g.kecamatan_names[k] for k in g.kecamatan], "kelurahan": g.kelurahan,
-            "x_km": g.x_km, "y_km": g.y_km, "dist_kecamatan_km": g.dist_kecamatan_km,
-            "dist_regency_km": self.regency_km_now.copy(), **{name: counts[name] for name in COUNTS}})
-        return pd.concat([table, area_outcomes(table, min(self.steps, WINDOW_WEEKS))], axis=1)
+        """Outcomes per village over the trailing window, with the additive counts they are ratios of."""
+        return village_table(self)
 
     def kecamatan_table(self, villages=None):
-        """Outcomes per kecamatan: the village counts summed, then the same ratios.
-
-        ``villages``: this model's ``village_table()``, if already at hand.
-        """
-        import pandas as pd
-
-        if villages is None:
-            villages = self.village_table()
-        g = self.geography
-        k = len(g.kecamatan_names)
-        present = np.unique(g.kecamatan)   # in kecamatan order
-        sums = {name: np.bincount(g.kecamatan, weights=villages[name].to_numpy(dtype=float), minlength=k)[present]
-                for name in COUNTS}
-        sums["households"] = sums["households"].astype(np.int64)
-        sums["officials"] = sums["officials"].astype(np.int64)
-        table = pd.DataFrame({"kecamatan": [g.kecamatan_names[i] for i in present],
-                              "villages": np.bincount(g.kecamatan, minlength=k)[present], **sums})
-        return pd.concat([table, area_outcomes(table, min(self.steps, WINDOW_WEEKS))], axis=1)
+        """Outcomes per kecamatan: the village counts summed, then the same ratios (``villages``: this model's
+        ``village_table()``, if already at hand)."""
+        return kecamatan_table(self.geography, self.village_table() if villages is None else villages,
+                               self.window_weeks)
 
     def group_outcomes(self) -> dict[str, float]:
-        """Brokered share and mean access shortfall per quartile (1 to 4) of literacy, distance and income."""
-        g = self.accounts.group_window
-        out: dict[str, float] = {}
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for d, dim in enumerate(GROUP_DIMENSIONS):
-                brokered = g[d, :, Group.BROKERED] / g[d, :, Group.COMPLETED]
-                shortfall = g[d, :, Group.SHORTFALL] / g[d, :, Group.RESOLVED]
-                for q in range(4):   # quartile index 0..3, named 1..4
-                    out[group_name("brokered_share", dim, q + 1)] = float(brokered[q])
-                    out[group_name("shortfall", dim, q + 1)] = float(shortfall[q])
-        return out
+        """Per quartile (1 to 4) of literacy, distance and income: brokered and paid shares, access shortfall,
+        completion rate, delay and cost burden (``sim.core.accounting.quartile_outcomes``)."""
+        return quartile_outcomes(self.accounts.group_window)
 
-    def group_brokered_share(self, dimension: str) -> np.ndarray:
-        """Brokered share of completed needs per quartile of ``dimension`` (array index 0..3 = quartiles 1..4)
-        over the trailing window."""
-        g = self.accounts.group_window[GROUP_DIMENSIONS.index(dimension)]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return g[:, Group.BROKERED] / g[:, Group.COMPLETED]
+    def service_outcomes(self) -> dict[str, float]:
+        """Per service type: paid, unpaid and self-service shares, completion and the mean paid fee."""
+        return service_outcomes(self.accounts.service_window)
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""
@@ -262,7 +241,17 @@ class ClientelismModel(mesa.Model):
     # ------------------------------------------------------------------ for users of the model
     def current_ties(self, households: np.ndarray | None = None) -> np.ndarray:
         """Tie strengths now of every household (or the ``households`` given) to its village's officials."""
-        return tie_strength.current(self.residents.tie_log, self.tie_decay_per_step, self.steps, households)
+        return tie_strength.current(self.residents.tie_log, self.tie_decay_per_step, self.week, households)
+
+    @property
+    def online_open(self) -> bool:
+        """Whether the digital ID and the online channel exist this week."""
+        return self.week >= self.p.online_launch_week
+
+    @property
+    def window_weeks(self) -> int:
+        """Weeks the trailing window of flows covers now (a year, or the weeks simulated so far)."""
+        return min(self.weeks_simulated, WINDOW_WEEKS)
 
     @property
     def regency_distance_km(self) -> float:

@@ -31,6 +31,7 @@ class RunResult:
     timeseries: pd.DataFrame = field(repr=False)
     params: dict[str, object] = field(repr=False)
     groups: dict[str, float] = field(default_factory=dict, repr=False)
+    services: dict[str, float] = field(default_factory=dict, repr=False)
     villages: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     kecamatan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     scenario: str = "bangbayang"
@@ -67,5 +68,6 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     villages = model.village_table() if area_tables else pd.DataFrame()
     kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()
     return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.parameters(),
-                     groups=model.group_outcomes(), villages=villages, kecamatan=kecamatan, scenario=scenario,
+                     groups=model.group_outcomes(), services=model.service_outcomes(), villages=villages,
+                     kecamatan=kecamatan, scenario=scenario,
                      policy=model.policy_name, seed=seed, steps=steps)

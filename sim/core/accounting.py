@@ -10,6 +10,7 @@ and divided give exactly the regency's outcomes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
@@ -31,6 +32,7 @@ class Flow(IntEnum):
     FEES = 8             # rupiah paid to officials and brokers
     OFFICIAL_FEES = 9    # rupiah paid to officials
     IN_PERSON = 10       # completed in person
+    PAID_ENTRUSTED = 11  # completed by an official who asked a fee (titip with a fee; the rest was free)
 
 
 class Group(IntEnum):
@@ -40,16 +42,32 @@ class Group(IntEnum):
     RESOLVED = 1
     BROKERED = 2         # completed through an official or a broker
     COMPLETED = 3
+    PAID = 4             # completed for a fee, to an official or a broker
+    DELAY = 5            # sum of the weeks completed needs took (from arising to completion)
+    BURDEN = 6           # sum of the cost burden of resolved needs (rupiah spent over monthly income)
+
+
+class ServiceStat(IntEnum):
+    """Statistics kept per service type."""
+
+    RESOLVED = 0
+    COMPLETED = 1
+    PAID = 2             # completed for a fee (an official's or a broker's)
+    UNPAID = 3           # completed by an official for free
+    SELF = 4             # completed by the household itself, in person or online
+    FEES = 5             # rupiah paid for completed needs
 
 
 # The additive counts behind the ratio outcomes (per village and kecamatan tables carry them as columns).
-COUNTS = ("households", "officials", "resolved", "completed", "abandoned", "entrusted", "broker", "online",
+COUNTS = ("households", "officials", "resolved", "completed", "abandoned", "entrusted", "paid_entrusted", "broker",
+          "online",
           "in_person", "repeat", "repeat_eligible", "fees_rupiah", "official_fees_rupiah", "locked_in",
           "activated", "literacy_sum", "fee_seeking_sum")
 FLOW_COUNTS = {"resolved": Flow.RESOLVED, "completed": Flow.COMPLETED, "abandoned": Flow.ABANDONED,
-               "entrusted": Flow.ENTRUSTED, "broker": Flow.BROKER, "online": Flow.ONLINE,
-               "in_person": Flow.IN_PERSON, "repeat": Flow.REPEAT, "repeat_eligible": Flow.REPEAT_ELIGIBLE,
-               "fees_rupiah": Flow.FEES, "official_fees_rupiah": Flow.OFFICIAL_FEES}
+               "entrusted": Flow.ENTRUSTED, "paid_entrusted": Flow.PAID_ENTRUSTED, "broker": Flow.BROKER,
+               "online": Flow.ONLINE, "in_person": Flow.IN_PERSON, "repeat": Flow.REPEAT,
+               "repeat_eligible": Flow.REPEAT_ELIGIBLE, "fees_rupiah": Flow.FEES,
+               "official_fees_rupiah": Flow.OFFICIAL_FEES}
 
 
 def _ratio(a, b):
@@ -65,6 +83,8 @@ def ratio_outcomes(c, weeks: int) -> dict:
     a window of ``weeks`` weeks (flows are scaled to a year)."""
     per_year = 52 / max(weeks, 1)
     return {
+        "paid_dependence_share": _ratio(c["paid_entrusted"] + c["broker"], c["completed"]),
+        "unpaid_facilitation_share": _ratio(c["entrusted"] - c["paid_entrusted"], c["completed"]),
         "brokered_share": _ratio(c["entrusted"] + c["broker"], c["completed"]),
         "patron_lockin_share": _ratio(c["locked_in"], c["households"]),
         "repeat_patron_rate": _ratio(c["repeat"], c["repeat_eligible"]),
@@ -90,27 +110,94 @@ def area_outcomes(counts, weeks: int):
     return pd.DataFrame(ratio_outcomes(c, weeks), index=counts.index)
 
 
+def _per_quartile(group_window: np.ndarray, numerator: Group, denominator: Group) -> np.ndarray:
+    """A statistic's ratio per dimension and quartile (3 × 4), NaN where the denominator is 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return group_window[:, :, numerator] / group_window[:, :, denominator]
+
+
 def access_gaps(group_window: np.ndarray) -> dict[str, float]:
-    """Mean access shortfall of the disadvantaged quarter minus that of the advantaged one, per dimension:
-    least minus most literate, farthest minus nearest, poorest minus richest."""
-    mean = np.divide(group_window[:, :, Group.SHORTFALL], group_window[:, :, Group.RESOLVED],
-                     out=np.full((3, 4), np.nan), where=group_window[:, :, Group.RESOLVED] > 0)
-    return {"access_gap_literacy": float(mean[0, 0] - mean[0, 3]),
-            "access_gap_distance": float(mean[1, 3] - mean[1, 0]),
-            "access_gap_income": float(mean[2, 0] - mean[2, 3])}
+    """How much worse the disadvantaged quarter of households fares than the advantaged one, per dimension
+    (least against most literate, farthest against nearest, poorest against richest): in access shortfall,
+    completion (the advantaged quarter's rate minus the disadvantaged one's), delay and cost burden."""
+    shortfall = _per_quartile(group_window, Group.SHORTFALL, Group.RESOLVED)
+    completion = _per_quartile(group_window, Group.COMPLETED, Group.RESOLVED)
+    delay = _per_quartile(group_window, Group.DELAY, Group.COMPLETED)
+    burden = _per_quartile(group_window, Group.BURDEN, Group.RESOLVED)
+    out = {}
+    for d, (dim, worse, better) in enumerate((("literacy", 0, 3), ("distance", 3, 0), ("income", 0, 3))):
+        out[f"access_gap_{dim}"] = float(shortfall[d, worse] - shortfall[d, better])
+        out[f"completion_gap_{dim}"] = float(completion[d, better] - completion[d, worse])
+        out[f"delay_gap_{dim}"] = float(delay[d, worse] - delay[d, better])
+        out[f"burden_gap_{dim}"] = float(burden[d, worse] - burden[d, better])
+    return out
+
+
+def quartile_outcomes(group_window: np.ndarray) -> dict[str, float]:
+    """Per literacy, distance and income quartile (1 to 4): brokered and paid shares, access shortfall,
+    completion rate, delay (weeks) and cost burden."""
+    from sim.core.outcomes import group_name
+
+    measures = {"brokered_share": (Group.BROKERED, Group.COMPLETED),
+                "paid_dependence_share": (Group.PAID, Group.COMPLETED),
+                "shortfall": (Group.SHORTFALL, Group.RESOLVED), "completion_rate": (Group.COMPLETED, Group.RESOLVED),
+                "delay_weeks": (Group.DELAY, Group.COMPLETED), "cost_burden": (Group.BURDEN, Group.RESOLVED)}
+    out: dict[str, float] = {}
+    for measure, (num, den) in measures.items():
+        values = _per_quartile(group_window, num, den)
+        for d, dim in enumerate(GROUP_DIMENSIONS):
+            for q in range(4):   # quartile index 0..3, named 1..4
+                out[group_name(measure, dim, q + 1)] = float(values[d, q])
+    return out
+
+
+def service_outcomes(service_window: np.ndarray) -> dict[str, float]:
+    """Per service type: paid dependence, unpaid facilitation and self-service shares of its completed needs,
+    its completion rate and the mean fee of a paid case."""
+    from sim.core.outcomes import service_name
+    from sim.core.services import SERVICE_NAMES
+
+    w = service_window
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = {
+            "paid_dependence_share": w[:, ServiceStat.PAID] / w[:, ServiceStat.COMPLETED],
+            "unpaid_facilitation_share": w[:, ServiceStat.UNPAID] / w[:, ServiceStat.COMPLETED],
+            "self_service_share": w[:, ServiceStat.SELF] / w[:, ServiceStat.COMPLETED],
+            "completion_rate": w[:, ServiceStat.COMPLETED] / w[:, ServiceStat.RESOLVED],
+            "fee_per_paid_case_rupiah": w[:, ServiceStat.FEES] / w[:, ServiceStat.PAID],
+        }
+    return {service_name(measure, name): float(v[i]) for measure, v in values.items()
+            for i, name in enumerate(SERVICE_NAMES)}
+
+
+@dataclass
+class Resolution:
+    """What happened this week to each pending need (index = need), filled in by the resolving mechanisms."""
+
+    done: np.ndarray      # bool: completed this week
+    paid: np.ndarray      # bool: completed for a fee
+    fee: np.ndarray       # rupiah paid for it this week
+
+    @classmethod
+    def of(cls, n_needs: int) -> Resolution:
+        """Nothing resolved yet, for ``n_needs`` pending needs."""
+        return cls(np.zeros(n_needs, dtype=bool), np.zeros(n_needs, dtype=bool), np.zeros(n_needs))
 
 
 class Accounts:
     """Trailing-window counters: flows per village, statistics per quartile (ring buffers of a year)."""
 
-    def __init__(self, village_of_household: np.ndarray, n_villages: int, quartile_code: np.ndarray):
+    def __init__(self, village_of_household: np.ndarray, n_villages: int, quartile_code: np.ndarray,
+                 n_services: int):
         self.village = village_of_household
         self.n_villages = n_villages
         self.quartile_code = quartile_code     # literacy quartile * 16 + distance quartile * 4 + income quartile
         self.flow = np.zeros((WINDOW_WEEKS, n_villages, len(Flow)))
         self.groups = np.zeros((WINDOW_WEEKS, len(GROUP_DIMENSIONS), 4, len(Group)))
+        self.services = np.zeros((WINDOW_WEEKS, n_services, len(ServiceStat)))
         self.village_window = np.zeros((n_villages, len(Flow)))   # the last closed window, per village
         self.group_window = np.zeros((len(GROUP_DIMENSIONS), 4, len(Group)))
+        self.service_window = np.zeros((n_services, len(ServiceStat)))
 
     def tally(self, step: int, column: Flow, households: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add this week's count of ``households`` (index array), or the sum of ``weights``, to their villages."""
@@ -120,17 +207,18 @@ class Accounts:
         else:
             row[:, column] += np.bincount(self.village[households], weights=weights, minlength=self.n_villages)
 
-    def record_resolved(self, step: int, households: np.ndarray, is_done: np.ndarray, is_abandoned: np.ndarray,
-                        channel: np.ndarray, weeks_waited: np.ndarray, cost: np.ndarray, income: np.ndarray,
-                        abandon_after_weeks: int) -> None:
-        """This week's completed and abandoned needs (masks over the pending needs of ``households``): the flow
-        counts, and the access shortfall of each resolved need by quartile.
+    def record_resolved(self, step: int, households: np.ndarray, services: np.ndarray, week: Resolution,
+                        is_abandoned: np.ndarray, channel: np.ndarray, weeks_waited: np.ndarray, cost: np.ndarray,
+                        income: np.ndarray, abandon_after_weeks: int) -> None:
+        """This week's completed and abandoned needs (over the pending needs of ``households``, of ``services``):
+        the flow counts, the access statistics by quartile, the statistics by service.
 
         A resolved need's shortfall is 1 if abandoned, else its cost over the household's monthly income plus
-        its delay over ``abandon_after_weeks``, capped at 1.
+        its delay over ``abandon_after_weeks``, capped at 1; its cost burden is its cost over monthly income.
         """
         from sim.core.services import Channel
 
+        is_done = week.done
         is_resolved = is_done | is_abandoned
         self.tally(step, Flow.RESOLVED, households[is_resolved])
         self.tally(step, Flow.COMPLETED, households[is_done])
@@ -138,28 +226,88 @@ class Accounts:
         if not is_resolved.any():
             return
         hh = households[is_resolved]
-        delay = weeks_waited[is_resolved] / abandon_after_weeks
-        shortfall = np.where(is_abandoned[is_resolved], 1.0,
-                             np.minimum(cost[is_resolved] / income[hh].astype(np.float64) + delay, 1.0))
+        waited = weeks_waited[is_resolved]
+        burden = cost[is_resolved] / income[hh].astype(np.float64)
+        shortfall = np.where(is_abandoned[is_resolved], 1.0, np.minimum(burden + waited / abandon_after_weeks, 1.0))
         ch = channel[is_resolved]
-        brokered = is_done[is_resolved] & ((ch == Channel.ENTRUST) | (ch == Channel.BROKER))
         completed = is_done[is_resolved]
+        brokered = completed & ((ch == Channel.ENTRUST) | (ch == Channel.BROKER))
+        paid = week.paid[is_resolved]
         g = self.groups[step % WINDOW_WEEKS]
         # One count per cell of literacy x distance x income quartiles, then each dimension's margins.
         code = self.quartile_code[hh]
         for stat, weights in ((Group.SHORTFALL, shortfall), (Group.RESOLVED, None), (Group.BROKERED, brokered),
-                              (Group.COMPLETED, completed)):
+                              (Group.COMPLETED, completed), (Group.PAID, paid),
+                              (Group.DELAY, np.where(completed, waited, 0)), (Group.BURDEN, burden)):
             cells = np.bincount(code, weights=weights, minlength=64).reshape(4, 4, 4)
             g[0, :, stat] += cells.sum(axis=(1, 2))
             g[1, :, stat] += cells.sum(axis=(0, 2))
             g[2, :, stat] += cells.sum(axis=(0, 1))
+        # By service.
+        svc = services[is_resolved].astype(np.int64)
+        n = self.services.shape[1]
+        unpaid = completed & (ch == Channel.ENTRUST) & ~paid
+        self_service = completed & ((ch == Channel.IN_PERSON) | (ch == Channel.ONLINE))
+        row = self.services[step % WINDOW_WEEKS]
+        for stat, weights in ((ServiceStat.RESOLVED, None), (ServiceStat.COMPLETED, completed),
+                              (ServiceStat.PAID, paid), (ServiceStat.UNPAID, unpaid), (ServiceStat.SELF, self_service),
+                              (ServiceStat.FEES, week.fee[is_resolved])):
+            row[:, stat] += np.bincount(svc, weights=weights, minlength=n)
 
     def close_week(self, step: int) -> np.ndarray:
-        """Sum the window (kept in ``village_window`` and ``group_window``), clear the row the next week fills,
-        and return the flow totals over all villages."""
+        """Sum the window (kept in ``village_window``, ``group_window``, ``service_window``), clear the rows the
+        next week fills, and return the flow totals over all villages."""
         self.village_window = self.flow.sum(axis=0)
         totals = self.village_window.sum(axis=0)
         self.group_window = self.groups.sum(axis=0)
+        self.service_window = self.services.sum(axis=0)
         self.flow[(step + 1) % WINDOW_WEEKS] = 0
         self.groups[(step + 1) % WINDOW_WEEKS] = 0
+        self.services[(step + 1) % WINDOW_WEEKS] = 0
         return totals
+
+
+def village_table(model):
+    """Outcomes per village of ``model`` over the trailing window, with the counts they are ratios of.
+
+    Counts are additive: summed over villages (or a kecamatan's villages) and divided as for the whole
+    population (``ratio_outcomes``), they give the regency's (or kecamatan's) outcomes.
+    """
+    import pandas as pd
+
+    g = model.geography
+    r = model.residents
+    officials = model.officials_state
+    v = g.n_villages
+    f = model.accounts.village_window
+    counts = {
+        "households": g.households.astype(np.int64),
+        "officials": np.full(v, officials.per_village, dtype=np.int64),
+        **{name: f[:, column] for name, column in FLOW_COUNTS.items()},
+        "locked_in": np.bincount(r.village, weights=r.lock_until >= model.week, minlength=v),
+        "activated": np.bincount(r.village, weights=r.activated, minlength=v),
+        "literacy_sum": np.bincount(r.village, weights=r.literacy, minlength=v),
+        "fee_seeking_sum": officials.by_village(officials.fee_seeking).sum(axis=1),
+    }
+    table = pd.DataFrame({
+        "village": np.arange(v), "village_name": list(g.village_names),
+        "kecamatan": [g.kecamatan_names[k] for k in g.kecamatan], "kelurahan": g.kelurahan,
+        "x_km": g.x_km, "y_km": g.y_km, "dist_kecamatan_km": g.dist_kecamatan_km,
+        "dist_regency_km": model.regency_km_now.copy(), **{name: counts[name] for name in COUNTS}})
+    return pd.concat([table, area_outcomes(table, model.window_weeks)], axis=1)
+
+
+def kecamatan_table(geography, villages, weeks: int):
+    """Outcomes per kecamatan: a village table's counts summed per kecamatan, then the same ratios."""
+    import pandas as pd
+
+    g = geography
+    k = len(g.kecamatan_names)
+    present = np.unique(g.kecamatan)   # in kecamatan order
+    sums = {name: np.bincount(g.kecamatan, weights=villages[name].to_numpy(dtype=float), minlength=k)[present]
+            for name in COUNTS}
+    sums["households"] = sums["households"].astype(np.int64)
+    sums["officials"] = sums["officials"].astype(np.int64)
+    table = pd.DataFrame({"kecamatan": [g.kecamatan_names[i] for i in present],
+                          "villages": np.bincount(g.kecamatan, minlength=k)[present], **sums})
+    return pd.concat([table, area_outcomes(table, weeks)], axis=1)

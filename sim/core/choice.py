@@ -89,8 +89,9 @@ class OfficialPick:
 
 
 def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_reduction: float,
-           tie_decay_per_step: float, p, rng: np.random.Generator, step: int) -> Choice:
-    """The logit choice of a channel for every pending need (and the official each would entrust it to)."""
+           tie_decay_per_step: float, p, rng: np.random.Generator, step: int, online_open: bool = True) -> Choice:
+    """The logit choice of a channel for every pending need (and the official each would entrust it to); the
+    online channel only once it has launched (``online_open``)."""
     r = residents
     i = needs.household
     s = needs.service
@@ -115,7 +116,7 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     p_believed = success_probability(complexity, confidence, p)
     cost_self = visits * trip / p_believed
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
-    can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy)
+    can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & online_open
     p_online = success_probability(complexity, literacy, p)
     cost_online = p.online_cost_rupiah / p_online + travel.activation(i, can_go_online)
     # Entrust: the household picks an official (tie, faction, own hamlet head, noise).

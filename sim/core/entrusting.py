@@ -21,9 +21,10 @@ from sim.core.services import Channel
 PRIORITY_TIEBREAK = 1e-3
 
 
-def by_officials(choice, needs, residents, officials, pick, is_done: np.ndarray, accounts, policy, p,
+def by_officials(choice, needs, residents, officials, pick, week, accounts, policy, p,
                  rng: np.random.Generator, step: int, tie_decay_per_step: float, fees_paid: list) -> None:
-    """Officials take the needs entrusted to them this week, up to capacity, highest priority first."""
+    """Officials take the needs entrusted to them this week, up to capacity, highest priority first (``week``:
+    this week's ``Resolution``, where each case taken is marked done, and paid if the official asked a fee)."""
     entrusted = np.nonzero(choice.channel == Channel.ENTRUST)[0]     # indices of needs
     if entrusted.size == 0:
         return
@@ -51,7 +52,9 @@ def by_officials(choice, needs, residents, officials, pick, is_done: np.ndarray,
     t_whom = whom[is_taken]
     t_fee = fee[is_taken]
     t_tie = tie[is_taken]
-    is_done[taken] = True
+    week.done[taken] = True
+    week.paid[taken] = t_fee > 0
+    week.fee[taken] = t_fee
     needs.cost[taken] += t_fee
     if taken.size == 0:
         return
@@ -71,13 +74,14 @@ def by_officials(choice, needs, residents, officials, pick, is_done: np.ndarray,
     officials.record_cases(t_whom, t_fee, complained)
     fees_paid.append(t_fee)
     accounts.tally(step, Flow.ENTRUSTED, t_hh)
+    accounts.tally(step, Flow.PAID_ENTRUSTED, t_hh[t_fee > 0])
     accounts.tally(step, Flow.REPEAT, t_hh[is_repeat])
     accounts.tally(step, Flow.REPEAT_ELIGIBLE, t_hh[had_one])
     accounts.tally(step, Flow.FEES, t_hh, t_fee)
     accounts.tally(step, Flow.OFFICIAL_FEES, t_hh, t_fee)
 
 
-def by_brokers(choice, needs, residents, is_done: np.ndarray, accounts, p, step: int,
+def by_brokers(choice, needs, residents, week, accounts, p, step: int,
                broker_fees_paid: list) -> None:
     """Outside brokers complete every need taken to them this week, for their fee."""
     is_brokered = choice.channel == Channel.BROKER
@@ -89,7 +93,9 @@ def by_brokers(choice, needs, residents, is_done: np.ndarray, accounts, p, step:
     needs.cost[is_brokered] += fee
     r.confidence[brokered] *= (1 - p.deskilling_rate)
     r.last_channel[brokered] = Channel.BROKER
-    is_done[is_brokered] = True
+    week.done[is_brokered] = True
+    week.paid[is_brokered] = True
+    week.fee[is_brokered] = fee
     broker_fees_paid.append(fee)
     accounts.tally(step, Flow.BROKER, brokered)
     accounts.tally(step, Flow.FEES, brokered, fee)

@@ -7,7 +7,7 @@ seat, to the regency seat and to the seat a pemekaran would create.
 
 The Brebes regency is built from the kecamatan table below. Its counts of
 villages (292 desa and 5 kelurahan in 17 kecamatan) and the six kecamatan of
-the proposed Brebes Selatan regency are sourced (BPS; press); the kecamatan
+the proposed Brebes Selatan regency are sourced (BPS, Kabupaten Brebes Dalam Angka; Puskapik, 2025); the kecamatan
 seats' coordinates, areas and populations are approximate values read off maps
 and census summaries, and how villages are placed inside a kecamatan and how
 straight-line distances become road distances are assumptions (see
@@ -30,15 +30,31 @@ PERSONS_PER_HOUSEHOLD = 3.55     # Bangbayang: about 7,800 people in 2,200 house
 REGENCY_PERSONS = 2_000_000      # BPS, 2020-2024
 MIN_HOUSEHOLDS_PER_VILLAGE = 10
 
-# Road distance = straight-line distance x detour (assumptions). Lowland roads
-# are nearly direct; from the upland south to Brebes town the road winds round
-# the hills (2.0 puts Bantarkawung about 75 km from Brebes town, as the study
-# reports for Bangbayang); inside the south 1.5 (Bantarkawung to Bumiayu about
-# 18 km, in the 10-20 km the study assumes).
-DETOUR_LOWLAND = 1.3
+# Road distance to Brebes town = straight-line distance x the kecamatan's detour: its published road distance
+# (seat to Brebes town, PUBLISHED_ROAD_KM) over its seat's straight-line distance, where one is published;
+# elsewhere the geometric mean of the published detours of its part of the regency (the upland south or the
+# lowland north). Inside the upland south (to its kecamatan seat, or to Bumiayu after pemekaran) 1.5: an
+# assumption, which puts Bantarkawung about 18 km from Bumiayu, in the 10-20 km the study assumes.
 DETOUR_UPLAND_LOCAL = 1.5
-DETOUR_UPLAND_TO_BREBES = 2.0
+DETOUR_LOWLAND_LOCAL = 1.3
 MIN_ROAD_KM = 0.5
+
+# Published road distances from kecamatan seats to Brebes town (km), with their sources.
+PUBLISHED_ROAD_KM: dict[str, tuple[float, str]] = {
+    "Bumiayu": (55.0, "Indonesian Wikipedia, 'Bumiayu, Brebes' (year unknown): about 55 km south of the regency "
+                      "capital"),
+    "Salem": (62.0, "Indonesian Wikipedia, 'Salem, Brebes', and Portal Pantura (about 2024): about 62 km by road "
+                    "through Banjarharjo"),
+    "Banjarharjo": (47.0, "Indonesian Wikipedia, 'Banjarharjo, Brebes' (year unknown): 47 km through Sengon"),
+    "Tonjong": (70.0, "Kecamatan Tonjong's website, tonjong.brebeskab.go.id (year unknown): 70 km south of the "
+                      "regency capital"),
+    "Jatibarang": (12.0, "pemda.biz, 'Profil Desa Jatibarang Lor' (the kecamatan seat; year unknown): about 12 km "
+                         "south of the regency capital"),
+    "Songgom": (18.0, "Purnamanews, 17 January 2026: the anniversary walk from Brebes town square to the Songgom "
+                      "kecamatan office, about 18 km"),
+    "Bantarkawung": (72.0, "derived: Bangbayang about 74 km from Brebes town and about 2 km west of the "
+                           "Bantarkawung seat, on the road to Bumiayu (a village account on Scribd, about 2021)"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class Kecamatan:
     persons_k: float     # population, thousands, approximate (about 2020)
     desa: int            # sourced counts (BPS)
     kelurahan: int
-    south: bool          # in the proposed Brebes Selatan regency (sourced, press)
+    south: bool          # in the proposed Brebes Selatan regency (sourced: Puskapik, 25 November 2025)
 
 
 KECAMATAN: tuple[Kecamatan, ...] = (
@@ -132,6 +148,21 @@ def allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
     return out + minimum
 
 
+def straight_km(k: Kecamatan) -> float:
+    """Straight-line km from a kecamatan seat to Brebes town."""
+    x, y = km_from_brebes(k.lat, k.lon)
+    return float(np.hypot(x, y))
+
+
+def detour_to_brebes(k: Kecamatan) -> float:
+    """The kecamatan's road detour to Brebes town: from its published distance where there is one, else the
+    geometric mean of the published detours of its part of the regency (south or north)."""
+    if k.name in PUBLISHED_ROAD_KM:
+        return PUBLISHED_ROAD_KM[k.name][0] / straight_km(k)
+    same_part = [c for c in KECAMATAN if c.south == k.south and c.name in PUBLISHED_ROAD_KM]
+    return float(np.exp(np.mean([np.log(PUBLISHED_ROAD_KM[c.name][0] / straight_km(c)) for c in same_part])))
+
+
 def brebes_min_households() -> int:
     """The fewest households the regency scenario accepts (ten per village)."""
     return MIN_HOUSEHOLDS_PER_VILLAGE * sum(k.desa + k.kelurahan for k in KECAMATAN)
@@ -175,8 +206,8 @@ def brebes(rng: np.random.Generator, p) -> Geography:
         x, y = sx + r * np.cos(angle), sy + r * np.sin(angle)
         hh = allocate(int(per_kec[ki]) + MIN_HOUSEHOLDS_PER_VILLAGE * m, rng.uniform(0.5, 1.5, m),
                       MIN_HOUSEHOLDS_PER_VILLAGE)
-        local = DETOUR_UPLAND_LOCAL if k.south else DETOUR_LOWLAND
-        to_brebes = DETOUR_UPLAND_TO_BREBES if k.south else DETOUR_LOWLAND
+        local = DETOUR_UPLAND_LOCAL if k.south else DETOUR_LOWLAND_LOCAL
+        to_brebes = detour_to_brebes(k)
         dreg = np.maximum(to_brebes * np.hypot(x - town[0], y - town[1]), MIN_ROAD_KM)
         dnew = np.maximum(local * np.hypot(x - bumiayu[0], y - bumiayu[1]), MIN_ROAD_KM) if k.south else dreg
         cols["kec"] += [ki] * m
@@ -229,14 +260,15 @@ def markdown() -> str:
         "in proportion.",
         "",
         "| kecamatan | seat lat | seat lon | area km² | population (thousands) | desa | kelurahan "
-        "| Brebes Selatan | seat to Brebes town, road km |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Brebes Selatan | seat to Brebes town: straight km | detour | road km | published road km |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for k in KECAMATAN:
-        x, y = km_from_brebes(k.lat, k.lon)
-        road = (DETOUR_UPLAND_TO_BREBES if k.south else DETOUR_LOWLAND) * float(np.hypot(x, y))
+        road = detour_to_brebes(k) * straight_km(k)
+        published = f"{PUBLISHED_ROAD_KM[k.name][0]:.0f}" if k.name in PUBLISHED_ROAD_KM else "–"
         lines.append(f"| {k.name} | {k.lat:.3f} | {k.lon:.3f} | {k.area_km2:g} | {k.persons_k:g} | {k.desa} "
-                     f"| {k.kelurahan} | {'yes' if k.south else 'no'} | {road:.0f} |")
+                     f"| {k.kelurahan} | {'yes' if k.south else 'no'} | {straight_km(k):.0f} | "
+                     f"{detour_to_brebes(k):.2f} | {road:.0f} | {published} |")
     lines += [
         f"| **total** | | | {sum(k.area_km2 for k in KECAMATAN):g} | {total_k:g} | "
         f"{sum(k.desa for k in KECAMATAN)} | {sum(k.kelurahan for k in KECAMATAN)} | "
@@ -244,9 +276,14 @@ def markdown() -> str:
         "",
         "## Provenance",
         "",
-        "* **Sourced**: 17 kecamatan; 292 desa and 5 kelurahan (BPS); about 2.0 million people (BPS,",
-        "  2020-2024); the six kecamatan of the proposed Brebes Selatan regency, with Bumiayu as its",
-        "  seat (press).",
+        "Published road distances from kecamatan seats to Brebes town:",
+        "",
+        *(f"* {name}: {km:g} km — {source}" for name, (km, source) in PUBLISHED_ROAD_KM.items()),
+        "",
+        "* **Sourced**: 17 kecamatan; 292 desa and 5 kelurahan (BPS, Kabupaten Brebes Dalam Angka);",
+        "  about 2.0 million people (BPS, 2020-2024; 2,065,501 in mid-2024, Kabupaten Brebes Dalam Angka",
+        "  2025); the six kecamatan of the proposed Brebes Selatan regency, with Bumiayu as its seat",
+        "  (Puskapik, 25 November 2025); the road distances listed above.",
         "* **Approximate** (read off maps and census summaries, good to a few km and a few percent): the",
         "  seats' coordinates, the kecamatan areas and populations. Populations only set each",
         "  kecamatan's share of households.",
@@ -254,12 +291,15 @@ def markdown() -> str:
         "  * villages within a kecamatan get household shares drawn uniformly from 0.5-1.5;",
         "  * village offices lie uniformly in a disc of the kecamatan's area around its seat; the",
         "    nearest village is the seat's own; in Kecamatan Brebes the five nearest are the kelurahan;",
-        f"  * road km = straight km × detour: {DETOUR_LOWLAND} in the lowland north, "
-        f"{DETOUR_UPLAND_LOCAL} inside the upland",
-        f"    south, {DETOUR_UPLAND_TO_BREBES} from the south to Brebes town (this puts Bantarkawung about "
-        "75 km from Brebes town,",
-        "    as the study reports for Bangbayang, and about 18 km from Bumiayu); at least "
-        f"{MIN_ROAD_KM} km;",
+        "  * road km to Brebes town = straight km × the kecamatan's detour: its published seat distance over",
+        "    the seat's straight-line distance where one is published (below), else the geometric mean of the",
+        "    published detours of its part of the regency (the upland south or the lowland north); inside a",
+        f"    kecamatan {DETOUR_LOWLAND_LOCAL} in the north and {DETOUR_UPLAND_LOCAL} in the south, also to "
+        "Bumiayu (about 18 km",
+        f"    from Bantarkawung, in the 10-20 km the study assumes); at least {MIN_ROAD_KM} km. Published "
+        "figures are few and",
+        "    not all consistent (Tonjong, on the road from Brebes to Bumiayu, is given as 70 km against",
+        "    Bumiayu's 55): the model reproduces each at its kecamatan seat and says so here.",
         "  * pemekaran moves the regency seat to Bumiayu for the villages of the six southern",
         "    kecamatan (their distance becomes the road distance to Bumiayu); the other eleven keep",
         "    Brebes town;",

@@ -25,8 +25,10 @@ def learn_from_contacts(residents, p, rng: np.random.Generator) -> None:
     r.literacy[learner] += p.peer_learning_rate * np.maximum(gap, 0)
 
 
-def train(residents, p, rng: np.random.Generator, share_per_year: float, steps_per_year: int) -> None:
-    """Digital training of this week's trainees (``share_per_year`` of households a year)."""
+def train(residents, p, rng: np.random.Generator, share_per_year: float, steps_per_year: int,
+          online_open: bool = True) -> None:
+    """Digital training of this week's trainees (``share_per_year`` of households a year); once the digital ID
+    has launched (``online_open``) it also helps them activate it."""
     if share_per_year <= 0:
         return
     r = residents
@@ -42,5 +44,6 @@ def train(residents, p, rng: np.random.Generator, share_per_year: float, steps_p
     gain = p.training_literacy_gain
     r.literacy[trainee] += gain * (1 - r.literacy[trainee])
     r.confidence[trainee] += gain * (1 - r.confidence[trainee])
-    ready = trainee[r.literacy[trainee] >= p.online_min_literacy]
-    r.activated[ready] = True
+    if online_open:
+        ready = trainee[r.literacy[trainee] >= p.online_min_literacy]
+        r.activated[ready] = True

@@ -11,7 +11,7 @@ from typing import Literal
 
 WINDOW_WEEKS = 52
 
-Kind = Literal["share", "gap", "rupiah", "level"]
+Kind = Literal["share", "gap", "rupiah", "level", "weeks"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Outcome:
     * ``gap`` — a difference of mean access shortfall (an index 0–1, not a share; see ``SHORTFALL``),
       shown and compared in index points (0.010 = one hundredth of the index);
     * ``rupiah`` — rupiah per household or per official per year;
-    * ``level`` — a mean on a 0–1 scale (literacy, fee-seeking), shown as such.
+    * ``level`` — a mean on a 0–1 scale (literacy, fee-seeking), shown as such;
+    * ``weeks`` — a duration or a difference of durations, in weeks.
     """
 
     name: str
@@ -49,17 +50,17 @@ class Outcome:
     @property
     def shown_unit(self) -> str:
         """Unit of a shown value."""
-        return {"share": "%", "gap": "index points", "rupiah": self.unit, "level": "0–1"}[self.kind]
+        return {"share": "%", "gap": "index points", "rupiah": self.unit, "level": "0–1", "weeks": "weeks"}[self.kind]
 
     @property
     def effect_unit(self) -> str:
         """Unit of a shown difference (an effect)."""
-        return {"share": "pp", "gap": "index points", "rupiah": self.unit, "level": "0–1"}[self.kind]
+        return {"share": "pp", "gap": "index points", "rupiah": self.unit, "level": "0–1", "weeks": "weeks"}[self.kind]
 
     @property
     def digits(self) -> int:
-        """Decimals shown: shares in percent to 0.1, rupiah whole, indices and levels to 0.001."""
-        return {"share": 1, "gap": 3, "level": 3, "rupiah": 0}[self.kind]
+        """Decimals shown: shares in percent to 0.1, rupiah whole, indices and levels to 0.001, weeks to 0.01."""
+        return {"share": 1, "gap": 3, "level": 3, "rupiah": 0, "weeks": 2}[self.kind]
 
     def _number(self, x: float, signed: bool) -> str:
         x = round(x * self.scale, self.digits)
@@ -74,7 +75,7 @@ class Outcome:
         text = self._number(value, signed=False)
         if not unit:
             return text
-        return text + ("%" if self.kind == "share" else f" {self.unit}" if self.kind == "rupiah" else "")
+        return text + ("%" if self.kind == "share" else f" {self.unit}" if self.kind in ("rupiah", "weeks") else "")
 
     def format_effect(self, effect: float, half_width: float | None = None, unit: bool = True) -> str:
         """A paired effect with the half-width of its 95% CI: ``-3.2 ± 0.8 pp``; without a CI (one
@@ -102,17 +103,45 @@ SHORTFALL = ("The **access shortfall** of a resolved need is 1 if it was abandon
              "its delay (weeks from arrival to completion over `abandon_after_weeks`), capped at 1. It is an index "
              "from 0 (a need met at once and for nothing) to 1 (a need not met, or met at a month's income or more).")
 
+_DISADVANTAGED = {"literacy": ("least literate", "most literate"), "distance": ("farthest", "nearest"),
+                  "income": ("poorest", "richest")}
+
+
+def _gaps() -> list[Outcome]:
+    out = []
+    for dim, (worse, better) in _DISADVANTAGED.items():
+        out += [
+            Outcome(f"completion_gap_{dim}", f"{dim} completion gap", "share", "share of resolved needs",
+                    f"Completion rate (completed over resolved needs) of the {better} quarter of households minus "
+                    f"that of the {worse} quarter, trailing year.", short=f"compl. gap {dim[:4]}."),
+            Outcome(f"delay_gap_{dim}", f"{dim} delay gap", "weeks", "weeks",
+                    f"Mean weeks from a need's arising to its completion for the {worse} quarter of households "
+                    f"minus that for the {better} quarter, trailing year.", short=f"delay gap {dim[:4]}."),
+            Outcome(f"burden_gap_{dim}", f"{dim} cost-burden gap", "share", "share of monthly income",
+                    f"Mean cost burden of a resolved need (fees, fares, online costs and the value of time spent, over "
+                    f"the household's monthly income) for the {worse} quarter minus that for the {better} quarter, "
+                    "trailing year.", short=f"burden gap {dim[:4]}."),
+        ]
+    return out
+
+
 _HEADLINE = [
+    Outcome("paid_dependence_share", "paid dependence", "share", "share of completed needs",
+            "Share of completed needs that a household paid a village official (titip with a fee) or an outside "
+            "broker (calo) to handle, trailing year: dependence as the study means it.", short="paid dep."),
+    Outcome("unpaid_facilitation_share", "unpaid facilitation", "share", "share of completed needs",
+            "Share of completed needs a village official handled for free, as his duty (tupoksi) asks, trailing "
+            "year.", short="free facil."),
     Outcome("brokered_share", "brokered share", "share", "share of completed needs",
-            "Share of completed needs handled through a village official (titip) or an outside broker (calo), "
-            "trailing year.", short="brokered"),
+            "Share of completed needs handled through a village official (titip, paid or free) or an outside broker "
+            "(calo), trailing year.", short="brokered"),
     Outcome("patron_lockin_share", "patron lock-in", "share", "share of households",
             "Share of households whose tie to some official is at or above `lockin_tie_threshold` now "
             "(dependence in stock).", short="lock-in"),
     Outcome("repeat_patron_rate", "repeat-patron rate", "share", "share of repeat-eligible exchanges",
             "Among needs entrusted to an official by a household that had entrusted one before, the share handled "
-            "by the same official as its previous one, trailing year (high for clientelism, low for one-off "
-            "payments).", short="repeat"),
+            "by the same official as its previous one, trailing year (clientelism: clearly above the same model "
+            "without ties, faction and hamlet preferences, where a household picks any official).", short="repeat"),
     Outcome("access_gap_literacy", "literacy access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the least literate quarter of households minus that of the most literate "
             "quarter (quartiles fixed at the start), trailing year.", short="gap lit."),
@@ -124,11 +153,13 @@ _HEADLINE = [
     Outcome("access_gap_income", "income access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the poorest quarter of households minus that of the richest quarter, "
             "trailing year.", short="gap inc."),
+    *_gaps(),
     Outcome("unmet_share", "unmet share", "share", "share of resolved needs",
             "Share of resolved needs that were abandoned unmet (a deferred need that lapsed, or any need waiting "
             "`abandon_after_weeks`), trailing year.", short="unmet"),
     Outcome("fees_per_household_rupiah", "fees", "rupiah", "Rp/household/year",
-            "Fees paid to officials and outside brokers, rupiah per household per year, trailing year.", short="fees"),
+            "Fees paid to officials and outside brokers, rupiah per household per year, trailing year.",
+            short="fees"),
     Outcome("official_earnings_rupiah", "officials' earnings", "rupiah", "Rp/official/year",
             "Fees received by village officials, rupiah per official per year, trailing year.", short="earnings"),
     Outcome("online_share", "online share", "share", "share of completed needs",
@@ -148,18 +179,41 @@ _EXTRA = [
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _HEADLINE}
 EXTRA_OUTCOMES: dict[str, Outcome] = {o.name: o for o in _EXTRA}   # recorded beside the headline ones
 
-# Per-quartile values kept beside the outcomes (``RunResult.groups``): ``brokered_share_<dimension>_q<k>``
-# and ``shortfall_<dimension>_q<k>``, quartile k = 1 (least literate, nearest, poorest) to 4 (most literate,
-# farthest, richest); quartiles are fixed at the start.
+# Per-quartile values kept beside the outcomes (``RunResult.groups``): ``<measure>_<dimension>_q<k>``, quartile
+# k = 1 (least literate, nearest, poorest) to 4 (most literate, farthest, richest); quartiles are fixed at the start.
 GROUP_DIMENSIONS = ("literacy", "distance", "income")
 QUARTILES = (1, 2, 3, 4)
 GROUP_MEASURES: dict[str, Outcome] = {
     "brokered_share": OUTCOMES["brokered_share"],
+    "paid_dependence_share": OUTCOMES["paid_dependence_share"],
     "shortfall": Outcome("shortfall", "access shortfall", "gap", "shortfall index",
                          "Mean access shortfall of the quarter's resolved needs, trailing year."),
+    "completion_rate": Outcome("completion_rate", "completion rate", "share", "share of resolved needs",
+                               "Completed over resolved (completed or abandoned) needs of the quarter, trailing "
+                               "year."),
+    "delay_weeks": Outcome("delay_weeks", "delay", "weeks", "weeks",
+                           "Mean weeks from arising to completion of the quarter's completed needs, trailing year."),
+    "cost_burden": Outcome("cost_burden", "cost burden", "share", "share of monthly income",
+                           "Mean cost of the quarter's resolved needs over the household's monthly income, "
+                           "trailing year."),
 }
 QUARTILE_LABELS = {"literacy": "literacy quartile (1 = least literate)", "distance": "distance quartile (1 = nearest)",
                    "income": "income quartile (1 = poorest)"}
+
+# Per service type (``RunResult.services``): ``<measure>_<service>``, e.g. ``paid_dependence_share_ktp``.
+SERVICE_MEASURES: dict[str, Outcome] = {
+    "paid_dependence_share": Outcome("paid_dependence_share", "paid dependence", "share", "share of completed needs",
+                                     "Share of the service's completed needs paid to an official or a broker."),
+    "unpaid_facilitation_share": Outcome("unpaid_facilitation_share", "unpaid facilitation", "share",
+                                         "share of completed needs",
+                                         "Share of the service's completed needs an official handled for free."),
+    "self_service_share": Outcome("self_service_share", "self-service", "share", "share of completed needs",
+                                  "Share of the service's completed needs the household handled itself, in person "
+                                  "or online."),
+    "completion_rate": GROUP_MEASURES["completion_rate"],
+    "fee_per_paid_case_rupiah": Outcome("fee_per_paid_case_rupiah", "fee per paid case", "rupiah", "Rp/case",
+                                        "Mean fee of the service's cases paid to an official or a broker."),
+}
 
 
 def group_name(measure: str, dimension: str, quartile: int) -> str:
@@ -167,20 +221,37 @@ def group_name(measure: str, dimension: str, quartile: int) -> str:
     return f"{measure}_{dimension}_q{quartile}"
 
 
+def service_name(measure: str, service: str) -> str:
+    """Column name of a per-service value, e.g. ``paid_dependence_share_ktp``."""
+    return f"{measure}_{service}"
+
+
 OUTCOME_NAMES = tuple(OUTCOMES)
 ALL_OUTCOME_NAMES = (*OUTCOMES, *EXTRA_OUTCOMES)
 
 
 def outcome(name: str) -> Outcome:
-    """The declaration of an outcome (headline, extra, or per-quartile measure)."""
+    """The declaration of an outcome (headline, extra, per-quartile or per-service measure)."""
+    from sim.core.services import SERVICE_NAMES
+
     if name in OUTCOMES:
         return OUTCOMES[name]
     if name in EXTRA_OUTCOMES:
         return EXTRA_OUTCOMES[name]
     for measure, declared in GROUP_MEASURES.items():
-        if name.startswith(measure + "_") and name.rsplit("_", 1)[-1][:1] == "q":
+        for dim in GROUP_DIMENSIONS:
+            if name.startswith(f"{measure}_{dim}_q"):
+                return declared
+    for measure, declared in SERVICE_MEASURES.items():
+        if any(name == service_name(measure, svc) for svc in SERVICE_NAMES):
             return declared
     raise KeyError(name)
+
+
+def _service_names() -> tuple[str, ...]:
+    from sim.core.services import SERVICE_NAMES
+
+    return SERVICE_NAMES
 
 
 def outcomes_markdown() -> str:
@@ -194,15 +265,18 @@ def outcomes_markdown() -> str:
              "| outcome | label | unit (stored) | shown as | effects in | definition |",
              "| --- | --- | --- | --- | --- | --- |"]
     rows = [(f"`{o.name}`", o) for o in (*OUTCOMES.values(), *EXTRA_OUTCOMES.values())]
-    rows += [(f"`{m}_<dimension>_q<1-4>`", o if m == "shortfall" else Outcome(
-        m, o.label + " of the quarter", o.kind, o.unit, "The same, among the quarter's completed needs."))
+    rows += [(f"`{m}_<dimension>_q<1-4>`", o if o.name not in OUTCOMES else Outcome(
+        m, o.label + " of the quarter", o.kind, o.unit, "The same, among the quarter's needs."))
         for m, o in GROUP_MEASURES.items()]
+    rows += [(f"`{m}_<service>`", o) for m, o in SERVICE_MEASURES.items()]
     for name, o in rows:
         lines.append(f"| {name} | {o.label} | {o.unit} | {o.shown_unit} | {o.effect_unit} | {o.definition} |")
     lines += ["", SHORTFALL, "",
-              "Per-quartile columns (`brokered_share_literacy_q1`, …, `shortfall_income_q4`): quartile 1 is the "
+              "Per-quartile columns (`brokered_share_literacy_q1`, …, `cost_burden_income_q4`): quartile 1 is the "
               "least literate, nearest or poorest quarter of households, 4 the most literate, farthest or richest; "
-              "quartiles are fixed at the start so that they follow the same households.", ""]
+              "quartiles are fixed at the start so that they follow the same households.", "",
+              "Per-service columns (`paid_dependence_share_ktp`, …): services are "
+              + ", ".join(f"`{name}`" for name in _service_names()) + " (`docs/parameters.md`, Service types).", ""]
     return "\n".join(lines)
 
 

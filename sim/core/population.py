@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core import ties
 from sim.core.services import Channel
-from sim.core.ties import lock_expiry
+from sim.core.ties import NEVER_LOCKED
 
 # Faction codes shared by residents and officials.
 NEUTRAL, CURRENT, FORMER = 0, 1, 2
@@ -47,6 +48,7 @@ class Residents:
     lock_until: np.ndarray        # int32, last step at which some tie is still >= the lock-in threshold
     last_channel: np.ndarray      # int8, how the last need ended: its channel, DEFER if abandoned, -1 if none yet
     activated: np.ndarray         # bool, has an activated digital-ID / online account
+    early_adopter: np.ndarray     # bool, activates it the week it launches
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
     distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)
     income_quartile: np.ndarray    # int8 0-3 at initialisation (0 = poorest)
@@ -137,7 +139,8 @@ def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> Officia
     return OfficialSeats(village, slot, hamlet, factions, fee_seeking)
 
 
-def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_decay_per_step: float) -> Residents:
+def build_residents(rng: np.random.Generator, p, geo, n_officials: int, tie_decay_per_step: float,
+                    start_week: int = 0) -> Residents:
     """Households of every village with positions, literacy, income, factions, contacts and initial ties.
 
     ``n_officials`` is the number of officials per village; a household's ties
@@ -188,7 +191,7 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
     # household's own kepala dusun, the rest any official of its village.
     tie_log = np.full((n, n_officials), -np.inf, dtype=np.float32)
     last_official = np.full(n, NO_OFFICIAL, dtype=np.int16)
-    lock_until = np.full(n, -1, dtype=np.int32)
+    lock_until = np.full(n, NEVER_LOCKED, dtype=np.int32)
     has_patron = rng.random(n) < p.init_patron_share
     idx = np.nonzero(has_patron)[0]
     patron = rng.integers(0, n_officials, idx.size)
@@ -198,13 +201,15 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
     jitter = p.init_tie_jitter
     strength = np.clip(p.init_tie_strength * rng.uniform(1 - jitter, 1 + jitter, idx.size), 0.0, 1.0
                        ).astype(np.float32)
-    tie_log[idx, patron] = np.log(strength)
+    tie_log[idx, patron] = ties.stored(strength, tie_decay_per_step, start_week)   # ties as of the first week
     last_official[idx] = patron
-    lock_until[idx] = lock_expiry(strength, 0, p.lockin_tie_threshold, lockin_decay_per_step)
+    lock_until[idx] = ties.lock_expiry(strength, start_week, p.lockin_tie_threshold, tie_decay_per_step)
 
     last_channel = np.full(n, -1, dtype=np.int8)
     last_channel[idx] = Channel.ENTRUST
-    activated = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
+    # Early adopters activate the digital ID the week it launches (nobody has it before).
+    early_adopter = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
+    activated = np.zeros(n, dtype=bool)
     # Remoteness for the distance quartiles: the whole journey to the regency seat
     # (within one village, the distance to its office decides).
     remoteness = dist_local + geo.dist_kecamatan_km[village] + geo.dist_regency_km[village]
@@ -214,7 +219,7 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, lockin_d
         dist_local_km=dist_local.astype(np.float32), literacy=literacy.astype(np.float32),
         confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
         contacts=contacts, tie_log=tie_log, last_official=last_official, lock_until=lock_until,
-        last_channel=last_channel, activated=activated,
+        last_channel=last_channel, activated=activated, early_adopter=early_adopter,
         literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
         income_quartile=quartiles(income),
     )

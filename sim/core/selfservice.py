@@ -15,8 +15,9 @@ from sim.core.services import Channel
 
 
 def attempt(channel: Channel, is_chosen: np.ndarray, is_success: np.ndarray, needs, residents, attempt_cost,
-            is_done: np.ndarray, accounts, p, step: int) -> None:
-    """Needs (boolean mask ``is_chosen``) attempted through ``channel`` this week: costs, outcome, beliefs."""
+            week, accounts, p, step: int) -> None:
+    """Needs (boolean mask ``is_chosen``) attempted through ``channel`` this week: costs, outcome, beliefs
+    (``week``: this week's ``Resolution``)."""
     r = residents
     i = needs.household
     needs.cost[is_chosen] += attempt_cost[is_chosen]
@@ -26,20 +27,20 @@ def attempt(channel: Channel, is_chosen: np.ndarray, is_success: np.ndarray, nee
     r.confidence[succeeded] += p.confidence_gain * (1 - r.confidence[succeeded])
     r.confidence[rejected] *= (1 - p.confidence_loss)
     r.last_channel[i[is_chosen]] = channel
-    is_done[is_ok] = True
+    week.done[is_ok] = True
     accounts.tally(step, Flow.ONLINE if channel == Channel.ONLINE else Flow.IN_PERSON, succeeded)
 
 
-def in_person(choice, needs, residents, is_done, accounts, p, rng: np.random.Generator, step: int) -> None:
+def in_person(choice, needs, residents, week, accounts, p, rng: np.random.Generator, step: int) -> None:
     """The needs taken in person this week (a success draw for every pending need, when any goes)."""
     is_chosen = choice.channel == Channel.IN_PERSON
     if is_chosen.any():
         is_success = rng.random(len(needs)) < choice.p_self
-        attempt(Channel.IN_PERSON, is_chosen, is_success, needs, residents, choice.attempt_cost, is_done, accounts,
-                p, step)
+        attempt(Channel.IN_PERSON, is_chosen, is_success, needs, residents, choice.attempt_cost, week, accounts, p,
+                step)
 
 
-def online(choice, needs, residents, travel, is_done, accounts, p, rng: np.random.Generator, step: int) -> None:
+def online(choice, needs, residents, travel, week, accounts, p, rng: np.random.Generator, step: int) -> None:
     """The needs applied for online this week: activation where needed, the application, practice."""
     r = residents
     i = needs.household
@@ -50,6 +51,6 @@ def online(choice, needs, residents, travel, is_done, accounts, p, rng: np.rando
     needs.cost[is_chosen] += travel.activation(i, is_chosen)[is_chosen] + p.online_cost_rupiah
     r.activated[i[is_chosen]] = True
     is_success = rng.random(k) < choice.p_online
-    attempt(Channel.ONLINE, is_chosen, is_success, needs, residents, np.zeros(k), is_done, accounts, p, step)
+    attempt(Channel.ONLINE, is_chosen, is_success, needs, residents, np.zeros(k), week, accounts, p, step)
     practised = i[is_chosen & is_success]
     r.literacy[practised] += p.practice_literacy_gain * (1 - r.literacy[practised])

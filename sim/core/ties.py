@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 LOCK_FOREVER = np.iinfo(np.int32).max
+NEVER_LOCKED = np.iinfo(np.int32).min   # before any week, the spin-up's included
 
 
 def current(tie_log: np.ndarray, decay_per_step: float, step: int, households: np.ndarray | None = None
@@ -41,19 +42,20 @@ def strengthen(tie: np.ndarray, gain: float) -> np.ndarray:
 
 
 def stored(tie: np.ndarray, decay_per_step: float, step: int) -> np.ndarray:
-    """The stored (lazy) form of tie strengths set at ``step``."""
-    return np.log(tie) + decay_per_step * step
+    """The stored (lazy) form of tie strengths set at ``step`` (a tie of 0 is stored as minus infinity)."""
+    with np.errstate(divide="ignore"):
+        return np.log(tie) + decay_per_step * step
 
 
 def lock_expiry(tie_now: np.ndarray, step: int, threshold: float, decay_per_step: float) -> np.ndarray:
     """Last step at which a tie of strength ``tie_now`` at ``step`` stays at or above ``threshold``.
 
-    Ties decay as ``tie * exp(-decay * weeks)``, so the expiry is known at the moment of the update; -1 where
-    the tie is already below the threshold, ``LOCK_FOREVER`` where ties do not decay.
+    Ties decay as ``tie * exp(-decay * weeks)``, so the expiry is known at the moment of the update; never
+    the tie is already below the threshold (``NEVER_LOCKED``), ``LOCK_FOREVER`` where ties do not decay.
     """
     tie_now = np.asarray(tie_now, dtype=np.float64)
     above = tie_now >= threshold
     if decay_per_step <= 0:
-        return np.where(above, LOCK_FOREVER, -1).astype(np.int32)
+        return np.where(above, LOCK_FOREVER, NEVER_LOCKED).astype(np.int32)
     weeks = np.floor(np.log(np.maximum(tie_now, 1e-12) / threshold) / decay_per_step)
-    return np.where(above, np.minimum(step + weeks, LOCK_FOREVER), -1).astype(np.int32)
+    return np.where(above, np.minimum(step + weeks, LOCK_FOREVER), NEVER_LOCKED).astype(np.int32)

@@ -130,9 +130,16 @@ POLICY_NAMES = ("pemekaran", "digital_training", "simplification", "enforcement"
 U, L, C = "uncertainty", "lever", "constant"
 
 _PARAMS: list[Param] = [
+    # --- run ---------------------------------------------------------------------
+    _p("spinup_weeks", int, 520, 0, 5_200, "weeks", "Spin-up before week 0 (no policy, not reported)",
+       "Masa pemanasan sebelum minggu 0 (tanpa kebijakan, tidak dilaporkan)", C, group="run",
+       note="long enough for ties, confidence and officials' fees to settle, so that a run without policy shows "
+            "no trend in dependence (tested: within ±1 point a decade)"),
     # --- village and geography -------------------------------------------------
     _p("n_households", int, 2200, 10, 5_000_000, "households", "Households", "Rumah tangga", C,
-       "about 7,800 people ≈ 2,200 households (village and press reports; weak source)", group="village"),
+       "more than 7,800 people (bangbayang-brebes.pemda.biz village profile, an unofficial aggregator of BPS and "
+       "press data, about 2024; weak source) at about 3.5 persons a household ≈ 2,200 households (assumption)",
+       group="village"),
     _p("n_hamlets", int, 6, 1, 60, "hamlets", "Hamlets (dusun)", "Dusun", C,
        plausible=(4, 10), group="village"),
     _p("hamlet_radius_km", float, 2.5, 0.0, 30.0, "km", "Spread of hamlets around the village office",
@@ -140,9 +147,13 @@ _PARAMS: list[Param] = [
     _p("hamlet_scatter_km", float, 0.3, 0.01, 5.0, "km", "Spread of houses within a hamlet",
        "Sebaran rumah dalam dusun", C, plausible=(0.1, 0.6), group="village"),
     _p("dist_kecamatan_km", float, 2.0, 0.0, 200.0, "km", "Distance to the kecamatan office",
-       "Jarak ke kantor kecamatan", C, "about 2 km (village and press reports; weak source)", group="village"),
+       "Jarak ke kantor kecamatan", C, "about 2 km west of the Bantarkawung seat (a Bangbayang resident's account "
+                                       "citing the village's Buku Potensi Desa, Scribd, about 2021; weak source)",
+       group="village"),
     _p("dist_regency_km", float, 74.0, 0.0, 400.0, "km", "Distance to the regency seat (Brebes)",
-       "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km (village and press reports; weak source)", group="village"),
+       "Jarak ke pusat kabupaten (Brebes)", C, "about 74 km south of Brebes town (the same account, Scribd, about "
+                                               "2021; weak source); it agrees with Bumiayu's 55 km (Indonesian "
+                                               "Wikipedia) plus the road on to Bantarkawung", group="village"),
     _p("dist_new_seat_km", float, 15.0, 0.0, 400.0, "km", "Distance to the new seat after pemekaran (Bumiayu)",
        "Jarak ke pusat kabupaten baru (Bumiayu)", U, plausible=(10.0, 20.0), group="village"),
     _p("hamlet_angle_jitter", float, 0.3, 0.0, 0.5, "turns", "Irregularity of hamlet directions",
@@ -195,10 +206,18 @@ _PARAMS: list[Param] = [
     _p("init_patron_own_head_share", float, 0.7, 0.0, 1.0, "share", "Initial patrons who are the own hamlet head",
        "Patron awal yang kepala dusunnya sendiri", U, plausible=(0.5, 0.9), group="residents",
        note="the others are any official of the village"),
-    _p("init_activated_share", float, 0.01, 0.0, 1.0, "share", "Households with an activated digital ID at start",
-       "Rumah tangga dengan IKD aktif di awal", U,
-       plausible=(0.0, 0.03), group="residents",
-       note="digital-ID uptake of 2-5% after 1-2 years in neighbouring regencies (regional press) is a target"),
+    _p("init_activated_share", float, 0.1, 0.0, 1.0, "share",
+       "Literate households activating the digital ID at its launch", "Rumah tangga melek digital yang mengaktifkan "
+       "IKD saat diluncurkan", U, plausible=(0.03, 0.2), group="residents",
+       note="early adopters (civil servants, teachers, students) among households literate enough for the online "
+            "channel; uptake of 1-4% of residents 1-2 years after launch "
+            "in neighbouring regencies is a target: Kab. Tegal 3.1% of KTP holders (Disdukcapil Kab. Tegal, 23 "
+            "September 2024), Purbalingga 1.9% (March 2023) and 3.8% (Radar Banyumas, 6 June 2024), Kab. Cirebon "
+            "3.8% (Cireboners, 2 July 2024)"),
+    _p("online_launch_week", int, 0, -5_200, 5_200, "week", "Week the digital ID and online channel launch",
+       "Minggu peluncuran IKD dan layanan daring", C,
+       "Identitas Kependudukan Digital launched nationally in 2022 (Permendagri 72/2022); week 0 is the start of "
+       "the reported run", group="residents"),
     _p("need_rate_multiplier", float, 1.0, 0.0, 10.0, "x", "Multiplier on yearly need rates",
        "Pengali laju kebutuhan dokumen", U, plausible=(0.7, 1.4), group="residents"),
     # --- channel choice ----------------------------------------------------------
@@ -288,9 +307,11 @@ _PARAMS: list[Param] = [
        note="drives behaviour, not only measurement: from this strength a client gets the loyal discount and "
             "favours, and counts as locked in"),
     # --- officials ---------------------------------------------------------------
-    _p("n_office_staff", int, 3, 0, 30, "officials", "Office staff besides the hamlet heads",
+    _p("n_office_staff", int, 7, 0, 30, "officials", "Office staff besides the hamlet heads",
        "Staf kantor desa selain kepala dusun", C,
-       "Permendagri 84/2015: sekretaris, kaur and kasi, plus one kepala dusun per hamlet", group="officials"),
+       "Permendagri 84/2015 (Susunan Organisasi dan Tata Kerja Pemerintah Desa): a village secretary, two or three "
+       "heads of affairs (kaur) and two or three heads of section (kasi), besides one kepala dusun per hamlet; the "
+       "default is the full apparatus of a large village such as Bangbayang", plausible=(5, 7), group="officials"),
     _p("official_capacity_per_week", int, 12, 1, 100_000, "cases/week", "Cases an official handles per week",
        "Kasus per perangkat per minggu", U, plausible=(6, 20), group="officials"),
     _p("fee_seeking_mean", float, 0.6, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
@@ -298,7 +319,8 @@ _PARAMS: list[Param] = [
     _p("fee_capture_share", float, 0.35, 0.0, 2.0, "share", "Share of the resident's saved cost asked as fee",
        "Porsi biaya yang dihemat yang diminta", U, plausible=(0.2, 0.5), group="officials"),
     _p("levy_rupiah", float, 15_000.0, 0.0, 1_000_000.0, "Rp", "Basic levy per document",
-       "Pungutan dasar per dokumen", U, "Rp 10-20k typical levy (regional press)",
+       "Pungutan dasar per dokumen", U, "Rp 10,000-20,000, the typical e-KTP levy cited by the Minister of Home "
+                                        "Affairs (Tempo, 2 August 2017)",
        plausible=(10_000.0, 20_000.0), group="officials"),
     _p("fee_income_cap", float, 0.15, 0.0, 1.0, "share of income", "Most an official asks of a household",
        "Batas pungutan terhadap pendapatan", U, plausible=(0.1, 0.25), group="officials"),
@@ -405,7 +427,7 @@ INIT_ONLY = frozenset({
     "init_patron_share", "init_tie_strength", "init_activated_share", "fee_seeking_mean", "n_office_staff",
     "tie_decay_per_year", "lockin_tie_threshold", "hamlet_angle_jitter", "hamlet_radius_min_share",
     "hamlet_size_spread", "init_literacy_min", "init_literacy_max", "confidence_noise_sd", "init_tie_jitter",
-    "init_patron_own_head_share", "fee_seeking_concentration", "own_hamlet_head_bonus",
+    "init_patron_own_head_share", "fee_seeking_concentration", "own_hamlet_head_bonus", "spinup_weeks",
 })
 
 
