@@ -29,7 +29,7 @@ from sim.experiments.analysis import _ci  # noqa: E402
 from sim.experiments.report import COLOURS  # noqa: E402
 from sim.shell.files import write_atomic  # noqa: E402
 
-OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
+OUTCOMES = ("paid_dependence_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
             "access_gap_income", "unmet_share")
 ARMS = ("none", "pemekaran", "digital_training", "pemekaran+digital_training")
 

@@ -1,8 +1,9 @@
 """Who gains from each policy? Effects by literacy, distance and income quartile.
 
 Runs ``configs/experiment/policy_comparison.yaml`` (or reads a finished comparison folder with ``--from``),
-then from the saved tables: each policy's paired effect against the baseline on the brokered share and on
-the access shortfall of each quartile (1 = least literate, nearest, poorest), and the change in the gap
+then from the saved tables: each policy's paired effect against the baseline on each quartile measure (paid and
+brokered shares, access shortfall, completion rate, delay, cost burden; quartile 1 = least literate, nearest,
+poorest), and the change in the gap
 between the disadvantaged and the advantaged quartile (least minus most literate, farthest minus nearest,
 poorest minus richest), paired by replicate with a 95% CI: negative means the policy narrows the gap.
 Writes ``who_gains.csv``, ``gap_change.csv`` and ``who_gains.html`` into the experiment folder.

@@ -51,7 +51,7 @@ def paired_effects(runs: pd.DataFrame, baseline: str, outcomes=OUTCOME_NAMES) ->
 
 
 def area_effects(areas: pd.DataFrame, baseline: str, key: str,
-                 outcomes=("patron_lockin_share", "brokered_share", "unmet_share", "fees_per_household_rupiah")
+                 outcomes=("paid_dependence_share", "patron_lockin_share", "unmet_share", "fees_per_household_rupiah")
                  ) -> pd.DataFrame:
     """Paired effects per area (``key``: "kecamatan" or "village") of each policy against the baseline.
 
@@ -133,8 +133,10 @@ def _sobol_names(runs: pd.DataFrame, spec: Experiment, master_seed: int) -> list
 
 
 def hysteresis_summary(spec: Experiment, runs: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
-    """Mean outcome with 95% CI per sweep, branch and value, and the share of seeds in the high regime."""
+    """Mean outcome with 95% CI per sweep, branch and value, and the share of seeds in the high regime; the
+    control chains (the lever held at its first value) as branch ``control``, at the points of the sweep."""
     outcome = outcome or spec.outcome
+    runs = runs.assign(branch=np.where(runs.get("control", False), "control", runs["branch"]))
     rows = []
     for (sweep, parameter, branch, point, value), g in runs.groupby(
             ["sweep", "parameter", "branch", "point", "value"], sort=True):
@@ -143,19 +145,34 @@ def hysteresis_summary(spec: Experiment, runs: pd.DataFrame, outcome: str | None
         rows.append({"sweep": sweep, "parameter": parameter, "branch": branch, "point": point, "value": value,
                      "outcome": outcome, "mean": mean, "ci95_low": lo, "ci95_high": hi,
                      "high_regime_share": float((y >= spec.regime_threshold).mean()), "replicates": int(y.size)})
-    return pd.DataFrame(rows).sort_values(["sweep", "point"]).reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values(["sweep", "point", "branch"]).reset_index(drop=True)
 
 
 def hysteresis_gap(spec: Experiment, runs: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
-    """Down-branch minus up-branch outcome at the same lever value, paired by replicate."""
+    """Down-branch minus up-branch outcome at the same lever value, paired by replicate; and, where the
+    experiment ran control chains, the same difference between the same points of the control (what time alone
+    does) and the net gap, sweep minus control."""
     outcome = outcome or spec.outcome
     rows = []
-    for (sweep, parameter), g in runs.groupby(["sweep", "parameter"]):
-        up = g[g["branch"] == "up"].set_index(["replicate", "value"])[outcome]
-        down = g[g["branch"] == "down"].set_index(["replicate", "value"])[outcome]
-        d = (down - up.reindex(down.index)).groupby(level="value")
-        for value, dv in d:
+    is_control = runs["control"].astype(bool) if "control" in runs else pd.Series(False, index=runs.index)
+    for (sweep, parameter), g in runs[~is_control].groupby(["sweep", "parameter"]):
+        up = g[g["branch"] == "up"].set_index(["replicate", "value"])
+        down = g[g["branch"] == "down"].set_index(["replicate", "value"])
+        gap = down[outcome] - up[outcome].reindex(down.index)
+        control = runs[is_control & (runs["sweep"] == sweep)].set_index(["replicate", "point"])[outcome]
+        for value, dv in gap.groupby(level="value"):
             mean, lo, hi = _ci(dv.to_numpy(dtype=float))
-            rows.append({"sweep": sweep, "parameter": parameter, "value": value, "outcome": outcome,
-                         "down_minus_up": mean, "ci95_low": lo, "ci95_high": hi})
+            row = {"sweep": sweep, "parameter": parameter, "value": value, "outcome": outcome,
+                   "down_minus_up": mean, "ci95_low": lo, "ci95_high": hi}
+            if len(control):
+                reps = dv.index.get_level_values("replicate")
+                p_up = up.loc[list(zip(reps, [value] * len(reps))), "point"].to_numpy()
+                p_down = down.loc[list(zip(reps, [value] * len(reps))), "point"].to_numpy()
+                drift = (control.reindex(list(zip(reps, p_down))).to_numpy(dtype=float)
+                         - control.reindex(list(zip(reps, p_up))).to_numpy(dtype=float))
+                net = dv.to_numpy(dtype=float) - drift
+                c_mean, _, _ = _ci(drift)
+                n_mean, n_lo, n_hi = _ci(net)
+                row.update({"control_drift": c_mean, "net_gap": n_mean, "net_ci95_low": n_lo, "net_ci95_high": n_hi})
+            rows.append(row)
     return pd.DataFrame(rows)

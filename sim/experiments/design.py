@@ -122,11 +122,13 @@ def _replicated(spec, master_seed, stage, names, X, start) -> pd.DataFrame:
 
 
 def hysteresis(spec: Experiment, master_seed: int) -> pd.DataFrame:
-    """One run per sweep and replicate: a chain that goes up the values, then back down."""
+    """One run per sweep and replicate: a chain that goes up the values, then back down; with ``control``, the
+    same chain (same seed, same points) with the lever held at its first value, to measure what time alone does."""
     seeds = replicate_seeds(master_seed, spec.replicates)
-    rows = [{"policy": "none", "levers": "none", "sweep": i, "parameter": sw.parameter, "replicate": r,
-             "seed": seeds[r]}
-            for i, sw in enumerate(spec.sweeps) for r in range(spec.replicates)]
+    controls = (False, True) if spec.control else (False,)
+    rows = [{"policy": "none", "levers": "none", "sweep": i, "parameter": sw.parameter, "control": control,
+             "replicate": r, "seed": seeds[r]}
+            for i, sw in enumerate(spec.sweeps) for control in controls for r in range(spec.replicates)]
     return _numbered(rows)
 
 

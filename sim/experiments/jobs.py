@@ -121,7 +121,7 @@ def _single(spec: Experiment, row: dict):
     if several:
         keys = {k: ids[k] for k in ("run_id", "policy", "replicate", "seed") if k in ids}
         areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
-    return [{**ids, **result.params, **result.outcomes, **result.groups}], result.timeseries, areas
+    return [{**ids, **result.params, **result.outcomes, **result.groups, **result.services}], result.timeseries, areas
 
 
 def _hysteresis_chain(spec: Experiment, row: dict):
@@ -136,10 +136,13 @@ def _hysteresis_chain(spec: Experiment, row: dict):
     rows = []
     up = list(sweep.values)
     points = [("up", v) for v in up] + [("down", v) for v in reversed(up)]
+    if row.get("control", False):   # the same points in time, the lever held at its first value
+        points = [(branch, up[0]) for branch, _ in points]
     for point, (branch, value) in enumerate(points):
         model.set_parameter(sweep.parameter, value)
         for _ in range(spec.steps):
             model.step()
         rows.append({**row, "branch": branch, "point": point, "value": float(value), "step": model.steps,
-                     **model.parameters(), **model.outcomes(), **model.group_outcomes()})
+                     **model.parameters(), **model.outcomes(), **model.group_outcomes(),
+                     **model.service_outcomes()})
     return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True)

@@ -39,11 +39,14 @@ from sim.experiments.runner import load_folder
 from sim.params.registry import PARAMS
 from sim.shell.files import write_atomic
 
-TRAJECTORY_OUTCOMES = ("brokered_share", "patron_lockin_share", "repeat_patron_rate", "unmet_share",
-                       "access_gap_literacy", "access_gap_distance", "access_gap_income",
-                       "fees_per_household_rupiah", "online_share", "mean_literacy")
-EFFECT_OUTCOMES = ("brokered_share", "patron_lockin_share", "access_gap_literacy", "access_gap_distance",
-                   "access_gap_income", "unmet_share", "fees_per_household_rupiah", "online_share")
+TRAJECTORY_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "patron_lockin_share",
+                       "repeat_patron_rate", "unmet_share", "access_gap_literacy", "access_gap_distance",
+                       "access_gap_income", "fees_per_household_rupiah", "online_share", "mean_literacy",
+                       "completion_gap_distance")
+EFFECT_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "patron_lockin_share",
+                   "access_gap_literacy", "access_gap_distance", "access_gap_income", "completion_gap_literacy",
+                   "completion_gap_distance", "delay_gap_distance", "burden_gap_income", "unmet_share",
+                   "fees_per_household_rupiah", "online_share")
 COLOURS = ("#444444", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -132,7 +135,7 @@ def effects_figure(effects: pd.DataFrame, policies: list[str]) -> go.Figure:
     return fig
 
 
-def quartile_figure(qeff: pd.DataFrame, policies: list[str], measure: str = "brokered_share") -> go.Figure:
+def quartile_figure(qeff: pd.DataFrame, policies: list[str], measure: str = "paid_dependence_share") -> go.Figure:
     """Each policy's paired effect on ``measure`` in each quartile (1 to 4) of literacy, distance and income."""
     declared = GROUP_MEASURES[measure]
     fig = make_subplots(rows=1, cols=3, subplot_titles=[QUARTILE_LABELS[d] for d in GROUP_DIMENSIONS])
@@ -202,6 +205,11 @@ def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
         *(f"{p}: {declared.label}" for _, p in sweeps), *(f"{p}: share of seeds in the high regime"
                                                           for _, p in sweeps)], vertical_spacing=0.15)
     for j, (sweep, parameter) in enumerate(sweeps):
+        held = summary[(summary["sweep"] == sweep) & (summary["branch"] == "control")].sort_values("point")
+        if len(held):   # the control chains: what time alone does at the first value (by point, in time order)
+            fig.add_trace(go.Scatter(x=held["value"], y=held["mean"] * scale, mode="markers",
+                                     marker={"color": "#888", "symbol": "x"}, name="control (lever held)",
+                                     legendgroup="control", showlegend=(j == 0)), row=1, col=j + 1)
         for branch, colour in (("up", COLOURS[1]), ("down", COLOURS[3])):
             s = summary[(summary["sweep"] == sweep) & (summary["branch"] == branch)].sort_values("value")
             for trace in _band(s["value"].to_numpy(), s["mean"].to_numpy() * scale,
@@ -335,7 +343,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         qeff = analysis.quartile_effects(runs, spec.baseline.name)
         figures["trajectories"] = trajectories(runs, series, policies, policy_start_week(runs, spec.policy_names))
         figures["effects"] = effects_figure(effects, spec.policy_names)
-        figures["quartiles_brokered"] = quartile_figure(qeff, spec.policy_names, "brokered_share")
+        figures["quartiles_paid"] = quartile_figure(qeff, spec.policy_names, "paid_dependence_share")
         figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policy_names, "shortfall")
         if (path / "villages.parquet").is_file():
             villages = pd.read_parquet(path / "villages.parquet")
@@ -343,7 +351,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
             kec_effects = analysis.area_effects(kecamatan, spec.baseline.name, "kecamatan")
             figures["villages_lockin"] = village_map(villages, policies, "patron_lockin_share")
             figures["villages_lockin_change"] = village_change_map(villages, spec.baseline.name, spec.policy_names)
-            figures["villages_brokered"] = village_map(villages, policies, "brokered_share")
+            figures["villages_paid"] = village_map(villages, policies, "paid_dependence_share")
             figures["kecamatan_effects"] = kecamatan_effects_figure(kec_effects)
             kec = kecamatan_summary(kecamatan)
             write_atomic(path / "kecamatan_summary.csv", lambda p: kec.to_csv(p, index=False))

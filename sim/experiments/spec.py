@@ -100,13 +100,14 @@ class Experiment(_Strict):
     # sensitivity
     policy: str = "none"
     uncertainties: Literal["all"] | list[str] = "all"
-    outcome: str = "brokered_share"
+    outcome: str = "paid_dependence_share"
     morris: Morris = Morris()
     sobol: Sobol = Sobol()
     # hysteresis
-    burn_in_steps: int = Field(104, ge=0, le=MAX_STEPS)
+    burn_in_steps: int = Field(0, ge=0, le=MAX_STEPS, description="weeks at the baseline after the spin-up")
     sweeps: list[Sweep] = Field(default_factory=list)
     regime_threshold: float = 0.5
+    control: bool = Field(True, description="also run each chain with the lever held at its first value")
 
     @field_validator("baseline", mode="before")
     @classmethod
@@ -161,7 +162,7 @@ class Experiment(_Strict):
 COMMON_KEYS = ("name", "kind", "description", "scenario", "steps", "replicates", "constants")
 KIND_KEYS = {"comparison": ("baseline", "policies"),
              "sensitivity": ("policy", "uncertainties", "outcome", "morris", "sobol"),
-             "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold")}
+             "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold", "control")}
 
 
 def available() -> list[str]:

@@ -40,7 +40,7 @@ class Chart:
 
 
 CHARTS: tuple[Chart, ...] = (
-    Chart("chart_brokered", ("brokered_share",), ("#d62728",), "share"),
+    Chart("chart_paid", ("paid_dependence_share",), ("#d62728",), "share"),
     Chart("chart_lockin", ("patron_lockin_share",), ("#9467bd",), "share"),
     Chart("chart_fees", ("fees_per_household_rupiah",), ("#2ca02c",), "rupiah"),
     Chart("chart_online", ("online_share",), ("#1f77b4",), "share"),
@@ -51,7 +51,7 @@ CHARTS: tuple[Chart, ...] = (
 GAP_CHART = CHARTS[-1]
 
 # What the caption under the map sums up.
-CAPTION_OUTCOMES = ("brokered_share", "fees_per_household_rupiah", "online_share", "mean_literacy")
+CAPTION_OUTCOMES = ("paid_dependence_share", "fees_per_household_rupiah", "online_share", "mean_literacy")
 KINDS = {c.outcomes[i]: c.kind for c in CHARTS for i in range(len(c.outcomes))}
 
 

@@ -79,7 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
     "hamlet": {"en": "Dusun {n}", "id": "Dusun {n}"},
     "ties": {"en": "patron ties", "id": "ikatan patron"},
     # --- the charts
-    "chart_brokered": {"en": "Needs handled through officials or brokers", "id": "Kebutuhan lewat perangkat atau calo"},
+    "chart_paid": {"en": "Needs paid to officials or brokers", "id": "Kebutuhan yang dibayar ke perangkat atau calo"},
     "chart_lockin": {"en": "Households locked into one patron", "id": "Rumah tangga terikat pada satu patron"},
     "chart_gaps": {"en": "Access gaps (bottom minus top quarter)",
                    "id": "Kesenjangan akses (kuartil bawah dikurangi atas)"},
@@ -111,7 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 # Short names of the outcomes the page shows (charts and caption), by outcome name (``sim.core.outcomes``).
 OUTCOME_TEXT: dict[str, dict[str, str]] = {
-    "brokered_share": {"en": "through officials or brokers", "id": "lewat perangkat atau calo"},
+    "paid_dependence_share": {"en": "paid to officials or brokers", "id": "dibayar ke perangkat atau calo"},
     "patron_lockin_share": {"en": "locked into a patron", "id": "terikat patron"},
     "fees_per_household_rupiah": {"en": "fees per household a year", "id": "pungutan per rumah tangga setahun"},
     "online_share": {"en": "online", "id": "daring"},
