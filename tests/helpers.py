@@ -11,19 +11,29 @@ import numpy as np
 SEEDS = tuple(range(20))
 
 
+YEARLY = ("paid_dependence_share", "brokered_share", "patron_lockin_share", "online_activated_share",
+          "mean_literacy", "repeat_patron_rate")
+
+
 def final_state(args: tuple) -> dict:
-    """Run one model; return outcomes, quartile values and fee percentiles (picklable)."""
+    """Run one model; return outcomes, quartile and service values, the fees asked, and a few outcomes at the end
+    of every year (``<name>_by_year``: index 0 is week 0, after the spin-up) (picklable)."""
     policy, seed, steps, overrides = args
     from sim.model import ClientelismModel
 
     overrides = dict(overrides)
     scenario = overrides.pop("scenario", "bangbayang")
     model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
-    for _ in range(steps):
+    yearly = {name: [getattr(model, name)] for name in YEARLY}
+    for week in range(1, steps + 1):
         model.step()
+        if week % 52 == 0:
+            for name in YEARLY:
+                yearly[name].append(getattr(model, name))
     fees = np.concatenate(model.fees_paid) if model.fees_paid else np.zeros(0)
-    return {**model.outcomes(), **model.group_outcomes(), "fees": fees,
-            "mean_confidence": float(model.residents.confidence.mean())}
+    return {**model.outcomes(), **model.group_outcomes(), **model.service_outcomes(), "fees": fees,
+            "mean_confidence": float(model.residents.confidence.mean()),
+            **{f"{name}_by_year": np.array(values) for name, values in yearly.items()}}
 
 
 _POOL: ProcessPoolExecutor | None = None
@@ -54,3 +64,22 @@ def paired_t(a: np.ndarray, b: np.ndarray) -> float:
     if sd == 0:
         return np.inf * np.sign(d.mean()) if d.mean() != 0 else 0.0
     return float(d.mean() / (sd / np.sqrt(d.size)))
+
+
+def slope_per_decade(runs: list[dict], name: str, first_year: int = 1) -> np.ndarray:
+    """Per run: the least-squares slope of an outcome's yearly values from ``first_year`` on (year 0 is week 0,
+    where the reported run starts), in its units per ten years."""
+    out = []
+    for r in runs:
+        y = np.asarray(r[f"{name}_by_year"], dtype=float)[first_year:]
+        out.append(np.polyfit(np.arange(y.size), y, 1)[0] * 10)
+    return np.array(out)
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% confidence interval (t) over runs."""
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    half = stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size)
+    return float(v.mean()), float(v.mean() - half), float(v.mean() + half)

@@ -60,7 +60,8 @@ def test_comparison_tables_have_the_right_shape_and_content(comparison_folder):
     assert sorted(runs["policy"].unique()) == sorted(policies)
     assert set(OUTCOME_NAMES) <= set(runs.columns) and set(PARAMS) <= set(runs.columns)
     assert {"run_id", "policy", "replicate", "seed"} <= set(runs.columns)
-    assert (runs["n_households"] == 300).all() and (runs["steps"] if "steps" in runs else 60) is not None
+    assert (runs["n_households"] == 300).all()
+    assert (series.groupby("run_id").size() == 60).all()           # every run ran the 60 weeks asked for
     # the preset switched each policy's lever on, and only there
     assert (runs.loc[runs.policy == "pemekaran", "pemekaran_intensity"] == 1.0).all()
     assert (runs.loc[runs.policy == "none", "pemekaran_intensity"] == 0.0).all()
@@ -101,7 +102,7 @@ def test_report_on_demand(comparison_folder):
 
 def test_static_figures_exported(chromium, comparison_folder):
     pngs = sorted((comparison_folder / "figures").glob("*.png"))
-    assert {p.stem for p in pngs} >= {"trajectories", "effects", "quartiles_brokered"}
+    assert {p.stem for p in pngs} >= {"trajectories", "effects", "quartiles_paid"}
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 
@@ -189,30 +190,38 @@ def test_hysteresis_records_both_branches(tmp_path):
     folder = run_experiment(spec, 0, constants, executor="serial", workers=1, results_dir=tmp_path, progress=False)
     runs = pd.read_parquet(folder / "runs.parquet")
     n_points = sum(2 * len(s.values) for s in spec.sweeps)
-    assert len(runs) == 2 * n_points
+    assert len(runs) == 2 * 2 * n_points                            # two replicates, each swept and held
     for i, sweep in enumerate(spec.sweeps):
-        chain = runs[(runs.sweep == i) & (runs.replicate == 0)].sort_values("point")
+        chain = runs[(runs.sweep == i) & (runs.replicate == 0) & ~runs.control].sort_values("point")
         assert list(chain["value"]) == [*sweep.values, *reversed(sweep.values)]
         assert list(chain["branch"]) == ["up"] * len(sweep.values) + ["down"] * len(sweep.values)
         assert list(chain["step"]) == [10 + 10 * (j + 1) for j in range(2 * len(sweep.values))]
         assert (chain[sweep.parameter] == chain["value"]).all()   # the lever really was set
+        held = runs[(runs.sweep == i) & (runs.replicate == 0) & runs.control].sort_values("point")
+        assert list(held["step"]) == list(chain["step"]) and (held[sweep.parameter] == sweep.values[0]).all()
 
 
-def test_pattern5_persistence_and_hysteresis(tmp_path):
-    # Distance to the regency seat swept up from 10 km to 130 km and back: coming back down, dependence at
-    # the same distance is higher than on the way up (ties and lost confidence persist), paired by seed.
+def test_pattern5_the_distance_loop_net_of_its_control(tmp_path):
+    # Distance to the regency seat swept up from 10 km to 130 km and back, a year at each value, against control
+    # chains (same seeds and weeks, 10 km throughout). Net of what time alone does, the loop is what the model
+    # says about hysteresis. At the default calibration there is none: the net gap of paid dependence lies within
+    # two points at every distance (distance moves paid dependence by a few points only, and a year at each value
+    # lets ties settle; persistence shows in lock-in instead, tests/test_mechanisms.py). A drift, or a loop the
+    # control does not share, makes this fail.
     args = ["experiment=hysteresis", "replicates=16"]
     _, spec, constants = prepare(args)
-    spec = spec.model_copy(update={"sweeps": [spec.sweeps[1]], "burn_in_steps": 52})
+    spec = spec.model_copy(update={"sweeps": [spec.sweeps[1]]})
     folder = run_experiment(spec, 1, constants, executor="processes", workers=2, results_dir=tmp_path,
                             progress=False)
     runs = pd.read_parquet(folder / "runs.parquet")
-    gap = hysteresis_gap(spec, runs).set_index("value")
+    gap = hysteresis_gap(spec, runs)
+    assert list(gap["value"]) == list(spec.sweeps[0].values)
+    assert gap[["control_drift", "net_gap", "net_ci95_low", "net_ci95_high"]].notna().all().all()
+    assert (gap["net_ci95_low"] > -0.02).all() and (gap["net_ci95_high"] < 0.02).all(), gap
+    assert set(runs["control"]) == {False, True}
     low = min(spec.sweeps[0].values)
-    assert gap.loc[low, "ci95_low"] > 0, gap            # down branch above the up branch at 10 km
-    up = runs[(runs.branch == "up") & (runs.value == low)].set_index("replicate")["brokered_share"]
-    down = runs[(runs.branch == "down") & (runs.value == low)].set_index("replicate")["brokered_share"]
-    assert paired_t(up, down.reindex(up.index)) > 2.5
+    held = runs[runs["control"]]
+    assert (held["value"] == low).all() and (held["dist_regency_km"] == low).all()
 
 
 def test_pattern6_pemekaran_and_training_each_reduce_dependence_and_gaps(tmp_path):
@@ -228,7 +237,7 @@ def test_pattern6_pemekaran_and_training_each_reduce_dependence_and_gaps(tmp_pat
     checks = {"pemekaran": "access_gap_income", "digital_training": "access_gap_literacy"}
     for policy, own_gap in checks.items():
         other = runs[runs.policy == policy].set_index("replicate")
-        for outcome, t_max in (("brokered_share", -3.0), ("patron_lockin_share", -3.0), ("access_gaps", -2.0),
+        for outcome, t_max in (("paid_dependence_share", -3.0), ("patron_lockin_share", -3.0), ("access_gaps", -2.0),
                                (own_gap, -2.0)):
             t = paired_t(base[outcome], other[outcome])
             assert t < t_max, (policy, outcome, t)

@@ -13,7 +13,7 @@ from helpers import column, run_seeds
 
 from sim.core.accounting import AREA_OUTCOMES, area_outcomes
 from sim.core.accounting import COUNTS as AREA_COUNTS
-from sim.core.geography import KECAMATAN, SOUTH
+from sim.core.geography import KECAMATAN, PUBLISHED_ROAD_KM, SOUTH
 from sim.errors import ConfigError
 from sim.model import ClientelismModel
 
@@ -51,6 +51,21 @@ def test_brebes_has_the_documented_counts():
     assert g.dist_kecamatan_km.max() < 25
     bantar = g.kecamatan == g.kecamatan_names.index("Bantarkawung")
     assert 55 < np.median(g.dist_regency_km[bantar]) < 95
+
+
+def test_kecamatan_seats_are_at_their_published_road_distances(regency):
+    # Six published seat-to-Brebes-town road distances (Bumiayu 55 km among them) and the one derived from the
+    # study's 74 km: the village at each seat is at that distance (1%), and the southern seats are nearer Bumiayu.
+    g = regency.geography
+    published = {name: km for name, (km, _) in PUBLISHED_ROAD_KM.items()}
+    assert len(published) >= 6 and published["Bumiayu"] == 55.0
+    for name, km in published.items():
+        seat = int(np.nonzero(g.kecamatan == g.kecamatan_names.index(name))[0][0])   # nearest its seat: first
+        assert abs(g.dist_regency_km[seat] - km) <= 0.01 * km, (name, g.dist_regency_km[seat], km)
+    bumiayu = int(np.nonzero(g.kecamatan == g.kecamatan_names.index("Bumiayu"))[0][0])
+    assert g.dist_new_seat_km[bumiayu] <= 1.0
+    south = np.isin(np.array(g.kecamatan_names)[g.kecamatan], list(SOUTH))
+    assert np.all(g.dist_new_seat_km[south] < g.dist_regency_km[south])
 
 
 def test_pemekaran_changes_exactly_the_six_southern_kecamatan(regency):
