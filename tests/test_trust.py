@@ -304,41 +304,50 @@ def test_15_tables_show_units_shares_in_pp_gaps_unscaled_quartiles_1_to_4(tmp_pa
               "images=false", f"results_dir={tmp_path}")
     assert out.returncode == 0, out.stderr
     folder = next((tmp_path / "pemekaran_vs_training").iterdir())
-    assert "brokered (pp)" in out.stdout and "gap lit. (index pts)" in out.stdout and "fees (Rp/hh/yr)" in out.stdout
+    shown = out.stdout
+    assert "paid dependence (pp)" in shown and "literacy access gap (index pts)" in shown and "fees (Rp/hh/yr)" in shown
     assert "nan" not in out.stdout and "(no CI)" in out.stdout              # one replicate: no interval
     summary = pd.read_csv(folder / "summary.csv").set_index(["policy", "outcome"])
     gap = summary.loc[("pemekaran", "access_gap_literacy")]
     assert gap["unit"] == "shortfall index difference"
-    row = next(line for line in out.stdout.splitlines() if line.startswith("│ pemekaran "))
-    cells = [c.strip() for c in row.strip("│").split("│")]
-    assert cells[3].split()[0] == f"{gap['effect']:+.3f}".replace("+0.000", "0.000").replace("-0.000", "0.000")
-    brokered = summary.loc[("pemekaran", "brokered_share"), "effect"]
-    assert cells[1].split()[0] == f"{100 * brokered:+.1f}".replace("+0.0", "0.0").replace("-0.0", "0.0")
+    # One row per outcome, one column per policy (pemekaran first, as in the experiment file).
+    header = next(line for line in out.stdout.splitlines() if line.startswith("┃ outcome"))
+    assert [c.strip() for c in header.strip("┃").split("┃")][1] == "pemekaran"
+
+    def pemekaran_cell(label):
+        row = next(line for line in out.stdout.splitlines() if line.startswith(f"│ {label} "))
+        return [c.strip() for c in row.strip("│").split("│")][1].split()[0]
+
+    assert pemekaran_cell("literacy access gap") == \
+        f"{gap['effect']:+.3f}".replace("+0.000", "0.000").replace("-0.000", "0.000")
+    paid = summary.loc[("pemekaran", "paid_dependence_share"), "effect"]
+    assert pemekaran_cell("paid dependence") == f"{100 * paid:+.1f}".replace("+0.0", "0.0").replace("-0.0", "0.0")
     runs = pd.read_parquet(folder / "runs.parquet")
-    assert {"brokered_share_literacy_q1", "shortfall_income_q4"} <= set(runs.columns)
+    assert {"paid_dependence_share_literacy_q1", "shortfall_income_q4"} <= set(runs.columns)
     assert not any(c.endswith("_q0") for c in runs.columns)
-    assert (ROOT / "docs" / "outcomes.md").read_text() == __import__("sim.core.outcomes").outcomes.outcomes_markdown()
+    from sim.core.outcomes import outcomes_markdown
+    assert (ROOT / "docs" / "outcomes.md").read_text() == outcomes_markdown()
 
 
 # ------------------------------------------------------------------ 16. figures that do not mislead
 def test_16_report_figures_on_their_plotly_json(tmp_path):
-    from sim import report as r
     from sim.experiments import analysis
+    from sim.experiments import report as r
 
     folder = experiment(["experiment=pemekaran_vs_training", "replicates=2", "steps=60", *TINY], tmp_path)
     r.build(folder, write_images=False, quiet=True)
     runs = pd.read_parquet(folder / "runs.parquet")
     series = pd.read_parquet(folder / "timeseries.parquet")
     traj = r.trajectories(runs, series, ["none", "pemekaran"], r.policy_start_week(runs, ["pemekaran"])).to_dict()
-    assert traj["layout"]["yaxis"]["rangemode"] == "tozero"                      # brokered share from 0
-    assert traj["layout"]["yaxis"]["title"]["text"] == "brokered share (%)"
+    assert traj["layout"]["yaxis"]["rangemode"] == "tozero"                      # paid dependence from 0
+    assert traj["layout"]["yaxis"]["title"]["text"] == "paid dependence (%)"
     assert any(s.get("x0") == 1.0 for s in traj["layout"]["shapes"])           # policies start in week 52
     bands = [t for t in traj["data"] if t.get("fill") == "toself"]
     assert bands and all(t["mode"] == "lines" for t in bands)
     html = (folder / "report.html").read_text()
-    assert "<b>access shortfall</b>" in html and "<table" in html and "brokered (pp)" in html
+    assert "<b>access shortfall</b>" in html and "<table" in html and "paid dependence (pp)" in html
     effects = r.effects_figure(analysis.paired_effects(runs, "none"), ["pemekaran"]).to_dict()
-    assert effects["layout"]["xaxis"]["title"]["text"] == "change in brokered share (pp)"
+    assert effects["layout"]["xaxis"]["title"]["text"] == "change in paid dependence (pp)"
     hysteresis = experiment(["experiment=hysteresis", "replicates=2", "steps=5", "burn_in_steps=5", *TINY],
                             tmp_path / "h")
     summary = analysis.hysteresis_summary(prepare(["experiment=hysteresis"])[1],

@@ -152,16 +152,16 @@ def test_policy_switch_and_reset_change_the_model(server, browser):
 
 def test_language_switch_changes_labels(server, browser):
     page = open_page(browser, server)
-    assert page.get_by_text("Needs handled through officials or brokers").count() == 1
+    assert page.get_by_text("Needs paid to officials or brokers").count() == 1
     page.get_by_role("button", name="id", exact=True).click()
-    page.wait_for_selector("text=Kebutuhan lewat perangkat atau calo", timeout=30_000)
+    page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
     body = page.inner_text("body")
     for phrase in ("Peta desa", "Bahasa: Bahasa Indonesia", "Benih acak (bilangan bulat)",
                    "Pemekaran (pusat pindah ke Bumiayu): aktif", "Rumah tangga terikat pada satu patron"):
         assert phrase in body or page.get_by_text(phrase).count() > 0, phrase
     assert "dititipkan ke perangkat" in page.locator(".map-key").inner_text()
     page.get_by_role("button", name="en", exact=True).click()
-    page.wait_for_selector("text=Needs handled through officials or brokers", timeout=30_000)
+    page.wait_for_selector("text=Needs paid to officials or brokers", timeout=30_000)
     page.close()
 
 
@@ -457,7 +457,7 @@ def test_no_request_leaves_the_machine(playwright, chromium, tmp_path):
             wait_week(page, 5)
             button(page, "❚❚").click()
             page.get_by_role("button", name="id", exact=True).click()
-            page.wait_for_selector("text=Kebutuhan lewat perangkat atau calo", timeout=30_000)
+            page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
             page.reload()
             page.wait_for_selector("svg.village-map", timeout=90_000)
             time.sleep(3)                                         # what the page loads late, the server fetches late
@@ -493,7 +493,7 @@ def test_everything_is_in_bahasa_indonesia_when_chosen(server, browser):
     page.wait_for_selector("text=Policies on: Pemekaran", timeout=30_000)
     english = set(page.evaluate(VISIBLE_TEXTS))
     page.get_by_role("button", name="id", exact=True).click()
-    page.wait_for_selector("text=Kebutuhan lewat perangkat atau calo", timeout=30_000)
+    page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
     time.sleep(0.5)
     texts = page.evaluate(VISIBLE_TEXTS)
     assert len(texts) > 80
@@ -540,6 +540,9 @@ def test_charts_map_and_key_are_readable_in_both_themes(server, browser, dark):
     assert page.evaluate("() => document.getElementById('app').classList.contains('theme--dark')") == dark
     button(page, "Step").click()
     wait_week(page, 1)
+    # Solara fades its content in (0.5 s) when the page (re)mounts: measure the page at rest, not mid-fade.
+    page.wait_for_function("() => [...document.querySelectorAll('.solara-content-main')]"
+                           ".every(e => getComputedStyle(e).opacity === '1')", timeout=10_000)
     ratios = page.evaluate(CONTRAST, "svg.chart text, .chart-title, .chart-key, .map-key .key-item, "
                                      "svg.village-map text, .map-title, .control-label, .control-value")
     assert len(ratios) > 60
@@ -566,7 +569,7 @@ def _segment_meets_box(x1, y1, x2, y2, box, pad=2.0):
 def test_nothing_overlaps_at_1366(server, browser):
     page = open_page(browser, server, LAPTOP)
     page.get_by_role("button", name="id", exact=True).click()
-    page.wait_for_selector("text=Kebutuhan lewat perangkat atau calo", timeout=30_000)
+    page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
     time.sleep(0.5)
     # The map's key: items side by side or wrapped, never over each other, never cut.
     items = page.locator(".map-key .key-item")

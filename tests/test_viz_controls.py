@@ -182,8 +182,8 @@ def test_caption_says_what_changed_since_the_policies_started():
     text = caption(m, "en")
     assert text.startswith("Since the policies started in week 52 (1.1 years ago): ") and text.count("→") == len(
         CAPTION_OUTCOMES)
-    before = m.datacollector.model_vars["brokered_share"][50]          # after week 51, the last without a policy
-    assert f"through officials or brokers {before * 100:.0f}% →" in text
+    before = m.datacollector.model_vars["paid_dependence_share"][50]          # after week 51, the last without a policy
+    assert f"paid to officials or brokers {before * 100:.0f}% →" in text
 
 
 # ------------------------------------------------------------------------------------------ drawings

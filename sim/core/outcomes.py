@@ -37,10 +37,10 @@ class Outcome:
 
     @property
     def header(self) -> str:
-        """Narrow column header of an effect, with its unit: ``brokered (pp)``."""
+        """An effect's name in a table, with its unit: ``paid dependence (pp)``."""
         unit = {"gap": "index pts", "rupiah": self.unit.replace("household", "hh").replace("official", "off.")
                 .replace("/year", "/yr")}.get(self.kind, self.effect_unit)
-        return f"{self.short or self.label} ({unit})"
+        return f"{self.label} ({unit})"
 
     @property
     def scale(self) -> float:

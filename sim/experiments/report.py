@@ -475,15 +475,20 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
 
 
 def _effects_pivot(effects: pd.DataFrame) -> pd.DataFrame:
-    """One row per policy, one column per outcome (its unit in the header): 'effect ± half-width of the 95% CI'."""
-    rows = []
+    """One row per outcome (its unit beside its name), one column per policy: 'effect ± half-width of the 95% CI'.
+
+    Outcomes run down the table so that seven policies still fit a terminal."""
     names = [o for o in EFFECT_OUTCOMES if o in set(effects["outcome"])]
-    for policy, g in effects.groupby("policy", sort=False):
-        row = {"policy vs baseline": policy}
-        for name, e in g.set_index("outcome").reindex(names).iterrows():
-            declared = outcome(name)
+    policies = list(dict.fromkeys(effects["policy"]))
+    cells = effects.set_index(["outcome", "policy"])
+    rows = []
+    for name in names:
+        declared = outcome(name)
+        row = {"outcome (effect unit)": declared.header}
+        for policy in policies:
+            e = cells.loc[(name, policy)]
             half = (e["ci95_high"] - e["ci95_low"]) / 2
-            row[declared.header] = declared.format_effect(e["effect"], half, unit=False)
+            row[policy] = declared.format_effect(e["effect"], half, unit=False)
         rows.append(row)
     return pd.DataFrame(rows)
 
