@@ -11,7 +11,7 @@ from helpers import column, mean_ci, paired_t, run_seeds
 
 from sim.core import entrusting, learning
 from sim.core.accounting import Accounts, Resolution, quartile_outcomes
-from sim.core.choice import Choice
+from sim.core.choice import Choice, choose
 from sim.core.needs import Needs
 from sim.core.policies import PolicyState
 from sim.core.services import Channel, Office
@@ -249,3 +249,31 @@ def test_training_raises_each_trainees_literacy_and_confidence():
                                rtol=1e-5)
     np.testing.assert_allclose(r.confidence[trained], before_conf[trained] + gain * (1 - before_conf[trained]),
                                rtol=1e-5)
+
+
+def test_a_loyal_client_of_his_own_camp_or_none_gets_the_discount():
+    # The same need of the same households, priced twice with the same draws: once with weak ties to every
+    # official, once with ties at lock-in strength. Neutral households (no camp) and households of the current
+    # leadership's camp are loyal clients of an official they are tied to unless he is of the rival camp. Without
+    # faction trust some households pick an official of the rival camp (their own hamlet head).
+    m = ClientelismModel(rng=5, n_households=600, spinup_weeks=0, faction_trust=0.0)
+    r, officials = m.residents, m.officials_state
+    officials.fee_seeking[:] = 1.0                       # every official asks a fee, large against the rounding
+    households = np.arange(200, dtype=np.int32)
+    needs = Needs()
+    needs.append(households, np.full(200, 2, dtype=np.int8), m.week)     # a family card: a costly trip saved
+    priced = {}
+    for strength in (0.1, 0.9):
+        r.tie_log[households, :] = np.log(strength)
+        priced[strength] = choose(needs, r, officials, m.pick, m.travel, 0.0, m.tie_decay_per_step, m.p,
+                                  np.random.default_rng(7), m.week)
+    same = priced[0.1].official == priced[0.9].official
+    assert same.all()                                    # equal ties to all: the same official either way
+    rival = m.pick.affinity[m.pick.key[households], priced[0.9].official] < 0
+    assert 20 < rival.sum() < 180
+    plain, loyal = priced[0.1].fee, priced[0.9].fee
+    assert (plain > 0).all()
+    rounding = m.p.fee_rounding_rupiah
+    np.testing.assert_allclose(loyal[~rival], plain[~rival] * (1 - m.p.loyal_fee_discount), atol=rounding)
+    assert loyal[~rival].sum() < (1 - m.p.loyal_fee_discount / 2) * plain[~rival].sum()
+    np.testing.assert_array_equal(loyal[rival], plain[rival])     # no discount from an official of the rival camp
