@@ -277,3 +277,42 @@ def test_a_loyal_client_of_his_own_camp_or_none_gets_the_discount():
     np.testing.assert_allclose(loyal[~rival], plain[~rival] * (1 - m.p.loyal_fee_discount), atol=rounding)
     assert loyal[~rival].sum() < (1 - m.p.loyal_fee_discount / 2) * plain[~rival].sum()
     np.testing.assert_array_equal(loyal[rival], plain[rival])     # no discount from an official of the rival camp
+
+
+def test_a_client_complains_less_the_more_he_depends_on_the_official():
+    # 300 fee-paying clients of slot 0 tied to him at 0.95, 300 of slot 1 with no tie; every payer complains
+    # with chance complaint_prob times one minus the tie after the exchange.
+    m = ClientelismModel(rng=6, n_households=900, spinup_weeks=0, official_capacity_per_week=1_000,
+                         complaint_prob=1.0, faction_trust=0.0)
+    r = m.residents
+    tied, untied = np.arange(0, 300), np.arange(300, 600)
+    r.tie_log[:600, :] = -np.inf
+    r.tie_log[tied, 0] = np.log(0.95)
+    _entrusted(m, np.r_[tied, untied], [0] * 300 + [1] * 300, [10_000.0] * 600)
+    complaints = m.officials_state.complaints_month[:2]
+    gain = m.p.tie_gain
+    expected = 300 * (1 - np.array([0.95 + gain * 0.05, gain]))        # about 10 and 210
+    assert abs(complaints - expected).max() < 4 * np.sqrt(expected * (1 - expected / 300)).max()
+    assert complaints[0] * 5 < complaints[1]
+
+
+def test_a_sanction_cuts_the_officials_fee_seeking_and_raises_the_risk_he_and_his_peers_perceive():
+    import copy
+
+    m = ClientelismModel(rng=7, n_households=300, spinup_weeks=0)
+    state = m.officials_state
+    state.fee_seeking[:] = 0.6
+    state.complaints_month[:] = 0
+    quiet, sanctioned = copy.deepcopy(state), copy.deepcopy(state)
+    sanctioned.complaints_month[0] = 2
+    quiet.adapt(m.p, np.random.default_rng(1), detection_prob=1.0)
+    sanctioned.adapt(m.p, np.random.default_rng(1), detection_prob=1.0)
+    d = m.p.sanction_deterrence
+    assert sanctioned.sanctions[0] == 2 and sanctioned.perceived_risk[0] == 1.0
+    assert sanctioned.fee_seeking[0] == np.float64(quiet.fee_seeking[0] * (1 - d) ** 2)
+    np.testing.assert_array_equal(sanctioned.fee_seeking[1:], quiet.fee_seeking[1:])
+    # His peers hear of it by their next review.
+    for officials in (quiet, sanctioned):
+        officials.adapt(m.p, np.random.default_rng(2), detection_prob=1.0)
+    peers = np.arange(1, state.per_village)
+    assert (sanctioned.perceived_risk[peers] >= d).all() and (quiet.perceived_risk[peers] < d).all()
