@@ -183,6 +183,12 @@ def test_09_an_estimate_is_printed_before_the_runs_start(tmp_path):
     _, big, _ = prepare(["experiment=brebes_pemekaran", "replicates=1000", "n_households=5000000"])
     cost = budget.estimate(big, "processes", 2)
     assert cost.runs == 2000 and cost.seconds > 10 * 3600 and "h" in cost.line(big.name)
+    # The spin-up is simulated too: ten years of it double the time of ten reported years.
+    _, plain, _ = prepare(["experiment=policy_comparison"])
+    _, quick, _ = prepare(["experiment=policy_comparison", "spinup_weeks=0"])
+    with_spinup, without = budget.estimate(plain, "processes", 2), budget.estimate(quick, "processes", 2)
+    fixed = budget.STARTUP_S + with_spinup.runs * budget.RUN_OVERHEAD_S / with_spinup.parallel
+    assert with_spinup.seconds - fixed == pytest.approx(2 * (without.seconds - fixed))
 
 
 # ------------------------------------------------------------------ 10. the study scripts

@@ -104,7 +104,9 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
         weeks = spec.steps
     runs = count_runs(spec)
     parallel = 1 if executor == "serial" else max(workers or os.cpu_count() or 1, 1)
-    seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + weeks * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) / parallel
+    simulated = weeks + int(values["spinup_weeks"])     # each run (each chain) spins up before its reported weeks
+    seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
+        / parallel
     recorded = weeks // (4 if spec.kind == "sensitivity" else 1)
     per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
                                                                    if villages > 1 else 0)
