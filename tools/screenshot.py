@@ -51,7 +51,7 @@ def main() -> None:
         page.wait_for_selector("text=Baseline (no policy) — week 0", timeout=30_000)
         if args.language == "id":
             page.get_by_role("button", name="id", exact=True).click()
-            page.wait_for_selector("text=Kebutuhan lewat perangkat atau calo", timeout=30_000)
+            page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
         page.get_by_role("button", name=re.compile("^▶")).click()
         while week_on_map(page) < args.weeks:
             time.sleep(0.2)
