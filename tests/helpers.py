@@ -1,4 +1,5 @@
-"""Shared helpers: running many seeds (on both cores) and paired statistics."""
+"""Shared helpers: running many seeds (on both cores), paired statistics, and small experiments compared table by
+table."""
 
 from __future__ import annotations
 
@@ -83,3 +84,20 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
     v = np.asarray(values, dtype=float)
     half = stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size)
     return float(v.mean()), float(v.mean() - half), float(v.mean() + half)
+
+
+def small_experiment(args: list[str], results, **kw):
+    """An experiment from command-line style ``args``, master seed 4, quiet; its folder."""
+    from sim.experiments.launch import prepare
+    from sim.experiments.runner import run_experiment
+
+    _, spec, constants = prepare(args)
+    return run_experiment(spec, 4, constants, results_dir=results, progress=False, **kw)
+
+
+def same_tables(a, b) -> None:
+    """Two experiment folders hold identical design, run and time-series tables."""
+    import pandas as pd
+
+    for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)

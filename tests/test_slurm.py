@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from sim.experiments.launch import prepare
-from sim.experiments.runner import run_experiment
+from helpers import same_tables
+from helpers import small_experiment as run
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "slurm_cluster.py"
@@ -82,19 +81,9 @@ def tool(slurm, tmp_path):
     wait_until_no_jobs(slurm)           # the next test starts on an empty queue
 
 
-def run(args, results, **kw):
-    _, spec, constants = prepare(args)
-    return run_experiment(spec, 4, constants, results_dir=results, progress=False, **kw)
-
-
 @pytest.fixture(scope="module")
 def serial_reference(tmp_path_factory):
     return run(ARGS, tmp_path_factory.mktemp("serial"), executor="serial", workers=1)
-
-
-def same_tables(a: Path, b: Path):
-    for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
-        pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)
 
 
 def wait_until_no_jobs(slurm, timeout=60):
