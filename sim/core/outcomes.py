@@ -33,7 +33,6 @@ class Outcome:
     kind: Kind
     unit: str
     definition: str
-    short: str = ""   # for narrow table headers; the label when empty
 
     @property
     def header(self) -> str:
@@ -113,14 +112,14 @@ def _gaps() -> list[Outcome]:
         out += [
             Outcome(f"completion_gap_{dim}", f"{dim} completion gap", "share", "share of resolved needs",
                     f"Completion rate (completed over resolved needs) of the {better} quarter of households minus "
-                    f"that of the {worse} quarter, trailing year.", short=f"compl. gap {dim[:4]}."),
+                    f"that of the {worse} quarter, trailing year."),
             Outcome(f"delay_gap_{dim}", f"{dim} delay gap", "weeks", "weeks",
                     f"Mean weeks from a need's arising to its completion for the {worse} quarter of households "
-                    f"minus that for the {better} quarter, trailing year.", short=f"delay gap {dim[:4]}."),
+                    f"minus that for the {better} quarter, trailing year."),
             Outcome(f"burden_gap_{dim}", f"{dim} cost-burden gap", "share", "share of monthly income",
                     f"Mean cost burden of a resolved need (fees, fares, online costs and the value of time spent, over "
                     f"the household's monthly income) for the {worse} quarter minus that for the {better} quarter, "
-                    "trailing year.", short=f"burden gap {dim[:4]}."),
+                    "trailing year."),
         ]
     return out
 
@@ -128,52 +127,50 @@ def _gaps() -> list[Outcome]:
 _HEADLINE = [
     Outcome("paid_dependence_share", "paid dependence", "share", "share of completed needs",
             "Share of completed needs that a household paid a village official (titip with a fee) or an outside "
-            "broker (calo) to handle, trailing year: dependence as the study means it.", short="paid dep."),
+            "broker (calo) to handle, trailing year: dependence as the study means it."),
     Outcome("unpaid_facilitation_share", "unpaid facilitation", "share", "share of completed needs",
             "Share of completed needs a village official handled for free, as his duty (tupoksi) asks, trailing "
-            "year.", short="free facil."),
+            "year."),
     Outcome("brokered_share", "brokered share", "share", "share of completed needs",
             "Share of completed needs handled through a village official (titip, paid or free) or an outside broker "
-            "(calo), trailing year.", short="brokered"),
+            "(calo), trailing year."),
     Outcome("patron_lockin_share", "patron lock-in", "share", "share of households",
             "Share of households whose tie to some official is at or above `lockin_tie_threshold` now "
-            "(dependence in stock).", short="lock-in"),
+            "(dependence in stock)."),
     Outcome("repeat_patron_rate", "repeat-patron rate", "share", "share of repeat-eligible exchanges",
             "Among needs entrusted to an official by a household that had entrusted one before, the share handled "
             "by the same official as its previous one, trailing year (clientelism: clearly above the same model "
-            "without ties, faction and hamlet preferences, where a household picks any official).", short="repeat"),
+            "without ties, faction and hamlet preferences, where a household picks any official)."),
     Outcome("access_gap_literacy", "literacy access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the least literate quarter of households minus that of the most literate "
-            "quarter (quartiles fixed at the start), trailing year.", short="gap lit."),
+            "quarter (quartiles fixed at the start), trailing year."),
     Outcome("access_gap_distance", "distance access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the farthest quarter of households minus that of the nearest quarter, "
             "trailing year; remoteness is the road distance from home to the village office plus the village's "
-            "distances to the kecamatan and regency seats (within one village: the distance to its office).",
-            short="gap dist."),
+            "distances to the kecamatan and regency seats (within one village: the distance to its office)."),
     Outcome("access_gap_income", "income access gap", "gap", "shortfall index difference",
             "Mean access shortfall of the poorest quarter of households minus that of the richest quarter, "
-            "trailing year.", short="gap inc."),
+            "trailing year."),
     *_gaps(),
     Outcome("unmet_share", "unmet share", "share", "share of resolved needs",
             "Share of resolved needs that were abandoned unmet (a deferred need that lapsed, or any need waiting "
-            "`abandon_after_weeks`), trailing year.", short="unmet"),
+            "`abandon_after_weeks`), trailing year."),
     Outcome("fees_per_household_rupiah", "fees", "rupiah", "Rp/household/year",
-            "Fees paid to officials and outside brokers, rupiah per household per year, trailing year.",
-            short="fees"),
+            "Fees paid to officials and outside brokers, rupiah per household per year, trailing year."),
     Outcome("official_earnings_rupiah", "officials' earnings", "rupiah", "Rp/official/year",
-            "Fees received by village officials, rupiah per official per year, trailing year.", short="earnings"),
+            "Fees received by village officials, rupiah per official per year, trailing year."),
     Outcome("online_share", "online share", "share", "share of completed needs",
-            "Share of completed needs handled through the online channel, trailing year.", short="online"),
+            "Share of completed needs handled through the online channel, trailing year."),
     Outcome("mean_literacy", "mean literacy", "level", "0–1",
-            "Mean digital literacy of households (0–1), now.", short="literacy"),
+            "Mean digital literacy of households (0–1), now."),
 ]
 _EXTRA = [
     Outcome("in_person_share", "in-person share", "share", "share of completed needs",
-            "Share of completed needs handled in person by the household itself, trailing year.", short="in person"),
+            "Share of completed needs handled in person by the household itself, trailing year."),
     Outcome("online_activated_share", "activated online accounts", "share", "share of households",
-            "Share of households with an activated online account (digital ID), now.", short="activated"),
+            "Share of households with an activated online account (digital ID), now."),
     Outcome("mean_fee_seeking", "officials' fee-seeking", "level", "0–1",
-            "Mean fee-seeking propensity of officials (0–1), now.", short="fee-seeking"),
+            "Mean fee-seeking propensity of officials (0–1), now."),
 ]
 
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _HEADLINE}
