@@ -106,7 +106,7 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     skill = 0.5 * (literacy + confidence)
     office = SERVICE_OFFICE[s]
     red = complexity_reduction
-    complexity = SERVICE_COMPLEXITY[s] * (1 - red)
+    complexity = SERVICE_COMPLEXITY[s] * p.complexity_multiplier * (1 - red)
     visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
     trip = travel.trip(i, office)
 

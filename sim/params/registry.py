@@ -252,6 +252,10 @@ _PARAMS: list[Param] = [
     _p("abandon_after_weeks", int, 26, 1, 520, "weeks", "Weeks after which a deferred need is abandoned",
        "Minggu sebelum kebutuhan ditinggalkan", U, plausible=(12, 52), group="choice"),
     # --- self-service ------------------------------------------------------------
+    _p("complexity_multiplier", float, 1.0, 0.1, 3.0, "x", "Procedural complexity (× every service's)",
+       "Kerumitan prosedur (× tiap layanan)", U, plausible=(0.7, 1.3), group="self_service",
+       note="scales the complexity (documents, rules, chance of rejection) of every service type in "
+            "docs/parameters.md's service table; 1 is the table as it stands"),
     _p("online_min_literacy", float, 0.5, 0.0, 1.0, "0-1", "Literacy needed to use the online channel",
        "Literasi minimum layanan daring", U, plausible=(0.4, 0.6), group="self_service"),
     _p("online_cost_rupiah", float, 15_000.0, 0.0, 1_000_000.0, "Rp", "Cost of one online application",
