@@ -7,16 +7,20 @@ patron–client tie.
 ``ClientelismModel`` is the orchestrator: it builds the villages and calls the mechanisms of ``sim.core`` in
 the order of the ODD's schedule. Each step is one week:
 
+0. Elections: in an election week each village elects its head; a turnover swaps the camps and dismisses
+   some officials of the losing camp (``elections``).
 1. Policies: the levers in force this week (``sim.core.policies``).
 2. Needs arrive: each household needs documents of each service type at a yearly rate (``needs``).
 3. Channel choice for every pending need, by a logit rule comparing costs and chances: in person, online,
-   entrust to an official, outside broker, or defer (``choice``, with trip costs from ``travel``).
+   entrust to an official, outside broker, or defer (``choice``, with trip costs from ``travel``; the village
+   office as gatekeeper of one's own attempt, coaching or slow-walking, from ``gatekeeping``).
 4. Needs are resolved: self-service succeeds or is rejected and beliefs update (``selfservice``); officials
    take entrusted cases up to capacity, loyal clients first, and brokers theirs (``entrusting``); needs
    not completed wait, and lapse or are abandoned (``needs``).
 5. Learning: literacy spreads through contacts; training adds to it (``learning``).
 6. Officials review their fee-seeking every ``weeks_per_adaptation`` weeks (``officials``).
-7. Accounting: the trailing year's counts and the outcomes (``accounting``), collected by Mesa.
+7. Accounting: the trailing year's counts and the outcomes (``accounting``), collected by Mesa; the last
+   contest's salience fades.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import mesa
 import numpy as np
 
 from sim.core import choice as channel_choice
-from sim.core import entrusting, learning, needs, selfservice
+from sim.core import elections, entrusting, learning, needs, selfservice
 from sim.core import ties as tie_strength
 from sim.core.accounting import (
     FLOW_COUNTS,
@@ -98,6 +102,8 @@ class ClientelismModel(mesa.Model):
                                          self.tie_decay_per_step, start_week=-p.spinup_weeks)
         self.n_households = self.residents.n
         self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, p)
+        self.politics = elections.Politics(self.n_villages)
+        self.camps = elections.CampLedger()
         self.wait_hours = np.array([p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency])
         r = self.residents
         self.accounts = Accounts(r.village, self.n_villages,
@@ -137,6 +143,8 @@ class ClientelismModel(mesa.Model):
         self.weeks_simulated += 1
         if week == self.p.online_launch_week:                     # the digital ID launches: early adopters
             self.residents.activated |= self.residents.early_adopter
+        if elections.is_election_week(week, self.p):              # 0. village-head elections
+            self.hold_elections()
         self.update_policies()                                    # 1. the levers in force
         self.arrive_needs()                                       # 2. new needs
         choice = self.choose_channels()                           # 3. a channel for every pending need
@@ -145,6 +153,16 @@ class ClientelismModel(mesa.Model):
         if week % self.p.weeks_per_adaptation == 0:
             self.officials_state.adapt(self.p, self.rng, self.policy.detection_prob)   # 6. officials' review
         self.measure()                                            # 7. accounting
+        self.politics.fade(self.p)
+
+    def hold_elections(self) -> None:
+        """Phase 0: the villages elect their heads; a turnover swaps the camps and replaces some officials
+        (``sim.core.elections``), so the households' pick of an official is rebuilt."""
+        turnover = elections.hold(self.politics, self.residents, self.officials_state, self.p, self.rng, self.week,
+                                  self.tie_decay_per_step)
+        self.camps.reset()
+        if turnover.any():
+            self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, self.p)
 
     def update_policies(self) -> PolicyState:
         """Phase 1: this week's policy state and trip costs (a one-village scenario's distances may have been
@@ -168,7 +186,7 @@ class ClientelismModel(mesa.Model):
         """Phase 3: the logit choice of a channel (and of an official) for every pending need."""
         return channel_choice.choose(self.needs, self.residents, self.officials_state, self.pick, self.travel,
                                      self.policy.complexity_reduction, self.tie_decay_per_step, self.p, self.rng,
-                                     self.week, online_open=self.online_open)
+                                     self.week, self.politics, online_open=self.online_open)
 
     def resolve_needs(self, choice: channel_choice.Choice) -> None:
         """Phase 4: self-service, officials, brokers; then what waits, lapses or is abandoned."""
@@ -182,6 +200,9 @@ class ClientelismModel(mesa.Model):
         entrusting.by_officials(choice, pending, r, self.officials_state, self.pick, week, self.accounts,
                                 self.policy, p, rng, t, self.tie_decay_per_step, self.fees_paid)
         entrusting.by_brokers(choice, pending, r, week, self.accounts, p, t, self.broker_fees_paid)
+        self.camps.record(r.faction[pending.household], week.done,
+                          (choice.channel == Channel.IN_PERSON) | (choice.channel == Channel.ONLINE),
+                          week.paid, week.fee)
         is_abandoned = needs.unmet(pending, choice.channel, week.done, rng, p.lapse_prob_per_week,
                                    p.abandon_after_weeks, t)
         self.accounts.record_resolved(t, pending.household, pending.service, week, is_abandoned, choice.channel,
@@ -233,6 +254,12 @@ class ClientelismModel(mesa.Model):
     def service_outcomes(self) -> dict[str, float]:
         """Per service type: paid, unpaid and self-service shares, completion and the mean paid fee."""
         return service_outcomes(self.accounts.service_window)
+
+    def camp_outcomes(self) -> dict[str, dict[str, float]]:
+        """Since the last village-head election, per political camp (``head``, ``opposition``, ``neutral``):
+        self-service and paid shares of completed needs and the mean fee per paid case
+        (``sim.core.elections.CampLedger``)."""
+        return self.camps.outcomes()
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""

@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The tests that hold the model's behaviour (not the bit-for-bit baseline, which any change breaks, and not the
 # experiment machinery, command line or page).
-MODEL_TESTS = ["tests/test_mechanisms.py", "tests/test_calibration.py", "tests/test_stationarity.py",
-               "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
+MODEL_TESTS = ["tests/test_mechanisms.py", "tests/test_gatekeeping.py", "tests/test_elections.py",
+               "tests/test_calibration.py", "tests/test_stationarity.py", "tests/test_run.py",
+               "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,46 @@ MUTANTS = [
            "sim/core/choice.py",
            "is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o >= 0)",
            "is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o < 0)"),
+    Mutant("fee_seekers_coach", "7.3 the gate: a dutiful office coaches (the more dutiful, the more)",
+           "sim/core/gatekeeping.py",
+           "p.coaching_gain * g.exposure * (1.0 - g.deviation)",
+           "p.coaching_gain * g.exposure * g.deviation"),
+    Mutant("gate_never_withholds", "7.3 the gate: a fee-seeking office withholds its letter",
+           "sim/core/gatekeeping.py",
+           "return 1.0 - p.gate_refusal_prob * g.exposure * g.deviation",
+           "return 1.0 + 0.0 * g.deviation"),
+    Mutant("gate_never_slow_walks", "7.3 the gate: a fee-seeking office slow-walks its letter",
+           "sim/core/gatekeeping.py",
+           "return p.gate_delay_visits * g.exposure * g.deviation",
+           "return 0.0 * g.deviation"),
+    Mutant("registry_bypasses_the_gate", "7.3 the gate: registry documents pass the village office in a share",
+           "sim/core/gatekeeping.py",
+           "Office.REGENCY, p.adminduk_gate_share, 1.0)",
+           "Office.REGENCY, 0.0, 1.0)"),
+    Mutant("gate_hard_on_the_heads_camp", "7.3/7.7 the opposition meets the harder gate after a contest",
+           "sim/core/gatekeeping.py",
+           "is_opposition = r.faction.take(households) == FORMER",
+           "is_opposition = r.faction.take(households) != FORMER"),
+    Mutant("camps_do_not_swap", "7.7 a turnover makes the winners the head's camp",
+           "sim/core/elections.py",
+           "faction[where] = np.where(f == CURRENT, FORMER, np.where(f == FORMER, CURRENT, f))",
+           "faction[where] = f"),
+    Mutant("winners_dismissed", "7.7 a turnover dismisses officials of the losing camp",
+           "sim/core/elections.py",
+           "dismissed = (turnover[officials.village] & (officials.faction == FORMER)",
+           "dismissed = (turnover[officials.village] & (officials.faction == CURRENT)"),
+    Mutant("ties_survive_dismissal", "7.7 a dismissed official's ties end with him",
+           "sim/core/elections.py",
+           "r.tie_log[households, slot] = -np.inf",
+           "pass"),
+    Mutant("contest_never_fades", "7.7 a contest's salience fades",
+           "sim/core/elections.py",
+           "self.salience *= np.exp(-p.contest_salience_decay_per_year / STEPS_PER_YEAR)",
+           "self.salience *= 1.0"),
+    Mutant("no_turnover_ever", "7.7 the challenger wins with turnover_prob",
+           "sim/core/elections.py",
+           "turnover = np.ones(n_v, dtype=bool) if forced else u < p.turnover_prob",
+           "turnover = np.zeros(n_v, dtype=bool)"),
 ]
 
 

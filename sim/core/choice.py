@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.core import gatekeeping
 from sim.core import ties as tie_strength
 from sim.core.officials import round_fee
 from sim.core.population import FACTION_AFFINITY, FACTION_NAMES
@@ -31,6 +32,7 @@ from sim.core.services import (
     SERVICE_ONLINE,
     SERVICE_VISITS,
     Channel,
+    Office,
 )
 
 # Byte c of a packed counter counts contacts whose last need went through channel c (in person, online,
@@ -89,9 +91,10 @@ class OfficialPick:
 
 
 def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_reduction: float,
-           tie_decay_per_step: float, p, rng: np.random.Generator, step: int, online_open: bool = True) -> Choice:
+           tie_decay_per_step: float, p, rng: np.random.Generator, step: int, politics,
+           online_open: bool = True) -> Choice:
     """The logit choice of a channel for every pending need (and the official each would entrust it to); the
-    online channel only once it has launched (``online_open``)."""
+    online channel only once it has launched (``online_open``); ``politics``: the villages' ``Politics``."""
     r = residents
     i = needs.household
     s = needs.service
@@ -111,10 +114,15 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     trip = travel.trip(i, office)
 
     # In person: every visit costs a trip; rejections mean starting again. The household judges its chance by
-    # its confidence (a belief); the real chance depends on its skill, half literacy and half know-how.
-    p_self = success_probability(complexity, skill, p)
-    p_believed = success_probability(complexity, confidence, p)
-    cost_self = visits * trip / p_believed
+    # its confidence (a belief); the real chance depends on its skill, half literacy and half know-how. Where
+    # the village office stands in the way, its staff coach the resident or slow-walk and withhold their
+    # letter, as far as they deviate from their duty (``sim.core.gatekeeping``).
+    g = gatekeeping.gate(i, s, r, officials, politics.salience, p)
+    passes = gatekeeping.passes(g, p)
+    p_self = success_probability(complexity, gatekeeping.coached(skill, g, p), p) * passes
+    p_believed = success_probability(complexity, gatekeeping.coached(confidence, g, p), p) * passes
+    attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * travel.trip(i, np.full_like(office, Office.VILLAGE))
+    cost_self = attempt_cost / p_believed
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
     can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & online_open
     p_online = success_probability(complexity, literacy, p)
@@ -158,4 +166,4 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
         u[:, c] += weight * ((packed >> np.uint32(8 * c)) & np.uint32(255))
     u += gumbel(rng, u.shape)
     channel = np.argmax(u, axis=1).astype(np.int8)
-    return Choice(channel, official, fee, broker_fee, visits * trip, p_self, p_online)
+    return Choice(channel, official, fee, broker_fee, attempt_cost, p_self, p_online)

@@ -70,6 +70,17 @@ class Officials:
         fee = fee * np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)
         return round_fee(fee, p.fee_rounding_rupiah)
 
+    def replace(self, seats: np.ndarray, faction: int, fee_seeking: np.ndarray) -> None:
+        """New officials in the seats where the boolean mask ``seats`` holds: of ``faction``, with their own
+        fee-seeking (from ``fee_seeking``, one per official) as inclination, no sanctions or risk yet."""
+        self.faction[seats] = faction
+        self.fee_seeking[seats] = fee_seeking[seats]
+        self.inclination[seats] = fee_seeking[seats]
+        self.perceived_risk[seats] = 0.0
+        self.sanctions[seats] = 0
+        self.last_sanctioned[seats] = 0
+        self.earnings_total[seats] = 0.0
+
     def record_cases(self, officials: np.ndarray, fees: np.ndarray, complained: np.ndarray) -> None:
         """Cases handled this week by each official (index array, repeats allowed), their fees and which
         brought a complaint (boolean mask)."""

@@ -121,6 +121,15 @@ def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.nda
     return contacts
 
 
+def fee_seeking_draws(rng: np.random.Generator, p, n: int) -> np.ndarray:
+    """Fee-seeking of ``n`` officials taking their seats. It varies between officials: a Beta distribution with
+    the given mean and concentration (sd ≈ 0.18 at mean 0.6 and concentration 6): some nearly dutiful, some
+    greedy."""
+    m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
+    k = p.fee_seeking_concentration
+    return rng.beta(k * m, k * (1 - m), n)
+
+
 def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> OfficialSeats:
     """In every village one kepala dusun per hamlet, then the office staff."""
     per_village = p.n_hamlets + p.n_office_staff
@@ -128,11 +137,7 @@ def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> Officia
     aligned = p.faction_current_share + p.faction_former_share
     p_current = p.faction_current_share / aligned if aligned > 0 else 0.5
     factions = np.where(rng.random(n) < p_current, CURRENT, FORMER).astype(np.int8)
-    # Fee-seeking varies between officials: a Beta distribution with the given mean and concentration
-    # (sd ≈ 0.18 at mean 0.6 and concentration 6): some nearly dutiful, some greedy.
-    m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
-    k = p.fee_seeking_concentration
-    fee_seeking = rng.beta(k * m, k * (1 - m), n)
+    fee_seeking = fee_seeking_draws(rng, p, n)
     slot = np.tile(np.arange(per_village, dtype=np.int16), n_villages)
     hamlet = np.where(slot < p.n_hamlets, slot, -1).astype(np.int16)
     village = np.repeat(np.arange(n_villages, dtype=np.int32), per_village)

@@ -361,6 +361,51 @@ _PARAMS: list[Param] = [
        "Tarikan pendapatan dibanding sesama perangkat", U, plausible=(0.25, 1.0), group="officials"),
     _p("risk_memory", float, 0.9, 0.0, 1.0, "per month", "Perceived sanction risk kept each quiet month",
        "Risiko sanksi yang masih dirasakan tiap bulan tenang", U, plausible=(0.8, 0.95), group="officials"),
+    # --- the village office as gatekeeper ------------------------------------------
+    _p("adminduk_gate_share", float, 0.5, 0.0, 1.0, "share", "Registry cases still routed through the village office",
+       "Urusan adminduk yang masih lewat kantor desa", U,
+       plausible=(0.2, 0.8), group="gatekeeping",
+       note="Perpres 96/2018 (Persyaratan dan Tata Cara Pendaftaran Penduduk dan Pencatatan Sipil) dropped the "
+            "covering letter (surat pengantar) of the RT, RW and village from the civil registry's requirements; "
+            "the share of KTP, KK, birth-certificate and moving-letter cases in which residents still start at the "
+            "village office is an assumption. Village and kecamatan documents always pass it"),
+    _p("gate_delay_visits", float, 1.0, 0.0, 10.0, "visits", "Extra office visits a slow-walked letter costs",
+       "Tambahan kunjungan karena surat diperlambat", U, plausible=(0.5, 2.0), group="gatekeeping",
+       note="at full fee-seeking of the office staff; in proportion below it (undue delay, penundaan berlarut)"),
+    _p("gate_refusal_prob", float, 0.3, 0.0, 1.0, "share", "Chance a fee-seeking office withholds its letter",
+       "Peluang surat ditahan kantor desa yang memungut", U, plausible=(0.1, 0.5), group="gatekeeping",
+       note="at full fee-seeking of the office staff, per own attempt; in proportion below it"),
+    _p("coaching_gain", float, 0.3, 0.0, 1.0, "share of gap", "Skill a dutiful office adds by coaching",
+       "Keterampilan yang ditambah kantor desa yang melayani", U, plausible=(0.1, 0.5), group="gatekeeping",
+       note="the resident's skill and belief in success rise by this share of their gap to 1 at a fully "
+            "dutiful office, in proportion to its duty (1 - fee-seeking)"),
+    # --- village-head elections ------------------------------------------------------
+    _p("election_term_years", int, 8, 1, 20, "years", "Village head's term", "Masa jabatan kepala desa", C,
+       "UU 3/2024 (second amendment of the Village Law UU 6/2014): eight years, at most two terms; six years "
+       "under UU 6/2014", plausible=(6, 8), group="politics"),
+    _p("next_election_week", int, 104, -5_200, 5_200, "week", "Week of the next village-head election",
+       "Minggu pemilihan kepala desa berikutnya", C,
+       "Brebes held simultaneous elections (pilkades serentak) in 148 villages on 16 June 2019 and 108 on "
+       "15 December 2019; UU 3/2024 extended those terms to eight years, so the next falls about two years "
+       "after week 0 (Bangbayang's batch is an assumption)", group="politics",
+       note="earlier elections follow every term before it, the spin-up's included"),
+    _p("next_election_turnover", bool, False, None, None, "-", "The challenger wins the next election",
+       "Penantang menang pada pemilihan berikutnya", C, group="politics",
+       note="true with next_election_week 0: a contested election has just happened (scenario "
+            "bangbayang_after_election); false: the outcome is drawn with turnover_prob"),
+    _p("turnover_prob", float, 0.5, 0.0, 1.0, "share", "Chance the challenger's camp wins an election",
+       "Peluang penantang menang pilkades", U, plausible=(0.3, 0.7), group="politics"),
+    _p("perangkat_replacement_share", float, 0.3, 0.0, 1.0, "share",
+       "Officials of the losing camp replaced after a turnover", "Perangkat kubu kalah yang diganti", U,
+       plausible=(0.1, 0.6), group="politics",
+       note="dismissal needs a cause and the camat's written recommendation (Permendagri 67/2017, amending "
+            "83/2015), so most officials stay; the share is an assumption"),
+    _p("opposition_gate_penalty", float, 0.3, 0.0, 1.0, "0-1", "Harder gate for the opposition after a contest",
+       "Hambatan tambahan bagi kubu lawan setelah pilkades", U, plausible=(0.0, 0.5), group="politics",
+       note="added to the office's deviation from duty that residents of the camp out of power meet, times "
+            "the contest's salience"),
+    _p("contest_salience_decay_per_year", float, 0.3, 0.0, 10.0, "1/year", "Fading of a contest's salience",
+       "Memudarnya ketegangan pilkades", U, plausible=(0.1, 0.6), group="politics"),
     # --- social learning ---------------------------------------------------------
     _p("contact_rate_per_week", float, 0.05, 0.0, 1.0, "per week", "Chance of a learning contact each week",
        "Peluang belajar dari tetangga per minggu", U, plausible=(0.02, 0.1), group="learning"),

@@ -20,6 +20,8 @@ SCENARIOS: dict[str, dict[str, object]] = {
     # The whole regency (sim.core.geography): households, not persons, are the agents;
     # hamlets spread over about 1 km in a village of average area (assumption).
     "brebes": {"n_households": 563_380, "hamlet_radius_km": 1.0},
+    # Bangbayang the week after a contested village-head election: the challenger's camp has won in week 0.
+    "bangbayang_after_election": {"next_election_week": 0, "next_election_turnover": True},
 }
 
 # Intensity a policy preset switches its lever to (an assumption each; the

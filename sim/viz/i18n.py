@@ -129,7 +129,9 @@ POLICY_TEXT = {
     "mobile_service": {"en": "Mobile service (jemput bola)", "id": "Layanan jemput bola"},
 }
 
-SCENARIO_TEXT = {"bangbayang": {"en": "Bangbayang (Brebes)", "id": "Bangbayang (Brebes)"}}
+SCENARIO_TEXT = {"bangbayang": {"en": "Bangbayang (Brebes)", "id": "Bangbayang (Brebes)"},
+                 "bangbayang_after_election": {"en": "Bangbayang, just after a contested election",
+                                               "id": "Bangbayang, sesudah pilkades yang sengit"}}
 
 # Every unit of the registry in both languages. A value is written as ``pattern.format(v=<number>)``;
 # shares are written as percentages.
@@ -162,8 +164,10 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
     "utility per monthly income": {"en": "{v} (utility per monthly income)",
                                    "id": "{v} (utilitas per pendapatan bulanan)"},
     "utility/week": {"en": "{v} (utility a week)", "id": "{v} (utilitas per minggu)"},
+    "visits": {"en": "{v} visits", "id": "{v} kunjungan"},
     "week": {"en": "week {v}", "id": "minggu {v}"},
     "weeks": {"en": "{v} weeks", "id": "{v} minggu"},
+    "years": {"en": "{v} years", "id": "{v} tahun"},
     "x": {"en": "×{v}", "id": "×{v}"},
     "×": {"en": "×{v}", "id": "×{v}"},
     "× adapt rate": {"en": "{v} × the adaptation rate", "id": "{v} × laju penyesuaian"},

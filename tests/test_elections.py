@@ -1,0 +1,94 @@
+"""Village-head elections (ODD 7.7, ``sim.core.elections``): the cycle, what a turnover does to camps, officials
+and ties, and its effect on who is served and at what price over twenty paired seeds (a forced turnover against
+the same election won by the incumbent)."""
+
+import copy
+from types import SimpleNamespace
+
+import numpy as np
+from helpers import mean_ci, pool
+
+from sim.core import elections
+from sim.core.population import CURRENT, FORMER, NEUTRAL
+from sim.model import ClientelismModel
+from sim.params.scenarios import resolve_params
+
+SEEDS = range(20)
+
+
+def test_elections_follow_the_term_from_the_next_one_backwards_and_forwards():
+    p = resolve_params("bangbayang", "none", {})
+    term = 52 * p["election_term_years"]
+    first = p["next_election_week"]
+    weeks = [w for w in range(-3 * term, 3 * term) if elections.is_election_week(w, SimpleNamespace(**p))]
+    assert weeks == list(range(first - 3 * term, 3 * term, term)) and first in weeks
+    m = ClientelismModel(rng=1, n_households=100)          # the default spin-up holds one election
+    assert m.politics.elections == len([w for w in weeks if -p["spinup_weeks"] < w <= 0])
+
+
+def test_a_turnover_swaps_camps_dismisses_only_losers_and_ends_their_ties():
+    m = ClientelismModel(rng=5, n_households=800, spinup_weeks=52, perangkat_replacement_share=0.5)
+    assert m.politics.elections == 0
+    won, lost = copy.deepcopy(m), copy.deepcopy(m)
+    won.set_parameter("turnover_prob", 0.0)
+    lost.set_parameter("turnover_prob", 1.0)
+    for x in (won, lost):
+        elections.hold(x.politics, x.residents, x.officials_state, x.p, x.rng, x.week, x.tie_decay_per_step)
+    assert won.rng.random() == lost.rng.random()             # paired: the same draws whoever wins
+    r0, r1 = m.residents, lost.residents
+    swapped = {CURRENT: FORMER, FORMER: CURRENT, NEUTRAL: NEUTRAL}
+    assert [swapped[f] for f in r0.faction.tolist()] == r1.faction.tolist()
+    np.testing.assert_array_equal(won.residents.faction, r0.faction)
+    np.testing.assert_array_equal(won.residents.tie_log, r0.tie_log)
+    o0, o1 = m.officials_state, lost.officials_state
+    replaced = o1.fee_seeking != o0.fee_seeking
+    assert 0 < replaced.sum() < (o0.faction == CURRENT).sum()
+    assert (o0.faction[replaced] == CURRENT).all()           # the old head's men lose their seats ...
+    assert (o1.faction[replaced] == CURRENT).all()           # ... to the new head's
+    assert (o1.faction[~replaced] == [swapped[f] for f in o0.faction[~replaced].tolist()]).all()
+    np.testing.assert_array_equal(won.officials_state.fee_seeking, o0.fee_seeking)
+    assert (lost.politics.salience == 1.0).all() and (won.politics.salience == 0.0).all()
+    slots = o1.slot[replaced]
+    assert np.isneginf(r1.tie_log[:, slots]).all() and (r0.tie_log[:, slots] > -np.inf).any()
+    kept = np.setdiff1d(np.arange(o1.per_village), slots)
+    np.testing.assert_array_equal(r1.tie_log[:, kept], r0.tie_log[:, kept])
+    # Lock-in now rests on the remaining ties only.
+    strongest = lost.current_ties().max(axis=1)
+    np.testing.assert_array_equal(r1.lock_until >= lost.week, strongest >= lost.p.lockin_tie_threshold)
+    assert (r1.lock_until >= lost.week).sum() < (r0.lock_until >= m.week).sum()
+
+
+def test_the_contest_fades():
+    m = ClientelismModel(scenario="bangbayang_after_election", rng=2, n_households=100, spinup_weeks=4)
+    assert m.politics.salience[0] == np.exp(-m.p.contest_salience_decay_per_year / 52)   # week 0 faded once
+    for _ in range(52):
+        m.step()
+    np.testing.assert_allclose(m.politics.salience[0], np.exp(-m.p.contest_salience_decay_per_year * 53 / 52))
+
+
+def _year_after(args):
+    turnover, seed = args
+    from sim.model import ClientelismModel
+
+    m = ClientelismModel(rng=seed, next_election_week=0, election_term_years=20, turnover_prob=0.0,
+                         next_election_turnover=turnover)
+    for _ in range(52):
+        m.step()
+    c = m.camp_outcomes()
+    return {"fee_gap": c["opposition"]["fee_per_paid_case_rupiah"] - c["head"]["fee_per_paid_case_rupiah"],
+            "self_gap": c["opposition"]["self_service_share"] - c["head"]["self_service_share"],
+            "lockin": m.patron_lockin_share}
+
+
+def test_a_turnover_makes_the_new_opposition_pay_more_and_breaks_patronage():
+    # The year after a contested election the challenger won (scenario bangbayang_after_election), against the
+    # same seeds' election won by the incumbent: the opposition's fee per paid case rises relative to the head's
+    # camp (a harder gate makes its own attempt dearer, so officials can ask more), and lock-in falls (the
+    # dismissed officials' clients lose their patron).
+    runs = {t: list(pool().map(_year_after, [(t, s) for s in SEEDS])) for t in (False, True)}
+    fee = np.array([b["fee_gap"] - a["fee_gap"] for a, b in zip(runs[False], runs[True])])
+    lockin = np.array([b["lockin"] - a["lockin"] for a, b in zip(runs[False], runs[True])])
+    mean, lo, _ = mean_ci(fee)
+    assert lo > 0 and mean > 3_000
+    mean, _, hi = mean_ci(lockin)
+    assert hi < 0 and mean < -0.02
