@@ -1,8 +1,8 @@
 """Experimental designs: one row per run, generated before anything runs and saved.
 
 Seeds derive from the master seed through numpy's ``SeedSequence``: replicate
-*r* gets the same seed under every policy, sample and sweep (common random
-numbers), so differences between them are paired, not noise.
+*r* gets the same seed under every policy, sample, sweep and driver value
+(common random numbers), so differences between them are paired, not noise.
 """
 
 from __future__ import annotations

@@ -465,7 +465,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         figures["drivers"] = drivers_figure(summary)
         shown = _drivers_table(ranges)
         replicates = int(ranges["replicates"].min()) if len(ranges) else 0
-        table_title = (f"Each driver's effect (lowest → highest value, paired over {replicates} seeds, 95% CI)")
+        table_title = f"Each driver's effect (lowest → highest value, paired over {replicates} seeds, 95% CI)"
     else:
         summary = analysis.hysteresis_summary(spec, runs)
         figures["hysteresis"] = hysteresis_figure(summary)

@@ -1,6 +1,6 @@
 """Experiment specifications: what a file in ``configs/experiment/`` may say.
 
-An experiment is one of three kinds, in the EMA Workbench vocabulary of
+An experiment is one of four kinds, in the EMA Workbench vocabulary of
 uncertainties (X), levers (L) and outcomes (M):
 
 * ``comparison`` — policies (lever settings) against a baseline, replicated
