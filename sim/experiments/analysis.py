@@ -4,7 +4,9 @@
   (differences within replicates: common random numbers);
 * the same effects by literacy, distance and income quartile;
 * Morris μ*/σ and Sobol S1/ST with SALib;
-* hysteresis branches with regime shares.
+* hysteresis branches with regime shares;
+* drivers: each value against the baseline, and each driver from its lowest
+  to its highest value, paired by seed.
 """
 
 from __future__ import annotations
@@ -175,4 +177,70 @@ def hysteresis_gap(spec: Experiment, runs: pd.DataFrame, outcome: str | None = N
                 n_mean, n_lo, n_hi = _ci(net)
                 row.update({"control_drift": c_mean, "net_gap": n_mean, "net_ci95_low": n_lo, "net_ci95_high": n_hi})
             rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# The outcomes a drivers experiment leads with: dependence in flow and in stock, unmet needs, the three access gaps.
+DRIVER_OUTCOMES = ("paid_dependence_share", "patron_lockin_share", "unmet_share", "access_gap_literacy",
+                   "access_gap_distance", "access_gap_income")
+
+
+def _driver_runs(spec: Experiment, runs: pd.DataFrame):
+    """Per driver: the baseline runs and, for each of its values (lowest first), the runs at that value, each
+    indexed by replicate; a value equal to the baseline's is the baseline runs themselves."""
+    from sim.experiments.spec import BASELINE
+
+    base = runs[runs["driver"] == BASELINE].set_index("replicate").sort_index()
+    out = []
+    for d in spec.drivers:
+        base_value = base[d.parameter].iloc[0] if len(base) else np.nan
+        points = []
+        for value in sorted({float(v) for v in d.values}):
+            if value == base_value:
+                at = base
+            else:
+                at = runs[(runs["driver"] == d.id) & (runs["value"] == value)].set_index("replicate").sort_index()
+            points.append((value, value == base_value, at))
+        out.append((d, float(base_value), base, points))
+    return out
+
+
+def _paired(a: pd.DataFrame, b: pd.DataFrame) -> pd.Index:
+    """Replicates in both, checked to have the same seed (common random numbers)."""
+    common = a.index.intersection(b.index)
+    if not (a.loc[common, "seed"].to_numpy() == b.loc[common, "seed"].to_numpy()).all():
+        raise ValueError("replicates are not paired: seeds differ between a driver's runs and the baseline's")
+    return common
+
+
+def driver_effects(spec: Experiment, runs: pd.DataFrame, outcomes=OUTCOME_NAMES) -> pd.DataFrame:
+    """For each driver and each of its values: the outcome's mean with a 95% CI over replicates, and the paired
+    effect against the baseline (same seed) with a 95% CI, in the stored units (``unit``; shares as fractions)."""
+    rows = []
+    for d, base_value, base, points in _driver_runs(spec, runs):
+        for value, is_baseline, at in points:
+            common = _paired(base, at)
+            for name in outcomes:
+                level, level_lo, level_hi = _ci(at.loc[common, name].to_numpy(dtype=float))
+                effect, lo, hi = _ci((at.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float))
+                rows.append({"driver": d.id, "name": d.name, "parameter": d.parameter, "value": value,
+                             "baseline_value": base_value, "is_baseline": is_baseline, "outcome": name,
+                             "unit": outcome(name).unit, "mean": level, "mean_ci95_low": level_lo,
+                             "mean_ci95_high": level_hi, "effect": effect, "ci95_low": lo, "ci95_high": hi,
+                             "replicates": int(len(common))})
+    return pd.DataFrame(rows)
+
+
+def driver_ranges(spec: Experiment, runs: pd.DataFrame, outcomes=OUTCOME_NAMES) -> pd.DataFrame:
+    """Each driver's range effect: the outcome at its highest value minus that at its lowest, paired by seed,
+    mean with a 95% CI over the replicates, in the stored units."""
+    rows = []
+    for d, base_value, _, points in _driver_runs(spec, runs):
+        (low, _, at_low), (high, _, at_high) = points[0], points[-1]
+        common = _paired(at_low, at_high)
+        for name in outcomes:
+            effect, lo, hi = _ci((at_high.loc[common, name] - at_low.loc[common, name]).to_numpy(dtype=float))
+            rows.append({"driver": d.id, "name": d.name, "parameter": d.parameter, "low": low, "high": high,
+                         "baseline_value": base_value, "outcome": name, "unit": outcome(name).unit,
+                         "effect": effect, "ci95_low": lo, "ci95_high": hi, "replicates": int(len(common))})
     return pd.DataFrame(rows)

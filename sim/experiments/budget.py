@@ -77,6 +77,11 @@ def count_runs(spec: Experiment) -> int:
     if spec.kind == "sensitivity":
         k = len(spec.uncertainty_names())
         return (spec.morris.trajectories * (k + 1) + spec.sobol.base_samples * (spec.sobol.top + 2)) * spec.replicates
+    if spec.kind == "drivers":   # the baseline, and each value that is not the baseline's
+        from sim.experiments.spec import driver_points
+
+        moved = sum(not is_baseline for _, points in driver_points(spec) for _, is_baseline in points)
+        return (1 + moved) * spec.replicates
     return len(spec.sweeps) * spec.replicates
 
 
@@ -86,6 +91,8 @@ def design_columns(spec: Experiment) -> int:
         return 7 + len(spec.uncertainty_names())
     if spec.kind == "comparison":
         return 6 + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
+    if spec.kind == "drivers":
+        return 8 + len(spec.drivers)
     return 7
 
 

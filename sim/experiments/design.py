@@ -1,8 +1,8 @@
 """Experimental designs: one row per run, generated before anything runs and saved.
 
 Seeds derive from the master seed through numpy's ``SeedSequence``: replicate
-*r* gets the same seed under every policy, sample and sweep (common random
-numbers), so differences between them are paired, not noise.
+*r* gets the same seed under every policy, sample, sweep and driver value
+(common random numbers), so differences between them are paired, not noise.
 """
 
 from __future__ import annotations
@@ -132,6 +132,30 @@ def hysteresis(spec: Experiment, master_seed: int) -> pd.DataFrame:
     return _numbered(rows)
 
 
+def drivers(spec: Experiment, master_seed: int) -> pd.DataFrame:
+    """The baseline (the scenario's values and the experiment's constants) in every replicate, then each driver's
+    values other than the baseline's, each in every replicate; replicate r has the same seed in every run (common
+    random numbers), so each value is compared with the baseline run of the same seed.
+
+    ``driver`` is the driver's id, ``parameter`` and ``value`` what it moves; the value is also in the
+    parameter's own column, which the run reads. The baseline runs have ``driver`` ``baseline``, an empty
+    ``parameter`` and no ``value`` (NaN). A value equal to the baseline's has no rows: its runs are the
+    baseline runs.
+    """
+    from sim.experiments.spec import BASELINE, driver_points
+
+    seeds = replicate_seeds(master_seed, spec.replicates)
+    rows = [{"policy": "none", "levers": "none", "driver": BASELINE, "parameter": "", "value": np.nan,
+             "replicate": r, "seed": seeds[r]} for r in range(spec.replicates)]
+    for d, points in driver_points(spec):
+        for value, is_baseline in points:
+            if not is_baseline:
+                rows += [{"policy": "none", "levers": "none", "driver": d.id, "parameter": d.parameter,
+                          "value": float(value), "replicate": r, "seed": seeds[r], d.parameter: value}
+                         for r in range(spec.replicates)]
+    return _numbered(rows)
+
+
 def _numbered(rows: list[dict], start: int = 0) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df.insert(0, "run_id", np.arange(start, start + len(df), dtype=np.int64))
@@ -140,7 +164,8 @@ def _numbered(rows: list[dict], start: int = 0) -> pd.DataFrame:
 
 def initial(spec: Experiment, master_seed: int) -> pd.DataFrame:
     """The design known before any run: everything but the Sobol stage of a sensitivity experiment."""
-    return {"comparison": comparison, "sensitivity": morris, "hysteresis": hysteresis}[spec.kind](spec, master_seed)
+    return {"comparison": comparison, "sensitivity": morris, "hysteresis": hysteresis,
+            "drivers": drivers}[spec.kind](spec, master_seed)
 
 
 def validate(spec: Experiment, design: pd.DataFrame) -> None:

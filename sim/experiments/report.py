@@ -5,8 +5,11 @@ Reads only the saved tables and writes, beside them:
 * ``report.html`` — self-contained (plotly): outcome trajectories with 95%
   bands, paired policy effects with 95% confidence intervals, effects by
   literacy, distance and income quartile; Morris μ*/σ and Sobol S1/ST;
-  hysteresis loops with regime shares — whichever the experiment has;
+  hysteresis loops with regime shares; each driver's outcomes over its
+  values and its effect from lowest to highest — whichever the experiment has;
 * ``summary.csv`` — the table behind the main figure;
+* ``drivers_range.csv`` — for a drivers experiment, each driver's paired
+  effect from its lowest to its highest value on every outcome;
 * ``kecamatan_summary.csv`` and ``kecamatan_effects.csv`` — for a scenario
   with several villages, each kecamatan's outcomes per policy (mean and sd over
   replicates) and each policy's paired effect per kecamatan, beside maps of
@@ -228,6 +231,92 @@ def hysteresis_figure(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
+# ------------------------------------------------------------------ drivers
+DRIVER_FIGURE_OUTCOMES = ("paid_dependence_share", "patron_lockin_share")
+
+
+def drivers_figure(effects: pd.DataFrame, shown=DRIVER_FIGURE_OUTCOMES) -> go.Figure:
+    """One panel per driver: the mean of each ``shown`` outcome at each of its values with a 95% band over the
+    seeds, the baseline's value marked (dashed line, open diamond); every panel on the same y axis, from zero."""
+    declared = [outcome(name) for name in shown]
+    drivers = effects.drop_duplicates("driver")[["driver", "name", "parameter", "baseline_value"]]
+    n = len(drivers)
+    cols = 1 if n == 1 else 2
+    rows = (n + cols - 1) // cols
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(drivers["name"]), horizontal_spacing=0.1,
+                        vertical_spacing=min(0.12, 0.5 / rows))
+    top = 0.0
+    for k, d in enumerate(drivers.itertuples(index=False)):
+        r, c = k // cols + 1, k % cols + 1
+        for i, (name, decl) in enumerate(zip(shown, declared)):
+            e = effects[(effects["driver"] == d.driver) & (effects["outcome"] == name)].sort_values("value")
+            x = e["value"].to_numpy(dtype=float)
+            mean, lo, hi = (e[col].to_numpy(dtype=float) * decl.scale for col in ("mean", "mean_ci95_low",
+                                                                                   "mean_ci95_high"))
+            top = max(top, float(np.nanmax(np.concatenate([mean, hi]))))
+            colour = COLOURS[(i + 1) % len(COLOURS)]
+            legend = f"{decl.label} ({decl.unit.replace('share of ', '% of ')})"
+            # Lists, not arrays: the figure's JSON then holds the numbers themselves (plotly encodes arrays).
+            band, line = _band(x.tolist(), mean.tolist(), lo.tolist(), hi.tolist(), colour, legend, show=(k == 0))
+            line.update(mode="lines+markers")
+            fig.add_trace(band, row=r, col=c)
+            fig.add_trace(line, row=r, col=c)
+            at_base = e["is_baseline"].to_numpy(dtype=bool)
+            fig.add_trace(go.Scatter(x=x[at_base].tolist(), y=mean[at_base].tolist(), mode="markers",
+                                     name="the baseline's value",
+                                     legendgroup="baseline", showlegend=(k == 0 and i == 0), legendrank=1001,
+                                     marker={"symbol": "diamond-open", "size": 13, "color": "#444",
+                                             "line": {"width": 2}}), row=r, col=c)
+        fig.add_vline(x=float(d.baseline_value), line={"color": "#888", "dash": "dash", "width": 1}, row=r, col=c)
+        unit = PARAMS[d.parameter].unit if d.parameter in PARAMS else ""
+        fig.update_xaxes(title_text=f"{d.parameter} ({unit})" if unit else d.parameter, row=r, col=c)
+    units = {decl.shown_unit for decl in declared}
+    title = " / ".join(decl.label for decl in declared) + (f" ({units.pop()})" if len(units) == 1 else "")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(title_text=title, col=1)
+    if np.isfinite(top) and top > 0:                # the same scale in every panel: drivers compare at a glance
+        upper = top * 1.05
+        if all(decl.kind == "share" for decl in declared):
+            upper = min(upper, 100.0)               # a band wider than the possible shares is cut at 100%
+        fig.update_yaxes(range=[0, upper])
+    replicates = int(effects["replicates"].min()) if len(effects) else 0
+    fig.update_layout(height=max(380, 330 * rows), title=f"Each driver over its values: mean over {replicates} "
+                      "seeds with 95% band (dashed line, open diamond: the baseline's value)")
+    return fig
+
+
+def _effect_ci(declared, mean: float, low: float, high: float) -> str:
+    """A paired effect with its 95% CI in the outcome's effect unit: ``+3.1 (2.4 … 3.8)``; ``+3.1 (no CI)``
+    from one replicate, ``–`` when nothing was measured."""
+    if mean != mean:
+        return "–"
+
+    def number(x: float, signed: bool = False) -> str:
+        x = round(x * declared.scale, declared.digits)
+        x = 0.0 if x == 0 else x
+        return f"{x:{'+' if signed and x else ''},.{declared.digits}f}"
+
+    if low != low or high != high:
+        return f"{number(mean, signed=True)} (no CI)"
+    return f"{number(mean, signed=True)} ({number(low)} … {number(high)})"
+
+
+def _drivers_table(ranges: pd.DataFrame, shown=analysis.DRIVER_OUTCOMES) -> pd.DataFrame:
+    """One row per driver (what it moves, lowest to highest value), one column per headline outcome: the range
+    effect with its 95% CI in the outcome's effect unit."""
+    cells = ranges.set_index(["driver", "outcome"])
+    rows = []
+    for d in ranges.drop_duplicates("driver").itertuples(index=False):
+        unit = PARAMS[d.parameter].unit if d.parameter in PARAMS else ""
+        moved = f"{d.parameter}: {d.low:g} → {d.high:g}" + (f" ({unit})" if unit else "")
+        row = {"driver": d.name, "moved (lowest → highest)": moved}
+        for name in shown:
+            e = cells.loc[(d.driver, name)]
+            row[outcome(name).header] = _effect_ci(outcome(name), e["effect"], e["ci95_low"], e["ci95_high"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # ------------------------------------------------------------------ assembling
 def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: str, colorscale: str,
                     symmetric: bool = False) -> go.Figure:
@@ -369,6 +458,14 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         summary = pd.concat([morris.assign(method="morris"), sobol.assign(method="sobol")], ignore_index=True)
         shown = _sensitivity_table(morris, sobol)
         table_title = f"{spec.name}: sensitivity of the {outcome(spec.outcome).label}"
+    elif spec.kind == "drivers":
+        summary = analysis.driver_effects(spec, runs)
+        ranges = analysis.driver_ranges(spec, runs)
+        write_atomic(path / "drivers_range.csv", lambda p: ranges.to_csv(p, index=False))
+        figures["drivers"] = drivers_figure(summary)
+        shown = _drivers_table(ranges)
+        replicates = int(ranges["replicates"].min()) if len(ranges) else 0
+        table_title = f"Each driver's effect (lowest → highest value, paired over {replicates} seeds, 95% CI)"
     else:
         summary = analysis.hysteresis_summary(spec, runs)
         figures["hysteresis"] = hysteresis_figure(summary)
@@ -385,7 +482,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         if why_not is not None and not quiet:
             print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
-        _print_table(shown, table_title, UNITS_CAPTION if spec.kind == "comparison" else "")
+        _print_table(shown, table_title, UNITS_CAPTION if spec.kind in ("comparison", "drivers") else "")
     return report
 
 

@@ -1,6 +1,6 @@
 """Experiment specifications: what a file in ``configs/experiment/`` may say.
 
-An experiment is one of three kinds, in the EMA Workbench vocabulary of
+An experiment is one of four kinds, in the EMA Workbench vocabulary of
 uncertainties (X), levers (L) and outcomes (M):
 
 * ``comparison`` — policies (lever settings) against a baseline, replicated
@@ -8,7 +8,10 @@ uncertainties (X), levers (L) and outcomes (M):
 * ``sensitivity`` — Morris screening over uncertainties, then Sobol indices
   for the most influential;
 * ``hysteresis`` — a lever swept up and then down, each point starting from
-  the end state of the previous one.
+  the end state of the previous one;
+* ``drivers`` — each driver of clientelism (a parameter of the setting, not a
+  lever) moved over its plausible range, everything else at the scenario's
+  values, replicated with common random numbers against one baseline.
 
 The specification is checked here (pydantic, unknown keys forbidden) and every
 parameter name and value against the registry, so a bad file ends with one
@@ -17,6 +20,7 @@ clear message before anything is written.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -65,6 +69,31 @@ class Sweep(_Strict):
     values: list[float] = Field(min_length=2, description="the upward branch; the downward one is its reverse")
 
 
+class Driver(_Strict):
+    """One driver of a drivers experiment: a parameter of the setting moved over ``values``, the others held at
+    the scenario's values. ``key`` (letters, digits, ``_ . -``) names it in tables; without one it is derived
+    from ``name``."""
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")
+    parameter: str
+    values: list[float | int | bool] = Field(min_length=2, description="at least two, each once")
+    key: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+    @property
+    def id(self) -> str:
+        """The driver's short, file-safe name: its ``key``, else its name in lower case, ``_`` between words."""
+        return self.key if self.key is not None else driver_id(self.name)
+
+
+def driver_id(name: str) -> str:
+    """A file-safe id from a driver's name: ``deviation from duties (tupoksi)`` -> ``deviation_from_duties_tupoksi``
+    (ASCII letters and digits joined by ``_``, at most 40 characters; empty when the name has none)."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "_".join(re.findall(r"[a-z0-9]+", ascii_name))[:40].strip("_")
+
+
 # Names become folder and file names: letters, digits and . _ - (+ in a policy's name), nothing else.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 ARM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$"
@@ -88,7 +117,7 @@ class Experiment(_Strict):
     """An experiment's specification: what an experiment file says, checked (see README, 'Experiment files')."""
 
     name: str = Field(pattern=NAME_PATTERN)
-    kind: Literal["comparison", "sensitivity", "hysteresis"]
+    kind: Literal["comparison", "sensitivity", "hysteresis", "drivers"]
     description: str = ""
     scenario: str = "bangbayang"
     steps: int = Field(520, ge=1, le=MAX_STEPS, description="weeks per run (per point, for hysteresis)")
@@ -108,6 +137,8 @@ class Experiment(_Strict):
     sweeps: list[Sweep] = Field(default_factory=list)
     regime_threshold: float = 0.5
     control: bool = Field(True, description="also run each chain with the lever held at its first value")
+    # drivers
+    drivers: list[Driver] = Field(default_factory=list)
 
     @field_validator("baseline", mode="before")
     @classmethod
@@ -125,6 +156,8 @@ class Experiment(_Strict):
             raise ValueError("a comparison needs 'policies'")
         if self.kind == "hysteresis" and not self.sweeps:
             raise ValueError("a hysteresis experiment needs 'sweeps'")
+        if self.kind == "drivers" and not self.drivers:
+            raise ValueError("a drivers experiment needs 'drivers'")
         return self
 
     @property
@@ -162,7 +195,8 @@ class Experiment(_Strict):
 COMMON_KEYS = ("name", "kind", "description", "scenario", "steps", "replicates", "constants")
 KIND_KEYS = {"comparison": ("baseline", "policies"),
              "sensitivity": ("policy", "uncertainties", "outcome", "morris", "sobol"),
-             "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold", "control")}
+             "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold", "control"),
+             "drivers": ("drivers",)}
 
 
 def available() -> list[str]:
@@ -211,6 +245,85 @@ def check(spec: Experiment) -> None:
                                   "a parameter that can change during a run")
             for v in sweep.values:
                 PARAMS[sweep.parameter].check(v)
+    if spec.kind == "drivers":
+        _check_drivers(spec, fixed_by_geography)
+
+
+BASELINE = "baseline"   # the driver column of the runs at the scenario's values (a driver's key cannot be this)
+
+
+def _check_drivers(spec: Experiment, fixed_by_geography) -> None:
+    """Each driver once, a numeric parameter of the setting (not a lever, not fixed by a geography), at least
+    two values, each once, each within bounds and a valid run with the scenario and the experiment's constants."""
+    for key, value in spec.constants.items():
+        if lever_of(key) is not None:
+            raise ConfigError(key, value, f"a parameter of the setting: the runs of a drivers experiment switch no "
+                              f"policy on, so a setting of {lever_of(key)} would run mislabelled (levers belong to "
+                              "comparisons)")
+    by_name: dict[str, Driver] = {}
+    by_parameter: dict[str, Driver] = {}
+    by_id: dict[str, Driver] = {}
+    settable = [n for n in PARAMS if lever_of(n) is None and n not in fixed_by_geography]
+    base = resolve_params(spec.scenario, "none", spec.shared_constants())
+    for d in spec.drivers:
+        where = f"drivers: {d.name}"
+        if d.name in by_name:
+            raise ConfigError("drivers: name", d.name, "each driver once, under its own name (it is listed twice)")
+        by_name[d.name] = d
+        if not d.id:
+            raise ConfigError("drivers: name", d.name, "a name with letters or digits, or a key: (letters, digits, "
+                              "_ . -) that names the driver in tables")
+        if d.id == BASELINE:
+            raise ConfigError(f"{where}: key", d.id, f"a key other than '{BASELINE}' (the runs at the scenario's "
+                              "values carry that name)")
+        if d.id in by_id:
+            raise ConfigError(f"{where}: key", d.id, f"a key of its own (driver '{by_id[d.id].name}' has it "
+                              "too): give one of them a key:")
+        by_id[d.id] = d
+        if d.parameter not in PARAMS:
+            raise UnknownNameError("parameter", d.parameter, close_names(d.parameter, settable, "docs/parameters.md"))
+        if d.parameter in by_parameter:
+            raise ConfigError(f"{where}: parameter", d.parameter, f"a parameter no other driver moves (driver "
+                              f"'{by_parameter[d.parameter].name}' moves it already): each driver once, with all "
+                              "its values")
+        by_parameter[d.parameter] = d
+        param = PARAMS[d.parameter]
+        if param.type is bool:
+            raise ConfigError(f"{where}: parameter", d.parameter, "a numeric parameter (this one is true or false)")
+        if lever_of(d.parameter) is not None:
+            raise ConfigError(f"{where}: parameter", d.parameter, f"a parameter of the setting, not a lever "
+                              f"({d.parameter} sets the {lever_of(d.parameter)} policy; levers belong to "
+                              "comparisons)")
+        if d.parameter in fixed_by_geography:
+            raise one_village_only(f"{where}: parameter", d.parameter, spec.scenario)
+        seen: list = []
+        for v in d.values:
+            if isinstance(v, bool):
+                raise ConfigError(f"{where}: values", v, f"numbers (values of {d.parameter}), not true or false")
+            try:
+                value = param.check(v)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: values", v, f"{exc.allowed} for {d.parameter}") from None
+            if value in seen:
+                raise ConfigError(f"{where}: values", v, "each value once (it is listed twice)")
+            seen.append(value)
+            if value != base[d.parameter]:
+                try:
+                    resolve_params(spec.scenario, "none", {**spec.shared_constants(), d.parameter: value})
+                except ConfigError as exc:
+                    raise ConfigError(f"{where}: values", v, f"{exc.allowed} for {exc.name}, with the scenario's "
+                                      "values and the experiment's constants") from None
+
+
+def driver_points(spec: Experiment) -> list[tuple[Driver, list[tuple[float | int, bool]]]]:
+    """Each driver with its values (as the registry types them) and whether each is the baseline's own value
+    (the scenario's, or a constant's): such a value is not run again, its runs are the baseline runs."""
+    base = resolve_params(spec.scenario, "none", spec.shared_constants())
+    out = []
+    for d in spec.drivers:
+        values = [PARAMS[d.parameter].check(v) for v in d.values]
+        out.append((d, [(v, v == base[d.parameter]) for v in values]))
+    return out
 
 
 def _check_lever_constants(spec: Experiment, levers, what: str, where: str) -> None:
@@ -280,6 +393,12 @@ def notes(spec: Experiment) -> list[str]:
             arms = [a.name for a in spec.arms if lever_of(key) in policy_lever_names(a.policy)]
             out.append(f"{key}={value} applies to {', '.join(arms)} only (the arms that switch "
                        f"{lever_of(key)} on)")
+    if spec.kind == "drivers":
+        shared = [f"{d.parameter}={value:g}" for d, points in driver_points(spec) for value, is_base in points
+                  if is_base]
+        if shared:
+            out.append(f"the baseline runs (the scenario's values) also stand for {', '.join(shared)}: those "
+                       "points are not run twice")
     return out
 
 
@@ -301,16 +420,20 @@ def from_mapping(data: dict) -> Experiment:
     try:
         spec = Experiment.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # A misspelled key also leaves the key it meant missing: report the misspelling, with its suggestion.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         where = ".".join(str(x) for x in err["loc"]) or "experiment"
         value = err.get("input")
         if err["type"] == "extra_forbidden":
             import difflib
 
-            close = difflib.get_close_matches(where.split(".")[-1], list(Experiment.model_fields), n=1)
+            nested = {"drivers": (Driver, "a driver"), "sweeps": (Sweep, "a sweep")}.get(str(err["loc"][0]))
+            model, what = nested if nested and len(err["loc"]) > 2 else (Experiment, "an experiment file")
+            close = difflib.get_close_matches(where.split(".")[-1], list(model.model_fields), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise ConfigError(f"experiment key '{where}'", value, f"{hint}the keys of an experiment file "
-                              f"({', '.join(Experiment.model_fields)})") from None
+            raise ConfigError(f"experiment key '{where}'", value, f"{hint}the keys of {what} "
+                              f"({', '.join(model.model_fields)})") from None
         raise ConfigError(f"experiment {where}", value, err["msg"].lower()) from None
     check(spec)
     return spec
