@@ -375,10 +375,15 @@ _PARAMS: list[Param] = [
             "village office is an assumption. Village and kecamatan documents always pass it"),
     _p("gate_delay_visits", float, 1.0, 0.0, 10.0, "visits", "Extra office visits a slow-walked letter costs",
        "Tambahan kunjungan karena surat diperlambat", U, plausible=(0.5, 2.0), group="gatekeeping",
-       note="at full fee-seeking of the office staff; in proportion below it (undue delay, penundaan berlarut)"),
+       note="at full fee-seeking of the office staff; in proportion below it. Undue delay (penundaan berlarut) "
+            "led Ombudsman RI's complaints in 2019 (1,837 of 5,464 reports, 33.6%; Tempo, Kontan) and in 2023 "
+            "(967 of 3,415); the number of visits it costs is an assumption"),
     _p("gate_refusal_prob", float, 0.3, 0.0, 1.0, "share", "Chance a fee-seeking office withholds its letter",
        "Peluang surat ditahan kantor desa yang memungut", U, plausible=(0.1, 0.5), group="gatekeeping",
-       note="at full fee-seeking of the office staff, per own attempt; in proportion below it"),
+       note="at full fee-seeking of the office staff, per own attempt; in proportion below it. Of citizens who "
+            "paid more than the official fee for a public service (17.2%), 23.0% paid because an official asked "
+            "(BPS, Indeks Perilaku Anti Korupsi 2024); Ombudsman RI's 2016 e-KTP probe found fees asked by RT/RW, "
+            "kecamatan and Dukcapil staff in 13 provinces. The chance itself is an assumption"),
     _p("coaching_gain", float, 0.3, 0.0, 1.0, "share of gap", "Skill a dutiful office adds by coaching",
        "Keterampilan yang ditambah kantor desa yang melayani", U, plausible=(0.1, 0.5), group="gatekeeping",
        note="the resident's skill and belief in success rise by this share of their gap to 1 at a fully "
@@ -403,7 +408,9 @@ _PARAMS: list[Param] = [
        "Officials of the losing camp replaced after a turnover", "Perangkat kubu kalah yang diganti", U,
        plausible=(0.1, 0.6), group="politics",
        note="dismissal needs a cause and the camat's written recommendation (Permendagri 67/2017, amending "
-            "83/2015), so most officials stay; the share is an assumption"),
+            "83/2015), so most officials stay; yet new heads do dismiss (the perangkat association PPDI, 2021: "
+            "'if there is a new village head, perangkat can be dismissed at once'; Ombudsman Jambi, 2023: "
+            "dismissals without procedure). No count was found: the share is an assumption"),
     _p("opposition_gate_penalty", float, 0.3, 0.0, 1.0, "0-1", "Harder gate for the opposition after a contest",
        "Hambatan tambahan bagi kubu lawan setelah pilkades", U, plausible=(0.0, 0.5), group="politics",
        note="added to the office's deviation from duty that residents of the camp out of power meet, times "
