@@ -103,6 +103,10 @@ class ClientelismModel(mesa.Model):
         self.n_households = self.residents.n
         self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, p)
         self.politics = elections.Politics(self.n_villages)
+        # Elections draw from their own stream, spawned from the model's generator (which it does not advance):
+        # runs with the same seed then hold the same elections with the same outcomes whatever their policies,
+        # so that a policy's paired effect is not blurred by a turnover in one arm and none in the other.
+        self.election_rng = self.rng.spawn(1)[0]
         self.camps = elections.CampLedger()
         self.wait_hours = np.array([p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency])
         r = self.residents
@@ -158,8 +162,8 @@ class ClientelismModel(mesa.Model):
     def hold_elections(self) -> None:
         """Phase 0: the villages elect their heads; a turnover swaps the camps and replaces some officials
         (``sim.core.elections``), so the households' pick of an official is rebuilt."""
-        turnover = elections.hold(self.politics, self.residents, self.officials_state, self.p, self.rng, self.week,
-                                  self.tie_decay_per_step)
+        turnover = elections.hold(self.politics, self.residents, self.officials_state, self.p, self.election_rng,
+                                  self.week, self.tie_decay_per_step)
         self.camps.reset()
         if turnover.any():
             self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, self.p)

@@ -33,8 +33,9 @@ def test_a_turnover_swaps_camps_dismisses_only_losers_and_ends_their_ties():
     won.set_parameter("turnover_prob", 0.0)
     lost.set_parameter("turnover_prob", 1.0)
     for x in (won, lost):
-        elections.hold(x.politics, x.residents, x.officials_state, x.p, x.rng, x.week, x.tie_decay_per_step)
-    assert won.rng.random() == lost.rng.random()             # paired: the same draws whoever wins
+        elections.hold(x.politics, x.residents, x.officials_state, x.p, x.election_rng, x.week,
+                       x.tie_decay_per_step)
+    assert won.election_rng.random() == lost.election_rng.random()   # paired: the same draws whoever wins
     r0, r1 = m.residents, lost.residents
     swapped = {CURRENT: FORMER, FORMER: CURRENT, NEUTRAL: NEUTRAL}
     assert [swapped[f] for f in r0.faction.tolist()] == r1.faction.tolist()
@@ -92,3 +93,16 @@ def test_a_turnover_makes_the_new_opposition_pay_more_and_breaks_patronage():
     assert lo > 0 and mean > 3_000
     mean, _, hi = mean_ci(lockin)
     assert hi < 0 and mean < -0.02
+
+
+def test_runs_with_the_same_seed_hold_the_same_elections_whatever_their_policy():
+    # The election stream is the seed's, not the policy's: the same turnovers in every arm of a comparison.
+    turnovers = []
+    for policy in ("none", "pemekaran+digital_training"):
+        m = ClientelismModel(policy=policy, rng=8, n_households=200, spinup_weeks=52, next_election_week=60,
+                             election_term_years=1)
+        for _ in range(200):
+            m.step()
+        turnovers.append((m.politics.elections, m.politics.last_turnover_week.tolist(),
+                          m.officials_state.faction.tolist()))
+    assert turnovers[0] == turnovers[1] and turnovers[0][0] == 5      # weeks -44, 8, 60, 112, 164

@@ -58,8 +58,9 @@ def hold(politics: Politics, residents, officials, p, rng: np.random.Generator, 
          tie_decay_per_step: float) -> np.ndarray:
     """This week's elections in every village; returns the boolean mask of villages with a turnover.
 
-    The draws are the same whatever the outcome (one per village, then one and a fee-seeking per official),
-    so that runs that differ only in who wins stay paired.
+    ``rng`` is the elections' own stream (``ClientelismModel.election_rng``). The draws are the same whatever the
+    outcome (one per village, then one and a fee-seeking per official), so that runs that differ only in who
+    wins stay paired.
     """
     n_v = politics.salience.shape[0]
     politics.elections += 1
