@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	  echo "Using $$PYBIN"; \
 	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,slurm]"
+	$(PY) -m pip install --quiet -e ".[dev,slurm,ema]"
 	@touch $(STAMP)
 
 # Chromium for the browser tests and the report's figures: installed when missing and run as root

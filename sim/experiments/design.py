@@ -74,6 +74,21 @@ def _param_rows(names: list[str], X: np.ndarray, fixed: dict[str, object]) -> li
     return rows
 
 
+def consistent_shares(sampled: dict[str, float], fixed: dict[str, object]) -> dict[str, float]:
+    """One sampled point's shares of ``SHARE_GROUPS``, made consistent as every design makes them.
+
+    ``sampled`` holds sampled values, each within its plausible range, of some members of the share groups
+    (other names are ignored); ``fixed`` gives the values of the members that are not sampled. Returns the
+    sampled members' values as a run uses them (``_param_rows`` on one row): a later share of a group mapped
+    into what the earlier ones leave. Used by the EMA Workbench adapter (``sim.ema``), whose samplers draw
+    each share over its plausible range.
+    """
+    names = [name for group in SHARE_GROUPS for name in group if name in sampled]
+    if not names:
+        return {}
+    return _param_rows(names, np.array([[float(sampled[n]) for n in names]]), fixed)[0]
+
+
 def latin_hypercube(names: list[str], samples: int, seed: int, fixed: dict[str, object]) -> list[dict]:
     """A Latin hypercube of ``samples`` rows over the plausible ranges of ``names`` (scipy's sampler)."""
     from scipy.stats import qmc
