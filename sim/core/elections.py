@@ -63,6 +63,7 @@ def hold(politics: Politics, residents, officials, p, rng: np.random.Generator, 
     wins stay paired.
     """
     n_v = politics.salience.shape[0]
+    share = p.perangkat_replacement_share
     politics.elections += 1
     u = rng.random(n_v)
     replace_u = rng.random(officials.n)
@@ -76,7 +77,7 @@ def hold(politics: Politics, residents, officials, p, rng: np.random.Generator, 
     swap_camps(officials.faction, turnover[officials.village])
     # The losing camp's officials (now the opposition) keep their seats unless dismissed.
     dismissed = (turnover[officials.village] & (officials.faction == FORMER)
-                 & (replace_u < p.perangkat_replacement_share))
+                 & (replace_u < share))
     officials.replace(dismissed, CURRENT, successors)
     politics.salience[turnover] = 1.0
     politics.turnovers += turnover
