@@ -234,8 +234,9 @@ def run(mutant: Mutant, tests: list[str], timeout: float) -> tuple[str, str, flo
             return "CAUGHT", failed[0], seconds
         if errors:
             return "CAUGHT", f"error in {errors[0]}", seconds
+        # Anything else (no tests collected, a usage error, pytest's own failure) says nothing of the mutant.
         tail = done.stdout.strip().splitlines()[-1:] or done.stderr.strip().splitlines()[-1:]
-        return "CAUGHT", f"pytest exit {done.returncode}: {' '.join(tail)}", seconds
+        return "ERROR", f"pytest exit {done.returncode} without a failed test: {' '.join(tail)}", seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         for m in MUTANTS:
             print(f"{m.name:36s} {m.path:26s} {m.rule}")
         return 0
+    missing = [t for t in args.tests if not (ROOT / t.split("::")[0]).is_file()]
+    if missing:
+        print(f"--tests: no such test file: {', '.join(missing)} (put mutant names before --tests)", file=sys.stderr)
+        return 2
     unknown = [n for n in args.names if n not in by_name]
     if unknown:
         print(f"unknown mutant(s): {', '.join(unknown)}; known: {', '.join(by_name)}", file=sys.stderr)
