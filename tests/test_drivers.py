@@ -112,7 +112,10 @@ def test_a_small_drivers_experiment_writes_its_tables_and_report(folder, capsys)
 
     runs = pd.read_parquet(folder / "runs.parquet")
     design = pd.read_parquet(folder / "design.parquet")
-    assert len(runs) == len(design) == 2 * 13 and list(runs["run_id"]) == list(design["run_id"])
+    listed = yaml.safe_load(SHIPPED.read_text())["drivers"]
+    base = resolve_params("bangbayang", "none", {})
+    per_replicate = 1 + sum(v != base[d["parameter"]] for d in listed for v in d["values"])
+    assert len(runs) == len(design) == 2 * per_replicate and list(runs["run_id"]) == list(design["run_id"])
     assert {"driver", "parameter", "value", "replicate", "seed"} <= set(runs.columns)
     moved = runs[runs["driver"] != "baseline"]
     assert all(row[row["parameter"]] == row["value"] for row in moved.to_dict("records"))   # the value was run
@@ -127,7 +130,7 @@ def test_a_small_drivers_experiment_writes_its_tables_and_report(folder, capsys)
     assert "<table" in html and "plotly" in html.lower() and "deviation from duties (tupoksi)" in html
     assert "<script src=" not in html                                   # self-contained
     ranges = pd.read_csv(folder / "drivers_range.csv")
-    assert set(ranges["outcome"]) >= set(HEADLINE) and ranges["driver"].nunique() == 5
+    assert set(ranges["outcome"]) >= set(HEADLINE) and ranges["driver"].nunique() == len(listed)
     summary = pd.read_csv(folder / "summary.csv")
     at_base = summary[summary["is_baseline"]]
     assert len(at_base) and (at_base["effect"] == 0).all()

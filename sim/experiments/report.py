@@ -618,8 +618,8 @@ def _print_table(df: pd.DataFrame, title: str, caption: str = "") -> None:
     from rich.table import Table
 
     table = Table(title=title)
-    for i, c in enumerate(df.columns):
-        table.add_column(str(c), justify="left" if i == 0 else "right", no_wrap=True)
+    for i, c in enumerate(df.columns):   # the first column (names) wraps when the table is too wide; numbers never
+        table.add_column(str(c), justify="left" if i == 0 else "right", no_wrap=i > 0)
     for _, row in df.iterrows():
         table.add_row(*(_fmt(v) for v in row))
     console = Console(width=240)
