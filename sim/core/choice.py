@@ -121,7 +121,10 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     passes = gatekeeping.passes(g, p)
     p_self = success_probability(complexity, gatekeeping.coached(skill, g, p), p) * passes
     p_believed = success_probability(complexity, gatekeeping.coached(confidence, g, p), p) * passes
-    attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * travel.trip(i, np.full_like(office, Office.VILLAGE))
+    village_trip = trip.copy()                         # the trip to the gate: already known for village documents
+    away = np.nonzero(office != Office.VILLAGE)[0]
+    village_trip[away] = travel.trip(i.take(away), np.full(away.size, Office.VILLAGE, dtype=office.dtype))
+    attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * village_trip
     cost_self = attempt_cost / p_believed
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
     can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & online_open
