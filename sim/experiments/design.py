@@ -171,6 +171,31 @@ def drivers(spec: Experiment, master_seed: int) -> pd.DataFrame:
     return _numbered(rows)
 
 
+def exploration(spec: Experiment, master_seed: int) -> pd.DataFrame:
+    """Open exploration: every arm (the baseline first) at every point of a Latin hypercube over the plausible
+    ranges of the uncertainties, each in ``replicates`` replicates; before them, every arm at the scenario's own
+    values in ``defaults_replicates`` replicates (``sample`` -1), for the at-defaults comparison.
+
+    Seeds: child *k* of the master seed's ``SeedSequence``; the runs at the defaults take children 0, 1, ... (the
+    seeds a comparison with the same master seed gives its replicates), sample *s* replicate *r* the child
+    ``defaults_replicates + s * replicates + r``. Every arm of a sample and replicate has the same seed (common
+    random numbers), so a policy's effect in a sampled scenario is a paired difference. The Latin hypercube is
+    drawn with the master seed; its values are columns of every arm's rows.
+    """
+    names = spec.uncertainty_names()
+    points = latin_hypercube(names, spec.samples, master_seed, fixed_values(spec))
+    seeds = replicate_seeds(master_seed, spec.defaults_replicates + spec.samples * spec.replicates)
+    settings = {arm.name: spec.arm_settings(arm) for arm in spec.arms}
+    rows = [{"policy": arm.name, "levers": arm.policy, "sample": -1, "replicate": r, "seed": seeds[r],
+             **settings[arm.name]} for r in range(spec.defaults_replicates) for arm in spec.arms]
+    for s, values in enumerate(points):   # sample by sample, so that a partial exploration has whole samples
+        for r in range(spec.replicates):
+            seed = seeds[spec.defaults_replicates + s * spec.replicates + r]
+            rows += [{"policy": arm.name, "levers": arm.policy, "sample": s, "replicate": r, "seed": seed, **values,
+                      **settings[arm.name]} for arm in spec.arms]
+    return _numbered(rows)
+
+
 def _numbered(rows: list[dict], start: int = 0) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df.insert(0, "run_id", np.arange(start, start + len(df), dtype=np.int64))
@@ -180,7 +205,7 @@ def _numbered(rows: list[dict], start: int = 0) -> pd.DataFrame:
 def initial(spec: Experiment, master_seed: int) -> pd.DataFrame:
     """The design known before any run: everything but the Sobol stage of a sensitivity experiment."""
     return {"comparison": comparison, "sensitivity": morris, "hysteresis": hysteresis,
-            "drivers": drivers}[spec.kind](spec, master_seed)
+            "drivers": drivers, "exploration": exploration}[spec.kind](spec, master_seed)
 
 
 def validate(spec: Experiment, design: pd.DataFrame) -> None:

@@ -119,7 +119,7 @@ def _single(spec: Experiment, row: dict):
     ids = {k: v for k, v in row.items() if k not in PARAMS}
     areas = {}
     if several:
-        keys = {k: ids[k] for k in ("run_id", "policy", "replicate", "seed") if k in ids}
+        keys = {k: ids[k] for k in ("run_id", "policy", "sample", "replicate", "seed") if k in ids}
         areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
     return [{**ids, **result.params, **result.outcomes, **result.groups, **result.services}], result.timeseries, areas
 

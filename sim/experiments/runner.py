@@ -124,7 +124,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
         return 0
-    every = 4 if spec.kind == "sensitivity" else 1
+    every = {"sensitivity": 4, "exploration": 13}.get(spec.kind, 1)   # weeks between kept time-series rows
     data = spec.model_dump()
 
     def jobs():   # built as they are submitted, a thousand design rows at a time

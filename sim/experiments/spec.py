@@ -11,7 +11,11 @@ uncertainties (X), levers (L) and outcomes (M):
   the end state of the previous one;
 * ``drivers`` — each driver of clientelism (a parameter of the setting, not a
   lever) moved over its plausible range, everything else at the scenario's
-  values, replicated with common random numbers against one baseline.
+  values, replicated with common random numbers against one baseline;
+* ``exploration`` — open exploration: a Latin hypercube over the plausible
+  ranges of the uncertainties, every policy (and the baseline) at every
+  sampled point with common random numbers, then scenario discovery (PRIM and
+  CART from EMA Workbench) and robustness (minimax regret, satisficing).
 
 The specification is checked here (pydantic, unknown keys forbidden) and every
 parameter name and value against the registry, so a bad file ends with one
@@ -20,6 +24,7 @@ clear message before anything is written.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Literal
@@ -27,7 +32,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
-from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.core.outcomes import ALL_OUTCOME_NAMES, OUTCOME_NAMES, WINDOW_WEEKS
 from sim.errors import ConfigError, UnknownNameError, close_names, one_village_only
 from sim.params.registry import INIT_ONLY, MAX_STEPS, PARAMS, lever_of
 from sim.params.scenarios import first_policy_week, policy_lever_names, policy_levers, resolve_params, scenario_values
@@ -94,6 +99,34 @@ def driver_id(name: str) -> str:
     return "_".join(re.findall(r"[a-z0-9]+", ascii_name))[:40].strip("_")
 
 
+class Discovery(_Strict):
+    """One question of scenario discovery: where in the uncertainty space does a policy cut ``outcome`` (lower is
+    better) by more than ``threshold`` against the baseline (in the stored unit: 0.02 is 2 pp of a share)?"""
+
+    outcome: str = "paid_dependence_share"
+    threshold: float = Field(0.02, gt=0, description="a cut larger than this is a success")
+
+
+class PrimSettings(_Strict):
+    """PRIM's settings (EMA Workbench's names), and which box on the peeling trajectory the report shows: the
+    one of largest coverage among those of at least ``density`` (the densest when none is)."""
+
+    density: float = Field(0.6, gt=0, le=1)
+    peel_alpha: float = Field(0.05, gt=0, lt=0.5)
+    mass_min: float = Field(0.05, gt=0, lt=1)
+    significance: float = Field(0.05, gt=0, lt=1, description="a restriction is named in the report's sentence "
+                                "when its quasi-p value is at most this")
+
+
+class Robustness(_Strict):
+    """Robust ranking over the exploration: regret of each policy (and the baseline) on ``outcome`` (lower is
+    better) against the best in the same sampled scenario, and the share of scenarios in which it cuts ``outcome``
+    by at least ``target`` against the baseline (satisficing)."""
+
+    outcome: str = "paid_dependence_share"
+    target: float = Field(0.03, gt=0)
+
+
 # Names become folder and file names: letters, digits and . _ - (+ in a policy's name), nothing else.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 ARM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$"
@@ -117,7 +150,7 @@ class Experiment(_Strict):
     """An experiment's specification: what an experiment file says, checked (see README, 'Experiment files')."""
 
     name: str = Field(pattern=NAME_PATTERN)
-    kind: Literal["comparison", "sensitivity", "hysteresis", "drivers"]
+    kind: Literal["comparison", "sensitivity", "hysteresis", "drivers", "exploration"]
     description: str = ""
     scenario: str = "bangbayang"
     steps: int = Field(520, ge=1, le=MAX_STEPS, description="weeks per run (per point, for hysteresis)")
@@ -139,6 +172,13 @@ class Experiment(_Strict):
     control: bool = Field(True, description="also run each chain with the lever held at its first value")
     # drivers
     drivers: list[Driver] = Field(default_factory=list)
+    # exploration (also baseline, policies and uncertainties)
+    samples: int = Field(500, ge=10, description="points of the Latin hypercube over the uncertainties")
+    defaults_replicates: int = Field(10, ge=0, description="replicates of every arm at the scenario's values, for "
+                                     "the at-defaults comparison beside the robust ranking")
+    discovery: list[Discovery] = Field(default_factory=lambda: [Discovery()], min_length=1)
+    prim: PrimSettings = PrimSettings()
+    robustness: Robustness = Robustness()
 
     @field_validator("baseline", mode="before")
     @classmethod
@@ -152,8 +192,8 @@ class Experiment(_Strict):
 
     @model_validator(mode="after")
     def _kind_needs(self) -> Experiment:
-        if self.kind == "comparison" and not self.policies:
-            raise ValueError("a comparison needs 'policies'")
+        if self.kind in ("comparison", "exploration") and not self.policies:
+            raise ValueError(f"a{'n' if self.kind == 'exploration' else ''} {self.kind} needs 'policies'")
         if self.kind == "hysteresis" and not self.sweeps:
             raise ValueError("a hysteresis experiment needs 'sweeps'")
         if self.kind == "drivers" and not self.drivers:
@@ -180,7 +220,7 @@ class Experiment(_Strict):
     def shared_constants(self) -> dict[str, float | int | bool]:
         """Constants of every run. In a comparison a constant of a lever (its intensity, start week or
         design) goes only to the arms that switch that lever on (``arm_settings``), never to the others."""
-        if self.kind != "comparison":
+        if self.kind not in ("comparison", "exploration"):
             return dict(self.constants)
         return {k: v for k, v in self.constants.items() if lever_of(k) is None}
 
@@ -196,7 +236,9 @@ COMMON_KEYS = ("name", "kind", "description", "scenario", "steps", "replicates",
 KIND_KEYS = {"comparison": ("baseline", "policies"),
              "sensitivity": ("policy", "uncertainties", "outcome", "morris", "sobol"),
              "hysteresis": ("burn_in_steps", "sweeps", "outcome", "regime_threshold", "control"),
-             "drivers": ("drivers",)}
+             "drivers": ("drivers",),
+             "exploration": ("baseline", "policies", "uncertainties", "samples", "defaults_replicates", "discovery",
+                             "prim", "robustness")}
 
 
 def available() -> list[str]:
@@ -208,13 +250,16 @@ def check(spec: Experiment) -> None:
     """Registry-level checks: names exist, values and ranges lie within bounds, comparisons stay paired."""
     scenario_values(spec.scenario)
     resolve_params(spec.scenario, "none", spec.shared_constants())
-    if spec.kind == "comparison":
+    if spec.kind in ("comparison", "exploration"):
         _check_comparison(spec)
     fixed_by_geography = PER_VILLAGE_PARAMS if spec.scenario in GEOGRAPHIES else ()
-    if spec.kind == "sensitivity":
-        policy_levers(spec.policy)
-        _check_lever_constants(spec, policy_lever_names(spec.policy), "policy", spec.policy)
-        _check_policy_starts(spec, spec.policy, resolve_params(spec.scenario, spec.policy, dict(spec.constants)))
+    if spec.kind == "exploration":
+        _check_exploration(spec)
+    if spec.kind in ("sensitivity", "exploration"):
+        if spec.kind == "sensitivity":
+            policy_levers(spec.policy)
+            _check_lever_constants(spec, policy_lever_names(spec.policy), "policy", spec.policy)
+            _check_policy_starts(spec, spec.policy, resolve_params(spec.scenario, spec.policy, dict(spec.constants)))
         for name in spec.uncertainty_names():
             if name not in PARAMS:
                 pool = [n for n, p in PARAMS.items() if p.role == "uncertainty"]
@@ -226,6 +271,10 @@ def check(spec: Experiment) -> None:
                 raise one_village_only(f"uncertainties: {name}", name, spec.scenario)
             if PARAMS[name].type is bool:
                 raise ConfigError(f"uncertainties: {name}", name, "numeric parameters")
+            if name in spec.constants:
+                raise ConfigError(f"uncertainties: {name}", name, "an uncertainty the constants do not fix "
+                                  f"(constants set {name}={spec.constants[name]}; sampling it would override that)")
+    if spec.kind == "sensitivity":
         if spec.outcome not in ALL_OUTCOME_NAMES:
             raise UnknownNameError("outcome", spec.outcome, list(ALL_OUTCOME_NAMES))
         if spec.sobol.top > len(spec.uncertainty_names()):
@@ -247,6 +296,34 @@ def check(spec: Experiment) -> None:
                 PARAMS[sweep.parameter].check(v)
     if spec.kind == "drivers":
         _check_drivers(spec, fixed_by_geography)
+
+
+# Outcomes for which lower is better: what scenario discovery and the robust ranking may ask about.
+LOWER_IS_BETTER = tuple(n for n in OUTCOME_NAMES if n not in (
+    "unpaid_facilitation_share", "official_earnings_rupiah", "online_share", "mean_literacy"))
+
+
+def _check_exploration(spec: Experiment) -> None:
+    """Discovery and robustness ask about outcomes for which lower is better, each question once; the sample is
+    large enough for PRIM's smallest box to hold a few scenarios."""
+    seen = set()
+    for i, d in enumerate(spec.discovery):
+        if d.outcome not in ALL_OUTCOME_NAMES:
+            raise UnknownNameError("outcome", d.outcome, list(LOWER_IS_BETTER))
+        if d.outcome not in LOWER_IS_BETTER:
+            raise ConfigError(f"discovery {i + 1}: outcome", d.outcome, f"an outcome for which lower is better "
+                              f"({', '.join(LOWER_IS_BETTER)})")
+        if d.outcome in seen:
+            raise ConfigError(f"discovery {i + 1}: outcome", d.outcome, "each outcome once (it is listed twice)")
+        seen.add(d.outcome)
+    if spec.robustness.outcome not in ALL_OUTCOME_NAMES:
+        raise UnknownNameError("outcome", spec.robustness.outcome, list(LOWER_IS_BETTER))
+    if spec.robustness.outcome not in LOWER_IS_BETTER:
+        raise ConfigError("robustness: outcome", spec.robustness.outcome, f"an outcome for which lower is better "
+                          f"({', '.join(LOWER_IS_BETTER)})")
+    if spec.samples * spec.prim.mass_min < 5:
+        raise ConfigError("samples", spec.samples, f"at least {math.ceil(5 / spec.prim.mass_min)} with "
+                          f"prim.mass_min {spec.prim.mass_min} (PRIM's smallest box should hold five scenarios)")
 
 
 BASELINE = "baseline"   # the driver column of the runs at the scenario's values (a driver's key cannot be this)
@@ -381,7 +458,7 @@ def _check_comparison(spec: Experiment) -> None:
 def notes(spec: Experiment) -> list[str]:
     """Warnings worth a line before an experiment starts (not errors)."""
     out = []
-    if spec.kind == "comparison":
+    if spec.kind in ("comparison", "exploration"):
         for arm in spec.policies:
             values = resolve_params(spec.scenario, arm.policy, {**spec.shared_constants(), **spec.arm_settings(arm)})
             start = first_policy_week(values)
@@ -428,8 +505,11 @@ def from_mapping(data: dict) -> Experiment:
         if err["type"] == "extra_forbidden":
             import difflib
 
-            nested = {"drivers": (Driver, "a driver"), "sweeps": (Sweep, "a sweep")}.get(str(err["loc"][0]))
-            model, what = nested if nested and len(err["loc"]) > 2 else (Experiment, "an experiment file")
+            nested = {"drivers": (Driver, "a driver", 2), "sweeps": (Sweep, "a sweep", 2),
+                      "discovery": (Discovery, "a discovery question", 2), "prim": (PrimSettings, "prim", 1),
+                      "robustness": (Robustness, "robustness", 1), "morris": (Morris, "morris", 1),
+                      "sobol": (Sobol, "sobol", 1)}.get(str(err["loc"][0]))
+            model, what = nested[:2] if nested and len(err["loc"]) > nested[2] else (Experiment, "an experiment file")
             close = difflib.get_close_matches(where.split(".")[-1], list(model.model_fields), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise ConfigError(f"experiment key '{where}'", value, f"{hint}the keys of {what} "

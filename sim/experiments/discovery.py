@@ -1,0 +1,315 @@
+"""Analysis of an open exploration: scenario discovery and robust ranking (from saved tables, never live runs).
+
+An exploration (``kind: exploration``) runs every arm at every point ("scenario", in EMA Workbench's sense) of a
+Latin hypercube over the uncertainties, with the same seed in every arm of a point and replicate. From its runs:
+
+* ``effects`` — each policy's paired effect on an outcome in each sampled scenario (mean over replicates);
+* ``prim_box`` — PRIM (``ema_workbench.analysis.prim``) on "the policy cuts the outcome by more than the
+  threshold": the box of uncertainty space where it does, with its coverage (the share of all successes inside
+  the box), density (the share of the box's scenarios that are successes), mass and restricted dimensions (with
+  EMA's quasi-p values), and the whole peeling trajectory;
+* ``cart_box`` — CART (``ema_workbench.analysis.cart``) on the same question, as a cross-check: its densest leaf
+  of at least PRIM's minimum mass, and the dimensions its path splits on;
+* ``robustness`` — for every arm (the baseline too): regret on an outcome in each scenario (its value minus the
+  best arm's value there; lower is better), its maximum (minimax regret ranks by it) and 90th percentile, and
+  the share of scenarios in which it cuts the outcome by at least a target against the baseline (satisficing),
+  beside its effect at the scenario's own values (the at-defaults comparison);
+* ``sentence`` — a box said in one sentence a policymaker can read.
+
+Effects are in the stored unit (shares as fractions: 0.02 is 2 percentage points). Lower is better for every
+outcome asked about (``sim.experiments.spec.LOWER_IS_BETTER``), so a policy "works" where its effect is below
+minus the threshold.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.core.outcomes import outcome
+from sim.experiments.analysis import _ci
+from sim.experiments.spec import Experiment, PrimSettings
+from sim.params.registry import PARAMS
+
+RARE = 0.05   # a success share below this (or above 1 - this) leaves PRIM nothing to separate
+
+
+def _explored(runs: pd.DataFrame) -> pd.DataFrame:
+    return runs[runs["sample"] >= 0]
+
+
+def _paired(spec: Experiment, runs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Runs indexed by (sample, replicate) with one column block per arm; refuses unpaired seeds."""
+    table = runs.pivot_table(index=["sample", "replicate"], columns="policy", values=[*columns, "seed"],
+                             aggfunc="first")
+    seeds = table["seed"]
+    arms = [a.name for a in spec.arms]
+    missing = [a for a in arms if a not in seeds.columns]
+    if missing:
+        raise ValueError(f"no runs of {', '.join(missing)}: the exploration is incomplete (resume it first)")
+    if seeds[arms].isna().any().any():
+        raise ValueError("the exploration is incomplete: some arm lacks runs of a sample (resume it first)")
+    if not seeds[arms].eq(seeds[arms[0]], axis=0).all().all():
+        raise ValueError("arms are not paired: seeds differ between arms of a sample")
+    return table
+
+
+def uncertainties(spec: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
+    """The sampled scenarios: one row per sample (its index), one column per uncertainty, as the runs used them."""
+    base = _explored(runs)
+    base = base[(base["policy"] == spec.baseline.name) & (base["replicate"] == 0)].set_index("sample").sort_index()
+    x = base[spec.uncertainty_names()].copy()
+    for name in x.columns:
+        x[name] = x[name].astype(int) if PARAMS[name].type is int else x[name].astype(float)
+    x.index.name = "sample"
+    return x
+
+
+def levels(spec: Experiment, runs: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Each arm's mean of ``name`` over replicates in each sampled scenario (rows: samples; columns: arms)."""
+    table = _paired(spec, _explored(runs), [name])[name]
+    return table[[a.name for a in spec.arms]].groupby(level="sample").mean()
+
+
+def effects(spec: Experiment, runs: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Each policy's paired effect on ``name`` in each sampled scenario: its value minus the baseline's in the same
+    replicate (same seed), averaged over replicates (rows: samples; columns: policies)."""
+    table = _paired(spec, _explored(runs), [name])[name]
+    diff = table[spec.policy_names].sub(table[spec.baseline.name], axis=0)
+    return diff.groupby(level="sample").mean()
+
+
+# ---------------------------------------------------------------- PRIM and CART
+@dataclass
+class Box:
+    """A box of uncertainty space found by PRIM for one question (policy, outcome, threshold)."""
+
+    policy: str
+    outcome: str
+    threshold: float
+    scenarios: int                 # sampled scenarios
+    successes: int                 # scenarios where the policy's cut exceeds the threshold
+    coverage: float = np.nan       # successes inside the box / all successes
+    density: float = np.nan        # successes inside the box / scenarios inside the box
+    mass: float = np.nan           # scenarios inside the box / all scenarios
+    index: int = -1                # the chosen box's position on the peeling trajectory
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)        # restricted dimensions: min, max, qp values
+    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)    # coverage, density, mass, res_dim per step
+
+    @property
+    def share(self) -> float:
+        """Share of the sampled scenarios in which the policy works."""
+        return self.successes / self.scenarios if self.scenarios else np.nan
+
+    @property
+    def found(self) -> bool:
+        """Whether PRIM ran (successes neither too rare nor nearly everywhere)."""
+        return self.index >= 0
+
+
+def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, policy: str = "", name: str = "",
+             threshold: float = np.nan) -> Box:
+    """PRIM on ``success`` (one boolean per row of ``x``): the peeling trajectory, and on it the box of largest
+    coverage among those of at least ``settings.density`` (the densest when none reaches it; the fewest
+    restricted dimensions among equals). No box when successes are rarer than 5% or more common than 95%."""
+    from ema_workbench.analysis import prim
+
+    success = np.asarray(success, dtype=bool)
+    box = Box(policy, name, threshold, int(success.size), int(success.sum()))
+    if success.size == 0 or not RARE <= success.mean() <= 1 - RARE:
+        return box
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = prim.Prim(x.reset_index(drop=True), success, peel_alpha=settings.peel_alpha,
+                          mass_min=settings.mass_min).find_box()
+    traj = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].astype(float).reset_index(drop=True)
+    dense = traj[traj["density"] >= settings.density]
+    if len(dense):
+        best = dense.sort_values(["coverage", "res_dim", "density"], ascending=[False, True, False]).index[0]
+    else:
+        best = traj.sort_values(["density", "coverage"], ascending=[False, False]).index[0]
+    stats, lims = found.inspect(int(best), style="data")[0]
+    limits = pd.DataFrame({"min": lims.iloc[:, 0].astype(float), "max": lims.iloc[:, 1].astype(float),
+                           "qp_low": lims.iloc[:, 2].astype(float), "qp_high": lims.iloc[:, 3].astype(float)})
+    limits.index.name = "uncertainty"
+    limits["qp"] = limits[["qp_low", "qp_high"]].min(axis=1)
+    limits = limits.sort_values("qp")
+    box.coverage, box.density, box.mass = (float(stats["coverage"]), float(stats["density"]), float(stats["mass"]))
+    box.index, box.limits, box.trajectory = int(best), limits, traj
+    return box
+
+
+def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
+    """CART's cross-check: the densest leaf of at least ``mass_min`` of the scenarios (its coverage, density,
+    mass) and the uncertainties its path restricts. Empty when there is nothing to separate."""
+    from ema_workbench.analysis import cart
+
+    success = np.asarray(success, dtype=bool)
+    if success.size == 0 or not RARE <= success.mean() <= 1 - RARE:
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = cart.CART(x.reset_index(drop=True), success, mass_min=mass_min)
+        tree.build_tree()
+        stats, boxes = tree.stats, tree.boxes
+    init = x.agg(["min", "max"])
+    best, best_key = None, None
+    for i, s in enumerate(stats):
+        key = (float(s["density"]), float(s["coverage"]))
+        if float(s["mass"]) >= mass_min and (best_key is None or key > best_key):
+            best, best_key = i, key
+    if best is None:
+        return {}
+    lims = boxes[best]
+    restricted = [c for c in x.columns
+                  if float(lims[c].iloc[0]) > float(init[c].iloc[0]) or float(lims[c].iloc[1]) < float(init[c].iloc[1])]
+    s = stats[best]
+    return {"coverage": float(s["coverage"]), "density": float(s["density"]), "mass": float(s["mass"]),
+            "restricted": restricted}
+
+
+def value_text(name: str, value: float) -> str:
+    """A value of a parameter as a sentence shows it (its unit, a sensible precision)."""
+    p = PARAMS[name]
+    if p.type is int:
+        text = f"{int(round(value)):,}"
+    elif abs(value) >= 1000:
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:.3g}"
+    unit = p.unit if p.unit not in ("0-1", "0–1", "", "share", "factor", "probability") else ""
+    return f"{text} {unit}".strip()
+
+
+def conditions(box: Box, significance: float, at_most: int = 3) -> list[str]:
+    """The box's restrictions that matter (quasi-p at most ``significance``), most significant first, in words."""
+    out = []
+    lims = box.limits[box.limits["qp"] <= significance].head(at_most)
+    for name, row in lims.iterrows():
+        lo, hi = PARAMS[name].sweep_range
+        label = PARAMS[name].label_en[0].lower() + PARAMS[name].label_en[1:]
+        raised, lowered = row["min"] > lo + 1e-12, row["max"] < hi - 1e-12
+        if raised and lowered:
+            out.append(f"{label} is between {value_text(name, row['min'])} and {value_text(name, row['max'])}")
+        elif raised:
+            out.append(f"{label} is at least {value_text(name, row['min'])}")
+        else:
+            out.append(f"{label} is at most {value_text(name, row['max'])}")
+    return out
+
+
+def sentence(box: Box, significance: float, where: str = "") -> str:
+    """One sentence a policymaker can read: how often the policy works, and when (PRIM's box)."""
+    decl = outcome(box.outcome)
+    cut = f"cuts the {decl.label}{where} by more than {decl.format_effect(box.threshold, unit=True)}".replace(
+        "+", "").replace(" (no CI)", "")
+    head = f"{box.policy} {cut} in {box.share:.0%} of the {box.scenarios} explored scenarios"
+    if not box.found:
+        if box.share < RARE:
+            return f"{head}: almost never, whatever the assumptions."
+        return f"{head}: almost always, whatever the assumptions."
+    said = conditions(box, significance)
+    if not said:
+        return (f"{head}; no assumption separates where it works from where it does not (PRIM's best box, "
+                f"density {box.density:.0%}, restricts nothing significantly).")
+    return (f"{head}; it works when {' and '.join(said)} (there it works in {box.density:.0%} of scenarios, and "
+            f"{box.coverage:.0%} of all its successes lie there).")
+
+
+def discover(spec: Experiment, runs: pd.DataFrame) -> list[tuple[Box, dict]]:
+    """PRIM (and CART's cross-check) for every discovery question of ``spec`` and every policy."""
+    x = uncertainties(spec, runs)
+    out = []
+    for question in spec.discovery:
+        eff = effects(spec, runs, question.outcome).reindex(x.index)
+        for policy in spec.policy_names:
+            success = (eff[policy] < -question.threshold).to_numpy()
+            box = prim_box(x, success, spec.prim, policy, question.outcome, question.threshold)
+            out.append((box, cart_box(x, success, spec.prim.mass_min)))
+    return out
+
+
+def boxes_table(found: list[tuple[Box, dict]], significance: float) -> pd.DataFrame:
+    """One row per question and policy: the success share, PRIM's box and CART's cross-check."""
+    rows = []
+    for box, tree in found:
+        restricted = "; ".join(
+            f"{name} {value_text(name, r['min'])}–{value_text(name, r['max'])} (qp {r['qp']:.2g})"
+            for name, r in box.limits.iterrows()) if box.found else ""
+        agree = ""
+        if box.found and tree:
+            prim_dims = set(box.limits[box.limits["qp"] <= significance].index)
+            agree = ", ".join(sorted(prim_dims & set(tree["restricted"]))) or "none"
+        rows.append({"policy": box.policy, "outcome": box.outcome, "threshold": box.threshold,
+                     "scenarios": box.scenarios, "success_share": box.share, "coverage": box.coverage,
+                     "density": box.density, "mass": box.mass, "restricted_dims": int(len(box.limits)),
+                     "restrictions": restricted, "cart_coverage": tree.get("coverage", np.nan),
+                     "cart_density": tree.get("density", np.nan),
+                     "cart_restricted": ", ".join(tree.get("restricted", [])),
+                     "prim_and_cart_agree_on": agree, "sentence": sentence(box, significance)})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- robustness
+def regret(spec: Experiment, runs: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Each arm's regret on ``name`` in each sampled scenario: its value minus the best (lowest) arm's value in
+    that scenario (rows: samples; columns: arms, the baseline first)."""
+    values = levels(spec, runs, name)
+    return values.sub(values.min(axis=1), axis=0)
+
+
+def robustness(spec: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
+    """The robust ranking: for every arm, regret (max, 90th percentile, mean) and the satisficing share on the
+    robustness outcome, its median effect over the exploration and its effect at the scenario's own values
+    (paired over ``defaults_replicates``, 95% CI). Sorted by maximum regret (minimax regret first)."""
+    name, target = spec.robustness.outcome, spec.robustness.target
+    reg = regret(spec, runs, name)
+    eff = effects(spec, runs, name)
+    at_defaults = runs[runs["sample"] == -1]
+    base = at_defaults[at_defaults["policy"] == spec.baseline.name].set_index("replicate")
+    rows = []
+    for arm in spec.arms:
+        is_base = arm.name == spec.baseline.name
+        d = eff[arm.name] if not is_base else pd.Series(0.0, index=eff.index)
+        mean = lo = hi = np.nan
+        if len(base):
+            other = at_defaults[at_defaults["policy"] == arm.name].set_index("replicate")
+            common = base.index.intersection(other.index)
+            mean, lo, hi = _ci((other.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float))
+        rows.append({"policy": arm.name, "outcome": name, "at_defaults_effect": mean, "at_defaults_ci95_low": lo,
+                     "at_defaults_ci95_high": hi, "at_defaults_replicates": int(len(base)),
+                     "median_effect": float(d.median()), "satisficing_target": target,
+                     "satisficing_share": float((d <= -target).mean()), "max_regret": float(reg[arm.name].max()),
+                     "p90_regret": float(reg[arm.name].quantile(0.9)), "mean_regret": float(reg[arm.name].mean()),
+                     "best_share": float((reg[arm.name] <= 0).mean()), "scenarios": int(len(reg))})
+    table = pd.DataFrame(rows).sort_values(["max_regret", "p90_regret"], kind="stable").reset_index(drop=True)
+    table.insert(1, "minimax_rank", np.arange(1, len(table) + 1))
+    return table
+
+
+# ---------------------------------------------------------------- areas (a regency)
+def area_discovery(spec: Experiment, areas: pd.DataFrame, runs: pd.DataFrame, key: str = "kecamatan"
+                   ) -> pd.DataFrame:
+    """For a scenario of several villages: in each area (kecamatan), how often and when each policy cuts the first
+    discovery outcome there by more than its threshold: success share, median effect, and PRIM's sentence."""
+    question = spec.discovery[0]
+    name = question.outcome
+    if name not in areas.columns:
+        return pd.DataFrame()
+    x = uncertainties(spec, runs)
+    explored = areas[areas["sample"] >= 0]
+    rows = []
+    for area, part in explored.groupby(key, sort=False):
+        table = part.pivot_table(index=["sample", "replicate"], columns="policy", values=name, aggfunc="first")
+        for policy in spec.policy_names:
+            eff = (table[policy] - table[spec.baseline.name]).groupby(level="sample").mean().reindex(x.index)
+            success = (eff < -question.threshold).to_numpy()
+            box = prim_box(x, success, spec.prim, policy, name, question.threshold)
+            rows.append({"policy": policy, key: area, "outcome": name, "threshold": question.threshold,
+                         "median_effect": float(eff.median()), "success_share": box.share,
+                         "coverage": box.coverage, "density": box.density,
+                         "sentence": sentence(box, spec.prim.significance, where=f" in {area}")})
+    return pd.DataFrame(rows)
