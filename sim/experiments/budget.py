@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import ConfigError
-from sim.experiments.spec import Experiment
+from sim.experiments.spec import SERIES_EVERY, Experiment
 
 STARTUP_S = 3.0                 # starting the workers and writing the design
 RUN_OVERHEAD_S = 0.05           # per run: building its tables and writing its files
@@ -82,6 +82,8 @@ def count_runs(spec: Experiment) -> int:
 
         moved = sum(not is_baseline for _, points in driver_points(spec) for _, is_baseline in points)
         return (1 + moved) * spec.replicates
+    if spec.kind == "exploration":   # every arm at each sample's replicates, and at the defaults
+        return len(spec.arms) * (spec.samples * spec.replicates + spec.defaults_replicates)
     return len(spec.sweeps) * spec.replicates
 
 
@@ -93,6 +95,8 @@ def design_columns(spec: Experiment) -> int:
         return 6 + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
     if spec.kind == "drivers":
         return 8 + len(spec.drivers)
+    if spec.kind == "exploration":
+        return 6 + len(spec.uncertainty_names()) + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
     return 7
 
 
@@ -114,7 +118,7 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
     simulated = weeks + int(values["spinup_weeks"])     # each run (each chain) spins up before its reported weeks
     seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
         / parallel
-    recorded = weeks // (4 if spec.kind == "sensitivity" else 1)
+    recorded = weeks // SERIES_EVERY.get(spec.kind, 1)
     per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
                                                                    if villages > 1 else 0)
     disk = int(runs * per_run * 1.3)   # the per-run files, and their compaction (smaller: shared metadata)

@@ -98,6 +98,7 @@ class Box:
     index: int = -1                # the chosen box's position on the peeling trajectory
     limits: pd.DataFrame = field(default_factory=pd.DataFrame)        # restricted dimensions: min, max, qp values
     trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)    # coverage, density, mass, res_dim per step
+    bounds: pd.DataFrame = field(default_factory=pd.DataFrame)        # the sampled range (rows min, max)
 
     @property
     def share(self) -> float:
@@ -115,14 +116,14 @@ def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, polic
     """PRIM on ``success`` (one boolean per row of ``x``): the peeling trajectory, and on it the box of largest
     coverage among those of at least ``settings.density`` (the densest when none reaches it; the fewest
     restricted dimensions among equals). No box when successes are rarer than 5% or more common than 95%."""
-    from ema_workbench.analysis import prim
-
     success = np.asarray(success, dtype=bool)
     box = Box(policy, name, threshold, int(success.size), int(success.sum()))
     if success.size == 0 or not RARE <= success.mean() <= 1 - RARE:
         return box
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")   # EMA warns on import that ipyparallel is not installed (not needed here)
+        from ema_workbench.analysis import prim
+
         found = prim.Prim(x.reset_index(drop=True), success, peel_alpha=settings.peel_alpha,
                           mass_min=settings.mass_min).find_box()
     traj = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].astype(float).reset_index(drop=True)
@@ -138,20 +139,20 @@ def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, polic
     limits["qp"] = limits[["qp_low", "qp_high"]].min(axis=1)
     limits = limits.sort_values("qp")
     box.coverage, box.density, box.mass = (float(stats["coverage"]), float(stats["density"]), float(stats["mass"]))
-    box.index, box.limits, box.trajectory = int(best), limits, traj
+    box.index, box.limits, box.trajectory, box.bounds = int(best), limits, traj, x.agg(["min", "max"])
     return box
 
 
 def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
     """CART's cross-check: the densest leaf of at least ``mass_min`` of the scenarios (its coverage, density,
     mass) and the uncertainties its path restricts. Empty when there is nothing to separate."""
-    from ema_workbench.analysis import cart
-
     success = np.asarray(success, dtype=bool)
     if success.size == 0 or not RARE <= success.mean() <= 1 - RARE:
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from ema_workbench.analysis import cart
+
         tree = cart.CART(x.reset_index(drop=True), success, mass_min=mass_min)
         tree.build_tree()
         stats, boxes = tree.stats, tree.boxes
@@ -180,7 +181,9 @@ def value_text(name: str, value: float) -> str:
         text = f"{value:,.0f}"
     else:
         text = f"{value:.3g}"
-    unit = p.unit if p.unit not in ("0-1", "0–1", "", "share", "factor", "probability") else ""
+    if p.unit in ("x", "×"):
+        return f"{text}×"
+    unit = p.unit if p.unit not in ("0-1", "0–1", "", "-", "share") else ""
     return f"{text} {unit}".strip()
 
 
@@ -189,7 +192,7 @@ def conditions(box: Box, significance: float, at_most: int = 3) -> list[str]:
     out = []
     lims = box.limits[box.limits["qp"] <= significance].head(at_most)
     for name, row in lims.iterrows():
-        lo, hi = PARAMS[name].sweep_range
+        lo, hi = float(box.bounds.loc["min", name]), float(box.bounds.loc["max", name])
         label = PARAMS[name].label_en[0].lower() + PARAMS[name].label_en[1:]
         raised, lowered = row["min"] > lo + 1e-12, row["max"] < hi - 1e-12
         if raised and lowered:
@@ -204,7 +207,7 @@ def conditions(box: Box, significance: float, at_most: int = 3) -> list[str]:
 def sentence(box: Box, significance: float, where: str = "") -> str:
     """One sentence a policymaker can read: how often the policy works, and when (PRIM's box)."""
     decl = outcome(box.outcome)
-    cut = f"cuts the {decl.label}{where} by more than {decl.format_effect(box.threshold, unit=True)}".replace(
+    cut = f"cuts {decl.label}{where} by more than {decl.format_effect(box.threshold, unit=True)}".replace(
         "+", "").replace(" (no CI)", "")
     head = f"{box.policy} {cut} in {box.share:.0%} of the {box.scenarios} explored scenarios"
     if not box.found:

@@ -6,7 +6,10 @@ Reads only the saved tables and writes, beside them:
   bands, paired policy effects with 95% confidence intervals, effects by
   literacy, distance and income quartile; Morris μ*/σ and Sobol S1/ST;
   hysteresis loops with regime shares; each driver's outcomes over its
-  values and its effect from lowest to highest — whichever the experiment has;
+  values and its effect from lowest to highest; an exploration's PRIM boxes
+  (with CART's cross-check), peeling trajectories, and its robust ranking
+  (minimax regret, satisficing) beside the at-defaults comparison — whichever
+  the experiment has;
 * ``summary.csv`` — the table behind the main figure;
 * ``drivers_range.csv`` — for a drivers experiment, each driver's paired
   effect from its lowest to its highest value on every outcome;
@@ -14,6 +17,9 @@ Reads only the saved tables and writes, beside them:
   with several villages, each kecamatan's outcomes per policy (mean and sd over
   replicates) and each policy's paired effect per kecamatan, beside maps of
   the villages coloured by dependence under each policy and by its change;
+* ``prim_boxes.csv``, ``robustness.csv``, ``exploration_effects.csv`` (and
+  ``kecamatan_discovery.csv`` for a regency) — an exploration's scenario
+  discovery and robust ranking (``sim.experiments.report_exploration``);
 * ``figures/*.png`` — static images of every figure, when a Chromium browser
   is installed (plotly's kaleido drives it);
 
@@ -425,6 +431,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
                           "resume it first with resume=<folder>)")
     runs = pd.read_parquet(path / "runs.parquet")
     figures: dict[str, go.Figure] = {}
+    extra, lines = "", []   # HTML above the figures, and lines printed under the table (an exploration's)
     if spec.kind == "comparison":
         policies = [spec.baseline.name, *spec.policy_names]
         series = pd.read_parquet(path / "timeseries.parquet")
@@ -466,6 +473,12 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         shown = _drivers_table(ranges)
         replicates = int(ranges["replicates"].min()) if len(ranges) else 0
         table_title = f"Each driver's effect (lowest → highest value, paired over {replicates} seeds, 95% CI)"
+    elif spec.kind == "exploration":
+        from sim.experiments.report_exploration import sections
+
+        part = sections(path, spec, runs)
+        figures, summary, shown, table_title, extra, lines = (part.figures, part.summary, part.shown, part.title,
+                                                              part.html, part.lines)
     else:
         summary = analysis.hysteresis_summary(spec, runs)
         figures["hysteresis"] = hysteresis_figure(summary)
@@ -475,7 +488,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
 
     write_atomic(path / "summary.csv", lambda p: summary.to_csv(p, index=False))
     report = path / "report.html"
-    page = _html(spec, manifest, figures, shown, table_title)
+    page = _html(spec, manifest, figures, shown, table_title, extra)
     write_atomic(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
     if write_images:
         why_not = export_images(figures, path / "figures")
@@ -483,6 +496,8 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
             print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
         _print_table(shown, table_title, UNITS_CAPTION if spec.kind in ("comparison", "drivers") else "")
+        for line in lines:
+            print(line)
     return report
 
 
@@ -490,7 +505,8 @@ UNITS_CAPTION = ("pp: percentage points; index pts: points of the 0–1 access-s
                  "top quarter); definitions: docs/outcomes.md")
 
 
-def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFrame, table_title: str) -> str:
+def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFrame, table_title: str,
+          extra: str = "") -> str:
     parts = []
     for i, fig in enumerate(figures.values()):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
@@ -510,7 +526,7 @@ def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFra
             "table.numbers{border-collapse:collapse;margin:1em 0}table.numbers td,table.numbers th"
             "{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
             "table.numbers td:first-child,table.numbers th:first-child{text-align:left}</style></head><body>"
-            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>{notes}{numbers}"
+            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>{notes}{numbers}{extra}"
             + "".join(parts) + "</body></html>")
 
 

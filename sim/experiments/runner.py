@@ -37,7 +37,7 @@ from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
 from sim.experiments.provenance import differences, environment, git_commit
-from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, Experiment
+from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, SERIES_EVERY, Experiment
 from sim.shell.files import write_atomic
 from sim.shell.progress import Progress
 
@@ -124,7 +124,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
         return 0
-    every = {"sensitivity": 4, "exploration": 13}.get(spec.kind, 1)   # weeks between kept time-series rows
+    every = SERIES_EVERY.get(spec.kind, 1)
     data = spec.model_dump()
 
     def jobs():   # built as they are submitted, a thousand design rows at a time

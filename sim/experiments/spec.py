@@ -211,9 +211,10 @@ class Experiment(_Strict):
         return [a.name for a in self.policies]
 
     def uncertainty_names(self) -> list[str]:
-        """The uncertainties a sensitivity experiment samples (``all``: every one the scenario lets vary)."""
-        if self.uncertainties == "all":   # every uncertainty the scenario lets vary
-            fixed = PER_VILLAGE_PARAMS if self.scenario in GEOGRAPHIES else ()
+        """The uncertainties a sensitivity experiment or an exploration samples (``all``: every one the scenario
+        lets vary and the experiment's constants do not fix)."""
+        if self.uncertainties == "all":   # every uncertainty the scenario lets vary and the constants leave free
+            fixed = (*(PER_VILLAGE_PARAMS if self.scenario in GEOGRAPHIES else ()), *self.constants)
             return [n for n, p in PARAMS.items() if p.role == "uncertainty" and n not in fixed]
         return list(self.uncertainties)
 
@@ -239,6 +240,11 @@ KIND_KEYS = {"comparison": ("baseline", "policies"),
              "drivers": ("drivers",),
              "exploration": ("baseline", "policies", "uncertainties", "samples", "defaults_replicates", "discovery",
                              "prim", "robustness")}
+
+
+# Weeks between the time-series rows an experiment keeps (every week unless named here): a sensitivity
+# experiment's and an exploration's many runs keep a monthly or quarterly series.
+SERIES_EVERY = {"sensitivity": 4, "exploration": 13}
 
 
 def available() -> list[str]:

@@ -1,0 +1,208 @@
+"""The report of an exploration (``kind: exploration``): scenario discovery and the robust ranking.
+
+Writes, beside the other experiments' files, ``prim_boxes.csv`` (each policy's PRIM box per discovery question,
+CART's cross-check and the sentence), ``robustness.csv`` (the summary: minimax regret and satisficing with the
+at-defaults effects), ``exploration_effects.csv`` (every policy's paired effect in every sampled scenario, with
+the scenario's values) and, for a scenario of several villages, ``kecamatan_discovery.csv``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.core.outcomes import outcome
+from sim.experiments import discovery
+from sim.experiments.spec import Experiment
+from sim.shell.files import write_atomic
+
+COLOURS = ("#444444", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+@dataclass
+class Sections:
+    """What an exploration adds to a report: figures, the main table, the summary, and HTML above the figures."""
+
+    figures: dict[str, go.Figure]
+    summary: pd.DataFrame
+    shown: pd.DataFrame
+    title: str
+    html: str
+    lines: list[str] = field(default_factory=list)   # printed under the main table
+
+
+def peeling_figure(found: list[tuple[discovery.Box, dict]], name: str) -> go.Figure:
+    """PRIM's peeling trajectory of each policy for one discovery outcome: density against coverage of every
+    box on the trajectory (colour: restricted dimensions), the reported box circled."""
+    boxes = [b for b, _ in found if b.outcome == name]
+    cols = min(3, max(len(boxes), 1))
+    rows = -(-len(boxes) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"{b.policy} ({b.share:.0%} succeed)" for b in boxes],
+                        horizontal_spacing=0.08, vertical_spacing=0.16)
+    for i, box in enumerate(boxes):
+        r, c = i // cols + 1, i % cols + 1
+        if not box.found:
+            fig.add_annotation(text="no box: successes too rare or too common", showarrow=False, row=r, col=c,
+                               x=0.5, y=0.5)
+            continue
+        t = box.trajectory
+        fig.add_trace(go.Scatter(x=t["coverage"], y=t["density"], mode="markers+lines",
+                                 marker=dict(color=t["res_dim"], colorscale="Viridis", size=7, showscale=i == 0,
+                                             colorbar=dict(title="restricted<br>dimensions")),
+                                 line=dict(color="#bbbbbb", width=1), name=box.policy, showlegend=False,
+                                 hovertemplate="coverage %{x:.2f}<br>density %{y:.2f}<extra></extra>"),
+                      row=r, col=c)
+        fig.add_trace(go.Scatter(x=[box.coverage], y=[box.density], mode="markers", showlegend=False,
+                                 marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="#d62728", width=2)),
+                                 hoverinfo="skip"), row=r, col=c)
+        fig.update_xaxes(title_text="coverage", range=[0, 1.02], row=r, col=c)
+        fig.update_yaxes(title_text="density", range=[0, 1.02], row=r, col=c)
+    decl = outcome(name)
+    threshold = boxes[0].threshold if boxes else np.nan
+    fig.update_layout(title=f"PRIM peeling trajectories: where each policy cuts {decl.label} by more than "
+                            f"{decl.format_effect(threshold, unit=True).lstrip('+').replace(' (no CI)', '')} "
+                            "(red circle: the box reported)", template="plotly_white", height=330 * rows + 80)
+    return fig
+
+
+def robustness_figure(robust: pd.DataFrame, reg: pd.DataFrame) -> go.Figure:
+    """The robust ranking beside the at-defaults comparison: each arm's effect at the scenario's values (95% CI),
+    its satisficing share, and the distribution of its regret over the sampled scenarios."""
+    decl = outcome(robust["outcome"].iloc[0])
+    target = decl.format_effect(robust["satisficing_target"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
+        f"effect at the defaults ({decl.effect_unit})", f"scenarios cut by at least {target}",
+        f"regret over the scenarios ({decl.effect_unit})"))
+    order = list(robust["policy"])
+    s = decl.scale
+    mean, low, high = (robust[f"at_defaults_{c}"] * s for c in ("effect", "ci95_low", "ci95_high"))
+    fig.add_trace(go.Scatter(x=mean, y=order, mode="markers", marker=dict(color="#1f77b4", size=9), showlegend=False,
+                             error_x=dict(type="data", symmetric=False, array=high - mean, arrayminus=mean - low)),
+                  row=1, col=1)
+    fig.add_trace(go.Bar(x=robust["satisficing_share"] * 100, y=order, orientation="h", marker_color="#2ca02c",
+                         showlegend=False, text=[f"{v:.0%}" for v in robust["satisficing_share"]],
+                         textposition="outside"), row=1, col=2)
+    for policy in order:
+        fig.add_trace(go.Box(x=reg[policy] * s, name=policy, orientation="h", marker_color="#ff7f0e",
+                             boxpoints="outliers", showlegend=False), row=1, col=3)
+    fig.add_vline(x=0, line=dict(color="#999999", dash="dot"), row=1, col=1)
+    fig.update_xaxes(title_text="%", range=[0, 110], row=1, col=2)
+    for c in (1, 2, 3):
+        fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], row=1, col=c,
+                         showticklabels=c == 1)
+    fig.update_layout(title="Robust ranking (top: minimax regret) beside the comparison at the scenario's values",
+                      template="plotly_white", height=120 + 45 * len(order))
+    return fig
+
+
+def effects_figure(eff: dict[str, pd.DataFrame], thresholds: dict[str, float]) -> go.Figure:
+    """Each policy's effect over the sampled scenarios, per discovery outcome, with the threshold of success."""
+    names = list(eff)
+    fig = make_subplots(rows=1, cols=len(names), horizontal_spacing=0.08,
+                        subplot_titles=[f"{outcome(n).label} ({outcome(n).effect_unit})" for n in names])
+    for c, name in enumerate(names, start=1):
+        s = outcome(name).scale
+        for i, policy in enumerate(eff[name].columns):
+            fig.add_trace(go.Box(x=eff[name][policy] * s, name=policy, orientation="h", showlegend=False,
+                                 marker_color=COLOURS[(i + 1) % len(COLOURS)], boxpoints="outliers"), row=1, col=c)
+        fig.add_vline(x=-thresholds[name] * s, line=dict(color="#d62728", dash="dash"), row=1, col=c)
+        fig.add_vline(x=0, line=dict(color="#999999", dash="dot"), row=1, col=c)
+        fig.update_yaxes(showticklabels=c == 1, row=1, col=c)
+    fig.update_layout(title="Each policy's paired effect in every sampled scenario (red: the threshold of success)",
+                      template="plotly_white", height=120 + 50 * len(next(iter(eff.values())).columns))
+    return fig
+
+
+def area_figure(areas: pd.DataFrame, key: str) -> go.Figure:
+    """Share of the sampled scenarios in which each policy cuts the outcome in each area by more than the
+    threshold (a heat map: areas down, policies across)."""
+    table = areas.pivot(index=key, columns="policy", values="success_share")
+    decl = outcome(areas["outcome"].iloc[0])
+    threshold = decl.format_effect(areas["threshold"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    fig = go.Figure(go.Heatmap(z=table.to_numpy() * 100, x=list(table.columns), y=list(table.index),
+                               colorscale="Greens", zmin=0, zmax=100, colorbar=dict(title="% of scenarios"),
+                               text=[[f"{v:.0%}" for v in row] for row in table.to_numpy()], texttemplate="%{text}"))
+    fig.update_layout(title=f"Share of scenarios in which each policy cuts {decl.label} in a {key} by more than "
+                            f"{threshold}", template="plotly_white", height=140 + 28 * len(table))
+    return fig
+
+
+def _robust_table(robust: pd.DataFrame) -> pd.DataFrame:
+    decl = outcome(robust["outcome"].iloc[0])
+    unit = decl.effect_unit
+    target = decl.format_effect(robust["satisficing_target"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    return pd.DataFrame({
+        "policy": robust["policy"], "minimax rank": robust["minimax_rank"],
+        f"at defaults ({unit})": [decl.format_effect(m, (h - lo) / 2, unit=False) for m, lo, h in zip(
+            robust["at_defaults_effect"], robust["at_defaults_ci95_low"], robust["at_defaults_ci95_high"])],
+        f"median effect ({unit})": robust["median_effect"].map(lambda v: decl.format_effect(v, unit=False)
+                                                               .replace(" (no CI)", "")),
+        f"satisficing (cut ≥ {target})": robust["satisficing_share"].map(lambda v: f"{v:.0%}"),
+        f"max regret ({unit})": robust["max_regret"].map(lambda v: decl.format(v, unit=False)),
+        f"90th pct regret ({unit})": robust["p90_regret"].map(lambda v: decl.format(v, unit=False)),
+        "best in": robust["best_share"].map(lambda v: f"{v:.0%}")})
+
+
+def _boxes_html(boxes: pd.DataFrame) -> str:
+    shown = pd.DataFrame({
+        "policy": boxes["policy"], "outcome": boxes["outcome"].map(lambda n: outcome(n).label),
+        "succeeds in": boxes["success_share"].map(lambda v: f"{v:.0%}"),
+        "coverage": boxes["coverage"].map(lambda v: "–" if v != v else f"{v:.0%}"),
+        "density": boxes["density"].map(lambda v: "–" if v != v else f"{v:.0%}"),
+        "mass": boxes["mass"].map(lambda v: "–" if v != v else f"{v:.0%}"),
+        "restricted dimensions (range in the box, quasi-p)": boxes["restrictions"],
+        "CART: coverage / density": [("–" if c != c else f"{c:.0%} / {d:.0%}")
+                                     for c, d in zip(boxes["cart_coverage"], boxes["cart_density"])],
+        "CART restricts": boxes["cart_restricted"], "both name": boxes["prim_and_cart_agree_on"]})
+    return shown.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–")
+
+
+def sections(path: Path, spec: Experiment, runs: pd.DataFrame) -> Sections:
+    """Everything an exploration's report shows, from its saved tables (writes its CSV files)."""
+    found = discovery.discover(spec, runs)
+    boxes = discovery.boxes_table(found, spec.prim.significance)
+    robust = discovery.robustness(spec, runs)
+    reg = discovery.regret(spec, runs, spec.robustness.outcome)
+    x = discovery.uncertainties(spec, runs)
+    eff = {q.outcome: discovery.effects(spec, runs, q.outcome) for q in spec.discovery}
+    long = pd.concat([e.add_prefix(f"{name}:") for name, e in eff.items()], axis=1).join(x)
+    write_atomic(path / "prim_boxes.csv", lambda p: boxes.to_csv(p, index=False))
+    write_atomic(path / "robustness.csv", lambda p: robust.to_csv(p, index=False))
+    write_atomic(path / "exploration_effects.csv", lambda p: long.to_csv(p))
+    figures = {"robustness": robustness_figure(robust, reg),
+               "exploration_effects": effects_figure(eff, {q.outcome: q.threshold for q in spec.discovery})}
+    for q in spec.discovery:
+        figures[f"peeling_{q.outcome}"] = peeling_figure(found, q.outcome)
+    sentences = list(boxes["sentence"])
+    parts = ["<h2>When does each policy work? (PRIM, EMA Workbench)</h2><ul>"
+             + "".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>",
+             f"<p>{len(x)} scenarios of a Latin hypercube over {x.shape[1]} uncertainties, each run under every "
+             f"policy with the same seed ({spec.replicates} replicate{'s' if spec.replicates > 1 else ''} each). "
+             "Coverage: the share of all the scenarios where the policy works that lie in the box; density: the "
+             "share of the box's scenarios where it works; mass: the box's share of all scenarios. Quasi-p: EMA "
+             "Workbench's binomial test of each restriction (small: the restriction matters). CART's densest leaf "
+             "of at least PRIM's minimum mass is the cross-check; 'both name' lists the uncertainties that PRIM's "
+             "significant restrictions and CART's splits share.</p>",
+             "<h2>PRIM boxes and CART cross-check</h2>" + _boxes_html(boxes)]
+    lines = ["", "When does each policy work? (PRIM boxes: prim_boxes.csv)", *[f"- {s}" for s in sentences]]
+    if (path / "kecamatan.parquet").is_file():
+        kec = pd.read_parquet(path / "kecamatan.parquet")
+        areas = discovery.area_discovery(spec, kec, runs, "kecamatan")
+        write_atomic(path / "kecamatan_discovery.csv", lambda p: areas.to_csv(p, index=False))
+        figures["kecamatan_discovery"] = area_figure(areas, "kecamatan")
+        gains = areas[areas["success_share"] >= discovery.RARE].sort_values("success_share", ascending=False)
+        parts.append("<h2>Which kecamatan gains, under which assumptions?</h2><ul>"
+                     + "".join(f"<li>{html.escape(s)}</li>" for s in gains["sentence"]) + "</ul>"
+                     + (f"<p>In the other kecamatan, no policy cuts {outcome(spec.discovery[0].outcome).label} "
+                        "by more than the threshold in 5% of the scenarios.</p>" if len(gains) < len(areas) else ""))
+        lines += ["", "Which kecamatan gains? (kecamatan_discovery.csv)", *[f"- {s}" for s in gains["sentence"]]]
+    decl = outcome(spec.robustness.outcome)
+    title = (f"{spec.name}: robust ranking on the {decl.label} over {len(x)} scenarios (minimax regret first), "
+             f"beside the effect at the scenario's values ({spec.defaults_replicates} paired replicates, 95% CI)")
+    return Sections(figures, robust, _robust_table(robust), title, "".join(parts), lines)

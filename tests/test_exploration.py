@@ -1,0 +1,295 @@
+"""Open exploration (kind: exploration): its design, scenario discovery with EMA Workbench's PRIM and CART, the
+robust ranking, the report, and its runs on every executor."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from helpers import same_tables
+
+from sim.errors import ConfigError
+from sim.experiments import design, discovery
+from sim.experiments.spec import from_mapping
+from sim.params.registry import PARAMS
+
+NAMES = ["literacy_mean", "fee_seeking_mean", "complexity_multiplier"]
+
+
+def spec_of(**changes):
+    data = {"name": "x", "kind": "exploration", "scenario": "bangbayang", "policies": ["pemekaran",
+            "digital_training"], "uncertainties": NAMES, "samples": 200, "replicates": 1, "defaults_replicates": 3}
+    data.update(changes)
+    return from_mapping(data)
+
+
+# ---------------------------------------------------------------- specification
+@pytest.mark.parametrize("changes, words", [
+    ({"policies": []}, "needs 'policies'"),
+    ({"discovery": [{"outcome": "paid_dependense_share", "threshold": 0.02}]}, "unknown outcome"),
+    ({"discovery": [{"outcome": "online_share", "threshold": 0.02}]}, "lower is better"),
+    ({"discovery": [{"outcome": "unmet_share"}, {"outcome": "unmet_share"}]}, "each outcome once"),
+    ({"discovery": [{"outcome": "unmet_share", "threshold": -0.1}]}, "greater than 0"),
+    ({"robustness": {"outcome": "mean_literacy", "target": 0.03}}, "lower is better"),
+    ({"samples": 40}, "at least 100 with prim.mass_min 0.05"),
+    ({"prim": {"densty": 0.5}}, "did you mean 'density'"),
+    ({"drivers": [{"name": "a", "parameter": "literacy_mean", "values": [0.2, 0.3]}]}, "belongs to another kind"),
+    ({"constants": {"literacy_mean": 0.3}}, "an uncertainty the constants do not fix"),
+    ({"uncertainties": ["dist_regency_km"]}, "(this is a constant)"),
+])
+def test_bad_exploration_files_are_refused_with_one_message(changes, words):
+    with pytest.raises(ConfigError) as exc:
+        spec_of(**changes)
+    assert words in str(exc.value)
+
+
+def test_all_uncertainties_leave_out_those_the_constants_fix():
+    spec = spec_of(uncertainties="all", constants={"literacy_mean": 0.3})
+    names = spec.uncertainty_names()
+    assert "literacy_mean" not in names and "fee_seeking_mean" in names
+    assert len(names) == sum(p.role == "uncertainty" for p in PARAMS.values()) - 1
+
+
+# ---------------------------------------------------------------- design
+def test_design_pairs_every_arm_of_a_scenario_and_samples_a_latin_hypercube():
+    spec = spec_of(samples=120, replicates=2)
+    d = design.initial(spec, 7)
+    design.validate(spec, d)
+    arms = ["none", "pemekaran", "digital_training"]
+    assert len(d) == len(arms) * (120 * 2 + 3) and list(d["run_id"]) == list(range(len(d)))
+    # every arm of a (sample, replicate) has the same seed and the same sampled values
+    by = d.groupby(["sample", "replicate"])
+    assert (by["seed"].nunique() == 1).all() and (by["policy"].nunique() == len(arms)).all()
+    assert (by[NAMES].nunique(dropna=False) <= 1).all().all()
+    seeds = d.drop_duplicates(["sample", "replicate"])["seed"]
+    assert seeds.is_unique                       # no two scenarios or replicates share a seed
+    # the runs at the defaults have the seeds a comparison with the same master seed gives its replicates
+    at_defaults = d[(d["sample"] == -1) & (d["policy"] == "none")]
+    assert list(at_defaults["seed"]) == design.replicate_seeds(7, 3)
+    assert at_defaults[NAMES].isna().all().all()
+    # a Latin hypercube: each of 120 equal slices of every range holds exactly one sample
+    points = d[(d["sample"] >= 0) & (d["policy"] == "none") & (d["replicate"] == 0)]
+    for name in NAMES:
+        lo, hi = PARAMS[name].sweep_range
+        slices = np.floor((points[name].to_numpy() - lo) / (hi - lo) * 120).astype(int)
+        assert sorted(np.minimum(slices, 119)) == list(range(120)), name
+    # reproducible from the master seed, and another master seed gives other points
+    pd.testing.assert_frame_equal(d, design.initial(spec, 7))
+    other = design.initial(spec, 8)
+    other = other[(other["sample"] >= 0) & (other["policy"] == "none") & (other["replicate"] == 0)]
+    assert not np.isclose(other[NAMES].to_numpy(), points[NAMES].to_numpy()).any(axis=1).all()
+
+
+# ---------------------------------------------------------------- discovery on known answers
+def synthetic_runs(spec, effect_of, seed=0, noise=0.002):
+    """Runs of ``spec``'s design whose paid dependence is 0.8 plus the seed's noise under no policy, and that plus
+    effect_of(policy, x) under a policy, x being the sample's values (a seed's runs share its noise)."""
+    rng = np.random.default_rng(seed)
+    d = design.initial(spec, seed)
+    base_of = {s: 0.8 + rng.normal(0, noise) for s in d["seed"].unique()}   # what a seed's run would give
+    level = []
+    for row in d.to_dict("records"):
+        x = {n: row[n] for n in NAMES}
+        base = base_of[row["seed"]]
+        level.append(base if row["policy"] == "none" else base + effect_of(row["policy"], x))
+    return d.assign(paid_dependence_share=level, patron_lockin_share=level, access_gap_literacy=level)
+
+
+def effect_of(policy, x):
+    if x["literacy_mean"] != x["literacy_mean"]:      # the runs at the defaults
+        return -0.01
+    if policy == "pemekaran":   # works (-5 pp) where literacy is low and complexity high, nowhere else
+        return -0.05 if x["literacy_mean"] < 0.3 and x["complexity_multiplier"] > 1.0 else 0.0
+    return -0.04                # digital training works everywhere
+
+
+def test_prim_finds_the_box_where_a_policy_works_and_says_it():
+    spec = spec_of(samples=300)
+    runs = synthetic_runs(spec, effect_of)
+    found = {(b.policy, b.outcome): (b, tree) for b, tree in discovery.discover(spec, runs)}
+    box, tree = found[("pemekaran", "paid_dependence_share")]
+    assert box.found and box.density >= 0.9 and box.coverage >= 0.8
+    limits = box.limits[box.limits["qp"] <= 0.05]
+    assert set(limits.index) == {"literacy_mean", "complexity_multiplier"}
+    assert abs(limits.loc["literacy_mean", "max"] - 0.3) < 0.02
+    assert abs(limits.loc["complexity_multiplier", "min"] - 1.0) < 0.03
+    text = discovery.sentence(box, 0.05)
+    assert text.startswith("pemekaran cuts paid dependence by more than 2.0 pp in ")
+    assert re.search(r"it works when mean digital literacy is at most 0\.(29|3) and procedural complexity .* is at "
+                     r"least (0\.99|1)", text), text
+    assert set(tree["restricted"]) >= {"literacy_mean", "complexity_multiplier"} and tree["density"] >= 0.9
+    # the trajectory starts at the whole space (coverage 1, density = the share of successes)
+    first = box.trajectory.iloc[0]
+    assert first["coverage"] == 1 and abs(first["density"] - box.share) < 1e-12 and first["res_dim"] == 0
+    # a policy that works everywhere has no box to find, and says so
+    everywhere, _ = found[("digital_training", "paid_dependence_share")]
+    assert not everywhere.found and everywhere.share == 1
+    assert discovery.sentence(everywhere, 0.05).endswith("almost always, whatever the assumptions.")
+    table = discovery.boxes_table(list(found.values()), 0.05)
+    row = table[(table["policy"] == "pemekaran") & (table["outcome"] == "paid_dependence_share")].iloc[0]
+    assert "complexity_multiplier" in row["prim_and_cart_agree_on"] and "literacy_mean" in row["restrictions"]
+
+
+def test_effects_are_paired_within_a_scenario():
+    # the baseline varies a lot from seed to seed; each policy's run is its own seed's baseline minus 3 pp
+    spec = spec_of(samples=100)
+    runs = synthetic_runs(spec, lambda p, x: -0.03, noise=0.1)
+    eff = discovery.effects(spec, runs, "paid_dependence_share")
+    assert np.allclose(eff.to_numpy(), -0.03, atol=1e-12)
+
+
+def test_the_reported_box_is_the_widest_of_those_dense_enough():
+    # a noisy success: PRIM's trajectory trades coverage for density, and the report takes the box of largest
+    # coverage among those at least prim.density dense
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({n: rng.uniform(*PARAMS[n].sweep_range, 400) for n in NAMES})
+    success = (x["literacy_mean"] < 0.3) & (rng.random(400) < 0.8) | (rng.random(400) < 0.1)
+    for density in (0.5, 0.7, 0.8):
+        settings = spec_of(prim={"density": density}).prim
+        box = discovery.prim_box(x, success.to_numpy(), settings, "p", "paid_dependence_share", 0.02)
+        t = box.trajectory
+        dense = t[t["density"] >= density]
+        assert len(dense) and box.density >= density
+        assert box.coverage == dense["coverage"].max()
+        widest = dense[dense["coverage"] == dense["coverage"].max()]
+        assert box.index in widest.index and t.loc[box.index, "res_dim"] == widest["res_dim"].min()
+
+
+def test_success_means_a_cut_larger_than_the_threshold():
+    spec = spec_of(samples=100, discovery=[{"outcome": "paid_dependence_share", "threshold": 0.03}])
+    runs = synthetic_runs(spec, lambda p, x: -0.02 if p == "pemekaran" else -0.04, noise=0.0)
+    boxes = {b.policy: b for b, _ in discovery.discover(spec, runs)}
+    assert boxes["pemekaran"].successes == 0 and boxes["digital_training"].successes == 100
+    raised = synthetic_runs(spec, lambda p, x: +0.05, noise=0.0)       # a policy that makes it worse never works
+    assert all(b.successes == 0 for b, _ in discovery.discover(spec, raised))
+
+
+def test_regret_and_satisficing_by_hand():
+    spec = spec_of(samples=100, robustness={"outcome": "paid_dependence_share", "target": 0.03})
+    # sample s: none 0.8; pemekaran 0.8 - 0.04 in even samples, 0.8 + 0.01 in odd ones; training always 0.8 - 0.02
+    runs = synthetic_runs(spec, lambda p, x: -0.01 if x["literacy_mean"] != x["literacy_mean"] else 0.0, noise=0.0)
+    odd = runs["sample"] % 2 == 1
+    runs.loc[(runs["policy"] == "pemekaran") & (runs["sample"] >= 0), "paid_dependence_share"] = np.where(
+        odd[(runs["policy"] == "pemekaran") & (runs["sample"] >= 0)], 0.81, 0.76)
+    runs.loc[(runs["policy"] == "digital_training") & (runs["sample"] >= 0), "paid_dependence_share"] = 0.78
+    table = discovery.robustness(spec, runs).set_index("policy")
+    # regret: pemekaran 0 in even samples, 0.81 - 0.78 in odd ones; training 0.02 in even, 0 in odd; none 0.04/0.02
+    assert table.loc["pemekaran", "max_regret"] == pytest.approx(0.03)
+    assert table.loc["digital_training", "max_regret"] == pytest.approx(0.02)
+    assert table.loc["none", "max_regret"] == pytest.approx(0.04)
+    assert list(table.index) == ["digital_training", "pemekaran", "none"]          # minimax regret first
+    assert list(table["minimax_rank"]) == [1, 2, 3]
+    assert table.loc["pemekaran", "satisficing_share"] == pytest.approx(0.5)       # cut 4 pp in half the samples
+    assert table.loc["digital_training", "satisficing_share"] == 0                  # 2 pp < the 3 pp target
+    assert table.loc["pemekaran", "best_share"] == pytest.approx(0.5)
+    assert table.loc["pemekaran", "at_defaults_effect"] == pytest.approx(-0.01)
+    assert table.loc["none", "at_defaults_effect"] == 0
+
+
+def test_unpaired_or_incomplete_explorations_are_refused():
+    spec = spec_of(samples=100)
+    runs = synthetic_runs(spec, effect_of)
+    shifted = runs.copy()
+    shifted.loc[shifted["policy"] == "pemekaran", "seed"] += 1
+    with pytest.raises(ValueError, match="not paired"):
+        discovery.effects(spec, shifted, "paid_dependence_share")
+    with pytest.raises(ValueError, match="incomplete"):
+        discovery.effects(spec, runs.drop(index=runs.index[-1]), "paid_dependence_share")
+
+
+# ---------------------------------------------------------------- the experiment end to end
+SMALL = {"name": "small_exploration", "kind": "exploration", "scenario": "bangbayang",
+         "policies": ["pemekaran", "digital_training"], "uncertainties": NAMES + ["faction_trust"],
+         "samples": 34, "replicates": 1, "defaults_replicates": 2, "steps": 60,
+         "constants": {"n_households": 200, "spinup_weeks": 26},
+         "discovery": [{"outcome": "paid_dependence_share", "threshold": 0.02},
+                       {"outcome": "access_gap_literacy", "threshold": 0.01}],
+         "prim": {"mass_min": 0.15}}
+
+
+def small_file(tmp_path, **changes):
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump({**SMALL, **changes}))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def serial_exploration(tmp_path_factory):
+    from helpers import small_experiment
+
+    tmp = tmp_path_factory.mktemp("exploration")
+    return small_experiment([f"experiment={small_file(tmp)}"], tmp / "results", executor="serial", workers=1)
+
+
+def test_exploration_report_shows_boxes_regret_and_satisficing(serial_exploration, capsys):
+    from sim.experiments.report import build
+
+    folder = serial_exploration
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["runs_completed"] == 3 * (34 + 2)
+    report = build(folder, write_images=False)
+    page = report.read_text()
+    for words in ("When does each policy work? (PRIM, EMA Workbench)", "PRIM boxes and CART cross-check",
+                  "robust ranking on the paid dependence", "satisficing (cut ≥ 3.0 pp)", "max regret (pp)",
+                  "PRIM peeling trajectories", "coverage", "density"):
+        assert words in page, words
+    boxes = pd.read_csv(folder / "prim_boxes.csv")
+    assert len(boxes) == 2 * 2 and set(boxes["policy"]) == {"pemekaran", "digital_training"}
+    assert all(s.startswith(p) for p, s in zip(boxes["policy"], boxes["sentence"]))
+    robust = pd.read_csv(folder / "robustness.csv")
+    assert set(robust["policy"]) == {"none", "pemekaran", "digital_training"}
+    assert robust["max_regret"].is_monotonic_increasing and (robust["max_regret"] >= 0).all()
+    assert robust["satisficing_share"].between(0, 1).all()
+    effects = pd.read_csv(folder / "exploration_effects.csv")
+    assert len(effects) == 34 and "paid_dependence_share:pemekaran" in effects.columns
+    out = capsys.readouterr().out
+    assert "When does each policy work?" in out and "minimax rank" in out
+
+
+def test_exploration_runs_the_same_on_processes_and_resumes(serial_exploration, tmp_path):
+    from helpers import small_experiment
+
+    folder = small_experiment([f"experiment={small_file(tmp_path)}"], tmp_path / "results", executor="processes",
+                              workers=2)
+    same_tables(folder, serial_exploration)
+
+
+def test_exploration_runs_the_same_on_a_local_dask_cluster(serial_exploration, tmp_path):
+    from helpers import small_experiment
+
+    folder = small_experiment([f"experiment={small_file(tmp_path)}"], tmp_path / "results", executor="dask",
+                              workers=2)
+    same_tables(folder, serial_exploration)
+
+
+def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploration, tmp_path):
+    from sim.experiments.runner import completed_ids, run_experiment
+
+    folder = serial_exploration
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(folder, copy)
+    for name in ("runs.parquet", "timeseries.parquet"):
+        (copy / name).unlink()
+    kept = sorted(completed_ids(copy))
+    for run_id in kept[len(kept) // 2:]:            # the second half never finished
+        (copy / "runs" / f"run_{run_id:06d}.parquet").unlink()
+    assert len(completed_ids(copy)) == len(kept) // 2
+    spec = from_mapping(json.loads((copy / "experiment.json").read_text()))
+    run_experiment(spec, 4, resume=copy, executor="serial", workers=1, progress=False)
+    same_tables(copy, folder)
+
+
+def test_shipped_explorations_have_the_promised_size():
+    from sim.experiments.budget import count_runs, estimate
+    from sim.experiments.spec import CONFIG_DIR
+
+    default = from_mapping(yaml.safe_load((CONFIG_DIR / "exploration.yaml").read_text()))
+    assert default.samples >= 500 and default.uncertainties == "all" and len(default.policies) == 6
+    assert count_runs(default) == 7 * (default.samples * default.replicates + default.defaults_replicates)
+    regency = from_mapping(yaml.safe_load((CONFIG_DIR / "exploration_brebes.yaml").read_text()))
+    assert regency.scenario == "brebes" and "pemekaran" in regency.policy_names
+    assert estimate(regency, "processes", 2).seconds < 3600     # the estimate, not a timing: the note measures it
