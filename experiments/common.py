@@ -37,14 +37,15 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-def run_or_load(experiment: str, args, needs: tuple[str, ...] = ()) -> tuple[Path, Experiment, pd.DataFrame]:
+def run_or_load(experiment: str, args, needs: tuple[str, ...] = (), kind: str = "comparison"
+                ) -> tuple[Path, Experiment, pd.DataFrame]:
     """The experiment's folder, specification and runs table; runs the experiment unless --from is given.
 
-    ``needs``: arms (policy names) the study reads; a folder without them is refused.
+    ``needs``: arms (policy names) the study reads; a folder without them, or of another ``kind``, is refused.
     """
     try:
         if args.folder:
-            if args.overrides or args.replicates or args.steps:
+            if args.overrides or args.replicates or args.steps or getattr(args, "samples", None):
                 raise ConfigError("--from", args.folder, "a finished folder alone (its settings are its own: no "
                                   "--replicates, --steps or parameter overrides with it)")
             folder, spec, _ = load_folder(args.folder, key="--from")
@@ -57,10 +58,13 @@ def run_or_load(experiment: str, args, needs: tuple[str, ...] = ()) -> tuple[Pat
                 overrides.append(f"replicates={args.replicates}")
             if args.steps:
                 overrides.append(f"steps={args.steps}")
+            if getattr(args, "samples", None):
+                overrides.append(f"samples={args.samples}")
             check_overrides(overrides)
             _, spec, constants = prepare(overrides)
-        if spec.kind != "comparison":
-            raise ConfigError("--from", args.folder, f"a comparison experiment's folder (this one is a {spec.kind})")
+        if spec.kind != kind:
+            raise ConfigError("--from", args.folder, f"a{'n' if kind[0] in 'aeiou' else ''} {kind} experiment's "
+                              f"folder (this one is a{'n' if spec.kind[0] in 'aeiou' else ''} {spec.kind})")
         have = {arm.name for arm in spec.arms}
         missing = [name for name in needs if name not in have]
         if missing:

@@ -107,6 +107,8 @@ def prepare(args: list[str]):
         data["steps"] = cfg.steps
     if cfg.burn_in_steps is not None:
         data["burn_in_steps"] = cfg.burn_in_steps
+    if cfg.samples is not None:
+        data["samples"] = cfg.samples
     given = data.get("constants")
     if given is not None and not isinstance(given, dict):
         from_mapping(data)   # raises: constants must be a mapping

@@ -15,7 +15,7 @@ from hydra.core.config_store import ConfigStore
 from sim.params.registry import PARAMS
 
 RUN_KEYS = ("scenario", "policy", "seed", "steps", "results_dir", "verbose")
-EXPERIMENT_KEYS = ("experiment", "replicates", "burn_in_steps", "executor", "workers", "resume", "rerun",
+EXPERIMENT_KEYS = ("experiment", "replicates", "samples", "burn_in_steps", "executor", "workers", "resume", "rerun",
                    "dask_address", "images", "allow_code_change")
 
 
@@ -30,6 +30,7 @@ def _schema() -> type:
         # Experiments (``experiment=<name>``): the group configs/experiment/<name>.yaml.
         ("experiment", Optional[Any], dataclasses.field(default=None)),
         ("replicates", Optional[int], dataclasses.field(default=None)),
+        ("samples", Optional[int], dataclasses.field(default=None)),
         ("burn_in_steps", Optional[int], dataclasses.field(default=None)),
         ("executor", str, dataclasses.field(default="processes")),
         ("workers", Optional[int], dataclasses.field(default=None)),

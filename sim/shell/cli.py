@@ -64,6 +64,8 @@ def check_run_key(key: str, value: object) -> None:
             raise ConfigError(key, value, "true or false")
     elif key == "replicates":
         whole_number("replicates", value, 1)
+    elif key == "samples":
+        whole_number("samples", value, 10)
     elif key == "workers":
         if value is not None:
             whole_number("workers", value, 1, also=" (default: all cores)")
