@@ -111,10 +111,23 @@ class Box:
         return self.index >= 0
 
 
+def _real(x: pd.DataFrame) -> pd.DataFrame:
+    """The scenarios as PRIM and CART take them: every uncertainty as a real number (EMA Workbench 3.0.0's PRIM
+    fails pasting a box's limit into an integer column: ``TypeError: Invalid value '6.5' for dtype 'int64'``), so
+    an integer uncertainty's limits may fall between its values."""
+    return x.reset_index(drop=True).astype(float)
+
+
+def density_target(share: float, settings: PrimSettings) -> float:
+    """The density the reported box must reach: ``settings.density``, or ``settings.lift`` of the way from the share
+    of successes to 1 when that is higher."""
+    return max(settings.density, share + settings.lift * (1 - share))
+
+
 def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, policy: str = "", name: str = "",
              threshold: float = np.nan) -> Box:
     """PRIM on ``success`` (one boolean per row of ``x``): the peeling trajectory, and on it the box of largest
-    coverage among those of at least ``settings.density`` (the densest when none reaches it; the fewest
+    coverage among those at least as dense as ``density_target`` (the densest when none reaches it; the fewest
     restricted dimensions among equals). No box when successes are rarer than 5% or more common than 95%."""
     success = np.asarray(success, dtype=bool)
     box = Box(policy, name, threshold, int(success.size), int(success.sum()))
@@ -124,10 +137,10 @@ def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, polic
         warnings.simplefilter("ignore")   # EMA warns on import that ipyparallel is not installed (not needed here)
         from ema_workbench.analysis import prim
 
-        found = prim.Prim(x.reset_index(drop=True), success, peel_alpha=settings.peel_alpha,
+        found = prim.Prim(_real(x), success, peel_alpha=settings.peel_alpha,
                           mass_min=settings.mass_min).find_box()
     traj = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].astype(float).reset_index(drop=True)
-    dense = traj[traj["density"] >= settings.density]
+    dense = traj[traj["density"] >= density_target(success.mean(), settings) - 1e-12]
     if len(dense):
         best = dense.sort_values(["coverage", "res_dim", "density"], ascending=[False, True, False]).index[0]
     else:
@@ -153,7 +166,7 @@ def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import cart
 
-        tree = cart.CART(x.reset_index(drop=True), success, mass_min=mass_min)
+        tree = cart.CART(_real(x), success, mass_min=mass_min)
         tree.build_tree()
         stats, boxes = tree.stats, tree.boxes
     init = x.agg(["min", "max"])
@@ -183,6 +196,8 @@ def value_text(name: str, value: float) -> str:
         text = f"{value:.3g}"
     if p.unit in ("x", "×"):
         return f"{text}×"
+    if p.unit == "1/year":
+        return f"{text} a year"
     unit = p.unit if p.unit not in ("0-1", "0–1", "", "-", "share") else ""
     return f"{text} {unit}".strip()
 

@@ -109,9 +109,12 @@ class Discovery(_Strict):
 
 class PrimSettings(_Strict):
     """PRIM's settings (EMA Workbench's names), and which box on the peeling trajectory the report shows: the
-    one of largest coverage among those of at least ``density`` (the densest when none is)."""
+    one of largest coverage among those at least as dense as the target (the densest when none is). The target is
+    ``density``, or, when successes are that common anyway, ``lift`` of the way from their share to 1 (so that
+    the whole space, restricting nothing, is never the answer merely because the policy often works)."""
 
     density: float = Field(0.6, gt=0, le=1)
+    lift: float = Field(0.5, gt=0, lt=1)
     peel_alpha: float = Field(0.05, gt=0, lt=0.5)
     mass_min: float = Field(0.05, gt=0, lt=1)
     significance: float = Field(0.05, gt=0, lt=1, description="a restriction is named in the report's sentence "
