@@ -80,8 +80,9 @@ def answer(table: pd.DataFrame, box: discovery.Box, margin: float, significance:
     if not said:
         return head + (" No assumption separates those scenarios from the others (PRIM's best box restricts "
                        "nothing significantly).")
-    return (head + f" Pemekaran wins by that margin when {' and '.join(said)}: there it does in {box.density:.0%} "
-            f"of scenarios ({box.coverage:.0%} of all such scenarios lie there, {box.mass:.0%} of the space).")
+    return (head + f" Its wins by that margin concentrate where {' and '.join(said)}: there it wins in "
+            f"{box.density:.0%} of scenarios (against {clearly:.0%} overall), and {box.coverage:.0%} of its wins lie "
+            f"there ({box.mass:.0%} of the space).")
 
 
 def figure(table: pd.DataFrame, top: pd.DataFrame, margin: float) -> go.Figure:

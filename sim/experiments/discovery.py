@@ -233,8 +233,8 @@ def sentence(box: Box, significance: float, where: str = "") -> str:
     if not said:
         return (f"{head}; no assumption separates where it works from where it does not (PRIM's best box, "
                 f"density {box.density:.0%}, restricts nothing significantly).")
-    return (f"{head}; it works when {' and '.join(said)} (there it works in {box.density:.0%} of scenarios, and "
-            f"{box.coverage:.0%} of all its successes lie there).")
+    return (f"{head}; it works mostly when {' and '.join(said)}: there in {box.density:.0%} of scenarios (against "
+            f"{box.share:.0%} overall), and {box.coverage:.0%} of its successes lie there.")
 
 
 def discover(spec: Experiment, runs: pd.DataFrame) -> list[tuple[Box, dict]]:
