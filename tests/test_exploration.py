@@ -118,8 +118,8 @@ def test_prim_finds_the_box_where_a_policy_works_and_says_it():
     assert abs(limits.loc["complexity_multiplier", "min"] - 1.0) < 0.03
     text = discovery.sentence(box, 0.05)
     assert text.startswith("pemekaran cuts paid dependence by more than 2.0 pp in ")
-    assert re.search(r"it works mostly when mean digital literacy is at most 0\.(29|3) and procedural complexity .* is at "
-                     r"least (0\.99|1)", text), text
+    assert re.search(r"it works mostly when mean digital literacy is at most 0\.(29|3) and procedural "
+                     r"complexity .* is at least (0\.99|1)", text), text
     assert set(tree["restricted"]) >= {"literacy_mean", "complexity_multiplier"} and tree["density"] >= 0.9
     # the trajectory starts at the whole space (coverage 1, density = the share of successes)
     first = box.trajectory.iloc[0]
