@@ -132,13 +132,14 @@ def _wait_for_runs(results, name, n, proc, timeout=120):
 
 @pytest.mark.parametrize("sig,executor", [(signal.SIGKILL, "serial"), (signal.SIGINT, "processes")])
 def test_interrupted_experiment_resumes_to_identical_tables(tmp_path, sig, executor):
-    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=80", "seed=9", *TINY]
+    # Runs long enough (about half a second each) that the signal lands among the runs, not after the last one.
+    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=200", "seed=9", "n_households=500"]
     proc = _start([*args, f"executor={executor}"], tmp_path / "cut")
     folder = _wait_for_runs(tmp_path / "cut", "pemekaran_vs_training", 3, proc)
     os.killpg(proc.pid, sig)
     proc.wait(timeout=60)
     if sig == signal.SIGINT:
-        assert proc.returncode == 130
+        assert proc.returncode == 130, proc.stderr.read()
         assert json.loads((folder / "manifest.json").read_text())["status"] == "interrupted"
     finished = list((folder / "runs").glob("run_*.parquet"))
     assert 0 < len(finished) < 16 and not (folder / "runs.parquet").exists()
