@@ -219,11 +219,15 @@ def conditions(box: Box, significance: float, at_most: int = 3) -> list[str]:
     return out
 
 
+def amount(name: str, value: float) -> str:
+    """A size of change of outcome ``name`` (a threshold, a target) as text, with its unit: ``2.0 pp``."""
+    return outcome(name).format_effect(abs(value), unit=True).lstrip("+").replace(" (no CI)", "")
+
+
 def sentence(box: Box, significance: float, where: str = "") -> str:
     """One sentence a policymaker can read: how often the policy works, and when (PRIM's box)."""
     decl = outcome(box.outcome)
-    cut = f"cuts {decl.label}{where} by more than {decl.format_effect(box.threshold, unit=True)}".replace(
-        "+", "").replace(" (no CI)", "")
+    cut = f"cuts {decl.label}{where} by more than {amount(box.outcome, box.threshold)}"
     head = f"{box.policy} {cut} in {box.share:.0%} of the {box.scenarios} explored scenarios"
     if not box.found:
         if box.share < RARE:

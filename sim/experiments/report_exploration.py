@@ -19,10 +19,9 @@ from plotly.subplots import make_subplots
 
 from sim.core.outcomes import outcome
 from sim.experiments import discovery
+from sim.experiments.report import COLOURS
 from sim.experiments.spec import Experiment
 from sim.shell.files import write_atomic
-
-COLOURS = ("#444444", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
 @dataclass
@@ -66,7 +65,7 @@ def peeling_figure(found: list[tuple[discovery.Box, dict]], name: str) -> go.Fig
     decl = outcome(name)
     threshold = boxes[0].threshold if boxes else np.nan
     fig.update_layout(title=f"PRIM peeling trajectories: where each policy cuts {decl.label} by more than "
-                            f"{decl.format_effect(threshold, unit=True).lstrip('+').replace(' (no CI)', '')} "
+                            f"{discovery.amount(name, threshold)} "
                             "(red circle: the box reported)", template="plotly_white", height=330 * rows + 80)
     return fig
 
@@ -75,7 +74,7 @@ def robustness_figure(robust: pd.DataFrame, reg: pd.DataFrame) -> go.Figure:
     """The robust ranking beside the at-defaults comparison: each arm's effect at the scenario's values (95% CI),
     its satisficing share, and the distribution of its regret over the sampled scenarios."""
     decl = outcome(robust["outcome"].iloc[0])
-    target = decl.format_effect(robust["satisficing_target"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    target = discovery.amount(decl.name, robust["satisficing_target"].iloc[0])
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
         f"effect at the defaults ({decl.effect_unit})", f"scenarios cut by at least {target}",
         f"regret over the scenarios ({decl.effect_unit})"))
@@ -124,7 +123,7 @@ def area_figure(areas: pd.DataFrame, key: str) -> go.Figure:
     threshold (a heat map: areas down, policies across)."""
     table = areas.pivot(index=key, columns="policy", values="success_share")
     decl = outcome(areas["outcome"].iloc[0])
-    threshold = decl.format_effect(areas["threshold"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    threshold = discovery.amount(decl.name, areas["threshold"].iloc[0])
     fig = go.Figure(go.Heatmap(z=table.to_numpy() * 100, x=list(table.columns), y=list(table.index),
                                colorscale="Greens", zmin=0, zmax=100, colorbar=dict(title="% of scenarios"),
                                text=[[f"{v:.0%}" for v in row] for row in table.to_numpy()], texttemplate="%{text}"))
@@ -136,7 +135,7 @@ def area_figure(areas: pd.DataFrame, key: str) -> go.Figure:
 def _robust_table(robust: pd.DataFrame) -> pd.DataFrame:
     decl = outcome(robust["outcome"].iloc[0])
     unit = decl.effect_unit
-    target = decl.format_effect(robust["satisficing_target"].iloc[0], unit=True).lstrip("+").replace(" (no CI)", "")
+    target = discovery.amount(decl.name, robust["satisficing_target"].iloc[0])
     return pd.DataFrame({
         "policy": robust["policy"], "minimax rank": robust["minimax_rank"],
         f"at defaults ({unit})": [decl.format_effect(m, (h - lo) / 2, unit=False) for m, lo, h in zip(
