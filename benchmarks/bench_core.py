@@ -96,7 +96,7 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     for _ in range(steps):
         model.arrive_needs()
         channel = model.choose_channels()[0]
-        model.needs.keep((channel == Channel.DEFER) & (model.needs.weeks_waited(model.steps) < limit))
+        model.world.needs.keep((channel == Channel.DEFER) & (model.world.needs.weeks_waited(model.steps) < limit))
     cpu = time.process_time() - t0
     return {"n": n, "steps": steps, "cpu_s": cpu, "rate": n * steps / cpu}
 

@@ -24,9 +24,9 @@ import math
 
 import mesa
 
-from sim.core.population import FACTION_AFFINITY
+from sim.core.population import faction_affinity
 from sim.core.services import SERVICES, Channel, Office
-from sim.params.scenarios import STEPS_PER_YEAR
+from sim.params.registry import WEEKS_PER_YEAR
 
 CHANNELS = tuple(Channel)
 
@@ -69,7 +69,7 @@ class Resident(mesa.Agent):
         m = self.model
         best, best_score = 0, -math.inf
         for slot, official in enumerate(m.officials[self.village]):
-            score = (self.ties[slot] + m.p.faction_trust * FACTION_AFFINITY[self.faction, official.faction]
+            score = (self.ties[slot] + m.p.faction_trust * m.affinity[self.faction][official.faction]
                      + m.p.own_hamlet_head_bonus * (official.hamlet == self.hamlet)
                      + m.p.official_pick_noise * self.random.random())
             if score > best_score:
@@ -101,7 +101,7 @@ class Resident(mesa.Agent):
         slot = self.pick_official()
         official = m.officials[self.village][slot]
         tie = self.ties[slot]
-        affinity = FACTION_AFFINITY[self.faction, official.faction]
+        affinity = m.affinity[self.faction][official.faction]
         loyal = tie >= p.lockin_tie_threshold and affinity >= 0
         fee = official.fee_seeking * (p.levy_rupiah + p.fee_capture_share * cost_self)
         fee = min(fee, p.fee_income_cap * income) * ((1 - p.loyal_fee_discount) if loyal else 1.0)
@@ -130,7 +130,7 @@ class Resident(mesa.Agent):
     def arrive_needs(self) -> None:
         week = self.model.steps
         for index, service in enumerate(SERVICES):
-            if self.random.random() < min(service.rate_per_year * self.model.p.need_rate_multiplier / STEPS_PER_YEAR,
+            if self.random.random() < min(service.rate_per_year * self.model.p.need_rate_multiplier / WEEKS_PER_YEAR,
                                           1.0):
                 self.needs.append((index, week))
 
@@ -171,6 +171,7 @@ class ReferenceModel(mesa.Model):
                  dist_regency_km: list[float], rng=None):
         super().__init__(rng=rng)
         self.p = params
+        self.affinity = faction_affinity(params.rival_camp_aversion).tolist()
         self.officials = officials
         self.dist_kecamatan_km = dist_kecamatan_km
         self.dist_regency_km = dist_regency_km
@@ -186,7 +187,7 @@ class ReferenceModel(mesa.Model):
     def from_array_model(cls, model, rng=None) -> ReferenceModel:
         """Agents with the households' state, pending needs and contacts of ``model``."""
         g = model.geography
-        per = model.officials_per_village
+        per = model.officials_state.per_village
         o = model.officials_state
         officials = [[OfficialSeat(int(o.faction[v * per + s]), int(o.hamlet[s]), float(o.fee_seeking[v * per + s]))
                       for s in range(per)] for v in range(model.n_villages)]
@@ -203,7 +204,8 @@ class ReferenceModel(mesa.Model):
         ]
         for i, resident in enumerate(residents):
             resident.contacts = [residents[j] for j in r.contacts[i]]
-        for household, service, arrival in zip(model.needs.household, model.needs.service, model.needs.arrival):
+        pending = model.world.needs
+        for household, service, arrival in zip(pending.household, pending.service, pending.arrival):
             residents[household].needs.append((int(service), int(arrival)))
         return ref
 

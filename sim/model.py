@@ -4,33 +4,25 @@ After the finding of a study of Desa Bangbayang (see ``docs/ODD.md``): residents
 reach entrust their paperwork to village officials for a fee, and the repeated exchange becomes a
 patron–client tie.
 
-``ClientelismModel`` is the orchestrator: it builds the villages and calls the mechanisms of ``sim.core`` in
-the order of the ODD's schedule. Each step is one week:
-
-0. Elections: in an election week each village elects its head; a turnover swaps the camps and dismisses
-   some officials of the losing camp (``elections``).
-1. Policies: the levers in force this week (``sim.core.policies``).
-2. Needs arrive: each household needs documents of each service type at a yearly rate (``needs``).
-3. Channel choice for every pending need, by a logit rule comparing costs and chances: in person, online,
-   entrust to an official, outside broker, or defer (``choice``, with trip costs from ``travel``; the village
-   office as gatekeeper of one's own attempt, coaching or slow-walking, from ``gatekeeping``).
-4. Needs are resolved: self-service succeeds or is rejected and beliefs update (``selfservice``); officials
-   take entrusted cases up to capacity, loyal clients first, and brokers theirs (``entrusting``); needs
-   not completed wait, and lapse or are abandoned (``needs``).
-5. Learning: literacy spreads through contacts; training adds to it (``learning``).
-6. Officials review their fee-seeking every ``weeks_per_adaptation`` weeks (``officials``).
-7. Accounting: the trailing year's counts and the outcomes (``accounting``), collected by Mesa; the last
-   contest's salience fades.
+``ClientelismModel`` is the orchestrator: it builds the villages (``sim.core.population``) and simulates one
+week per step by running the phases of ``SCHEDULE`` in order, each a method of the model that calls one
+mechanism of ``sim.core`` with the week's context (``sim.core.week.Week``). The schedule is written only
+there: ODD §3 lists the same phases in the same order (a test checks it), and the time each phase takes is
+kept in ``phase_seconds``.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
 import mesa
 import numpy as np
+import pandas as pd
 
 from sim.core import choice as channel_choice
 from sim.core import elections, entrusting, learning, needs, selfservice
-from sim.core import ties as tie_strength
 from sim.core.accounting import (
     FLOW_COUNTS,
     Accounts,
@@ -46,24 +38,55 @@ from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
 from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
-from sim.core.policies import PolicyState, lever, policy_state
+from sim.core.policies import lever, policy_state
 from sim.core.population import build_officials, build_residents
 from sim.core.services import SERVICE_NAMES, Channel, Office
 from sim.core.travel import TravelCosts
-from sim.params.scenarios import STEPS_PER_YEAR, effective_policy, resolve_params
+from sim.core.week import Diagnostics, Week, World
+from sim.params.registry import WEEKS_PER_YEAR, check_seed
+from sim.params.scenarios import Resolved, effective_policy, resolve_params
 from sim.params.values import TrackedParams
 
 
-def _seed_value(rng):
-    """Accept an integer seed also when it arrives as text (the visualizer's input box)."""
-    if isinstance(rng, str):
-        text = rng.strip()
-        try:
-            return int(text)
-        except ValueError:
-            from sim.errors import ConfigError
-            raise ConfigError("seed", rng, "a whole number from 0 upwards") from None
-    return rng
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the week: its name (as ODD §3 lists it), what it does, the model method that runs it, and
+    the model method that says whether it runs this week (``None``: every week)."""
+
+    name: str
+    does: str
+    run: str
+    when: str | None = None
+
+
+# The week, in order. Each phase is a method of ``ClientelismModel``; ``when`` names the test of its week.
+SCHEDULE: tuple[Phase, ...] = (
+    Phase("policies", "the levers in force this week, and the week's context: distances to the (possibly moved) "
+          "regency seat, procedures, enforcement, a mobile registry visit, trip costs", "update_policies"),
+    Phase("launch", "the digital ID and the online channel launch: early adopters activate their accounts",
+          "launch_digital_id", "is_launch_week"),
+    Phase("elections", "every village elects its head; a turnover swaps the camps and dismisses some officials "
+          "of the losing camp", "hold_elections", "is_election_week"),
+    Phase("needs", "this week's new needs for documents join the pending ones", "arrive_needs"),
+    Phase("choice", "a channel for every pending need by a logit rule (in person, with the village office as "
+          "gatekeeper; online; entrust to an official; outside broker; defer), and the official each would "
+          "entrust it to", "choose_channels"),
+    Phase("resolution", "own attempts succeed or fail and beliefs update; officials take entrusted cases up to "
+          "capacity, loyal clients first, and brokers theirs; needs not completed wait, lapse or are abandoned",
+          "resolve_needs"),
+    Phase("learning", "literacy spreads through contacts; training adds to it", "learn"),
+    Phase("review", "officials review their fee-seeking", "review_fees", "is_review_week"),
+    Phase("accounting", "the trailing year's counts and the outcomes", "measure"),
+    Phase("fading", "the last contested election's salience fades", "fade_contests"),
+)
+
+
+def _seed_value(rng: object) -> object:
+    """A Generator or None as they are; any other seed checked (also when it arrives as text, from the
+    visualizer's input box)."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return rng
+    return check_seed(rng)
 
 
 class ClientelismModel(mesa.Model):
@@ -74,51 +97,51 @@ class ClientelismModel(mesa.Model):
         policy: ``none``, a lever name or levers joined by ``+``; intensity parameters may switch further
             levers on or off, and ``policy_name`` says which are on.
         rng: seed (int) or numpy Generator; every random draw uses it.
+        resolved: the run's parameters already resolved and validated (``resolve_params``), instead of
+            ``scenario``, ``policy`` and ``params``.
+        diagnostics: a sink for values the model does not otherwise keep (``sim.core.week.Diagnostics``).
         **params: any registry parameter (``docs/parameters.md``), overriding the scenario and policy values.
     """
 
-    def __init__(self, scenario: str = "bangbayang", policy: str = "none", rng=None, **params):
+    # What times the phases (``phase_seconds``): wall time by default; a benchmark may set ``time.process_time``.
+    phase_clock: Callable[[], float] = staticmethod(time.perf_counter)
+
+    def __init__(self, scenario: str = "bangbayang", policy: str = "none", rng: object = None, *,
+                 resolved: Resolved | None = None, diagnostics: Diagnostics | None = None, **params: object):
         super().__init__(rng=_seed_value(rng))
-        self.scenario_name = scenario
+        if resolved is None:
+            resolved = resolve_params(scenario, policy, params)
+        elif params or (scenario, policy) != ("bangbayang", "none"):
+            raise TypeError("give either resolved= or scenario, policy and parameters, not both")
+        self.scenario_name = resolved.scenario
         self.seed = self._seed
-        self.p = TrackedParams(resolve_params(scenario, policy, params))
+        self.p = TrackedParams(resolved)
         p = self.p
         # Labelled by what it runs: the levers switched on, whether by the policy's name or by intensities.
         self.policy_name = effective_policy(p.as_dict())
+        self.sink = Diagnostics() if diagnostics is None else diagnostics
 
         # The villages (one for a village scenario, 297 for the regency), then their officials, then the
         # households of every village (ODD 5: in this order, all from the model's generator).
-        self.geography = build_geography(scenario, self.rng, p)
-        self._distances_from_params = scenario not in GEOGRAPHIES
-        self.n_villages = self.geography.n_villages
-        seats = build_officials(self.rng, p, self.n_villages)
-        self.officials_state = Officials(seats.village, seats.slot, seats.hamlet, seats.faction,
-                                         seats.fee_seeking.copy(), per_village=p.n_hamlets + p.n_office_staff)
-        self.n_officials = self.officials_state.n
-        self.officials_per_village = self.officials_state.per_village
-        self.officials: list[Official] = [Official(self, i) for i in range(self.n_officials)]
-        self.tie_decay_per_step = p.tie_decay_per_year / STEPS_PER_YEAR
-        self.residents = build_residents(self.rng, p, self.geography, self.officials_per_village,
-                                         self.tie_decay_per_step, start_week=-p.spinup_weeks)
-        self.n_households = self.residents.n
-        self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, p)
-        self.politics = elections.Politics(self.n_villages)
+        geography = build_geography(self.scenario_name, self.rng, p)
+        self._distances_from_params = self.scenario_name not in GEOGRAPHIES
+        seats = build_officials(self.rng, p, geography.n_villages)
+        officials = Officials(seats.village, seats.slot, seats.hamlet, seats.faction, seats.fee_seeking.copy(),
+                              per_village=p.n_hamlets + p.n_office_staff)
+        self.officials: list[Official] = [Official(self, i) for i in range(officials.n)]
+        residents, ties = build_residents(self.rng, p, geography, officials.per_village,
+                                          p.tie_decay_per_year / WEEKS_PER_YEAR, start_week=-p.spinup_weeks)
+        self.world = World(geography=geography, residents=residents, ties=ties, officials=officials,
+                           pick=channel_choice.OfficialPick(residents, officials, p),
+                           politics=elections.Politics(geography.n_villages), camps=elections.CampLedger(),
+                           needs=needs.Needs(), accounts=Accounts(residents, geography.n_villages,
+                                                                  len(SERVICE_NAMES)))
         # Elections draw from their own stream, spawned from the model's generator (which it does not advance):
         # runs with the same seed then hold the same elections with the same outcomes whatever their policies,
         # so that a policy's paired effect is not blurred by a turnover in one arm and none in the other.
         self.election_rng = self.rng.spawn(1)[0]
-        self.camps = elections.CampLedger()
-        self.wait_hours = np.array([p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency])
-        r = self.residents
-        self.accounts = Accounts(r.village, self.n_villages,
-                                 r.literacy_quartile.astype(np.uint8) * 16 + r.distance_quartile.astype(np.uint8) * 4
-                                 + r.income_quartile.astype(np.uint8), len(SERVICE_NAMES))
-        self.needs = needs.Needs()
-        self.fees_paid: list[np.ndarray] = []   # every fee asked by officials, rupiah (for calibration checks)
-        self.broker_fees_paid: list[np.ndarray] = []
-        self.regency_km_now = self.geography.dist_regency_km.copy()   # per village, as this week's policy has it
-        self.policy: PolicyState = policy_state(p, 0, self.geography, self.rng)   # none in force before week 1
-        self.travel = TravelCosts(self.residents, p, self.policy, self.wait_hours, self.n_villages == 1)
+        self.choice: channel_choice.Choice | None = None          # this week's choice of channels
+        self.phase_seconds = {phase.name: 0.0 for phase in SCHEDULE}
 
         for name in ALL_OUTCOME_NAMES:
             setattr(self, name, float("nan"))
@@ -126,7 +149,53 @@ class ClientelismModel(mesa.Model):
             model_reporters={"step": "steps", **{name: name for name in ALL_OUTCOME_NAMES}})
         self.week = 0                 # the week being simulated: negative during the spin-up, then steps
         self.weeks_simulated = 0      # spin-up included
+        self.update_policies()        # the context before any week (no lever acts before week 1)
         self.spin_up(p.spinup_weeks)
+
+    # ------------------------------------------------------------------ the state, as users read it
+    @property
+    def geography(self):  # noqa: ANN201 - the Geography of ``world``
+        """The villages (``world.geography``)."""
+        return self.world.geography
+
+    @property
+    def residents(self):  # noqa: ANN201
+        """The households (``world.residents``)."""
+        return self.world.residents
+
+    @property
+    def ties(self):  # noqa: ANN201
+        """The households' ties to officials (``world.ties``)."""
+        return self.world.ties
+
+    @property
+    def officials_state(self) -> Officials:
+        """Every village's officials as arrays (``world.officials``; ``officials`` lists their Mesa agents)."""
+        return self.world.officials
+
+    @property
+    def accounts(self) -> Accounts:
+        """The trailing-window counters (``world.accounts``)."""
+        return self.world.accounts
+
+    @property
+    def n_households(self) -> int:
+        """Number of households."""
+        return self.world.residents.n
+
+    @property
+    def n_villages(self) -> int:
+        """Number of villages."""
+        return self.world.geography.n_villages
+
+    @property
+    def n_officials(self) -> int:
+        """Number of officials, every village's."""
+        return self.world.officials.n
+
+    def context(self) -> Week:
+        """This week's context, as the mechanisms read it (built by the ``policies`` phase)."""
+        return self._week
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
@@ -142,109 +211,130 @@ class ClientelismModel(mesa.Model):
             self.simulate_week(week)
 
     def simulate_week(self, week: int) -> None:
-        """One week, in the order of the ODD's schedule."""
+        """One week: the phases of ``SCHEDULE`` in order, each timed into ``phase_seconds``."""
         self.week = week
         self.weeks_simulated += 1
-        if week == self.p.online_launch_week:                     # the digital ID launches: early adopters
-            self.residents.activated |= self.residents.early_adopter
-        if elections.is_election_week(week, self.p):              # 0. village-head elections
-            self.hold_elections()
-        self.update_policies()                                    # 1. the levers in force
-        self.arrive_needs()                                       # 2. new needs
-        choice = self.choose_channels()                           # 3. a channel for every pending need
-        self.resolve_needs(choice)                                # 4. self-service, officials, brokers, waiting
-        self.learn()                                              # 5. contacts and training
-        if week % self.p.weeks_per_adaptation == 0:
-            self.officials_state.adapt(self.p, self.rng, self.policy.detection_prob)   # 6. officials' review
-        self.measure()                                            # 7. accounting
-        self.politics.fade(self.p)
+        clock = self.phase_clock
+        seconds = self.phase_seconds
+        for phase in SCHEDULE:
+            if phase.when is None or getattr(self, phase.when)():
+                start = clock()
+                getattr(self, phase.run)()
+                seconds[phase.name] += clock() - start
 
-    def hold_elections(self) -> None:
-        """Phase 0: the villages elect their heads; a turnover swaps the camps and replaces some officials
-        (``sim.core.elections``), so the households' pick of an official is rebuilt."""
-        turnover = elections.hold(self.politics, self.residents, self.officials_state, self.p, self.election_rng,
-                                  self.week, self.tie_decay_per_step)
-        self.camps.reset()
-        if turnover.any():
-            self.pick = channel_choice.OfficialPick(self.residents, self.officials_state, self.p)
+    # The weeks of the phases that do not run every week.
+    def is_launch_week(self) -> bool:
+        """Whether the digital ID launches this week."""
+        return self.week == self.p.online_launch_week
 
-    def update_policies(self) -> PolicyState:
-        """Phase 1: this week's policy state and trip costs (a one-village scenario's distances may have been
-        changed by ``set_parameter``)."""
+    def is_election_week(self) -> bool:
+        """Whether villages elect their heads this week."""
+        return elections.is_election_week(self.week, self.p)
+
+    def is_review_week(self) -> bool:
+        """Whether officials review their fee-seeking this week (every ``weeks_per_adaptation``)."""
+        return self.week % self.p.weeks_per_adaptation == 0
+
+    # The phases.
+    def update_policies(self) -> Week:
+        """The levers in force and the week's context (a one-village scenario's distances may have been changed
+        by ``set_parameter``)."""
         p = self.p
-        g = self.geography
+        g = self.world.geography
         if self._distances_from_params:
             g.dist_kecamatan_km[0], g.dist_regency_km[0], g.dist_new_seat_km[0] = (
                 p.dist_kecamatan_km, p.dist_regency_km, p.dist_new_seat_km)
-        self.policy = policy_state(p, self.week, g, self.rng)
-        self.regency_km_now = self.policy.regency_km
-        self.travel = TravelCosts(self.residents, p, self.policy, self.wait_hours, self.n_villages == 1)
-        return self.policy
+        policy = policy_state(p, self.week, g, self.rng)
+        self.regency_km_now = policy.regency_km
+        self._week = Week(t=self.week, p=p, rng=self.rng, policy=policy,
+                          travel=TravelCosts(self.world.residents, p, policy), online_open=self.online_open,
+                          world=self.world, sink=self.sink)
+        return self._week
+
+    def launch_digital_id(self) -> None:
+        """The digital ID launches: early adopters activate it."""
+        self.world.residents.activate_early_adopters()
+
+    def hold_elections(self) -> None:
+        """The villages elect their heads; a turnover swaps the camps and replaces some officials
+        (``sim.core.elections``), so the households' pick of an official is rebuilt."""
+        w = self.world
+        turnover = elections.hold(self.context(), self.election_rng)
+        w.camps.reset()
+        if turnover.any():
+            w.pick = channel_choice.OfficialPick(w.residents, w.officials, self.p)
 
     def arrive_needs(self) -> None:
-        """Phase 2: this week's new needs join the pending ones."""
-        needs.arrive(self.needs, self.rng, self.n_households, self.p.need_rate_multiplier, STEPS_PER_YEAR,
-                     self.week)
+        """This week's new needs join the pending ones."""
+        needs.arrive(self.context())
 
     def choose_channels(self) -> channel_choice.Choice:
-        """Phase 3: the logit choice of a channel (and of an official) for every pending need."""
-        return channel_choice.choose(self.needs, self.residents, self.officials_state, self.pick, self.travel,
-                                     self.policy.complexity_reduction, self.tie_decay_per_step, self.p, self.rng,
-                                     self.week, self.politics, online_open=self.online_open)
+        """The logit choice of a channel (and of an official) for every pending need."""
+        self.choice = channel_choice.choose(self.context())
+        return self.choice
 
-    def resolve_needs(self, choice: channel_choice.Choice) -> None:
-        """Phase 4: self-service, officials, brokers; then what waits, lapses or is abandoned."""
-        pending = self.needs
+    def resolve_needs(self) -> None:
+        """Self-service, officials, brokers; then what waits, lapses or is abandoned."""
+        w = self.world
+        pending = w.needs
         if len(pending) == 0:
             return
-        p, t, rng, r = self.p, self.week, self.rng, self.residents
-        week = Resolution.of(len(pending))
-        selfservice.in_person(choice, pending, r, week, self.accounts, p, rng, t)
-        selfservice.online(choice, pending, r, self.travel, week, self.accounts, p, rng, t)
-        entrusting.by_officials(choice, pending, r, self.officials_state, self.pick, week, self.accounts,
-                                self.policy, p, rng, t, self.tie_decay_per_step, self.fees_paid)
-        entrusting.by_brokers(choice, pending, r, week, self.accounts, p, t, self.broker_fees_paid)
-        self.camps.record(r.faction[pending.household], week.done,
-                          (choice.channel == Channel.IN_PERSON) | (choice.channel == Channel.ONLINE),
-                          week.paid, week.fee)
-        is_abandoned = needs.unmet(pending, choice.channel, week.done, rng, p.lapse_prob_per_week,
-                                   p.abandon_after_weeks, t)
-        self.accounts.record_resolved(t, pending.household, pending.service, week, is_abandoned, choice.channel,
-                                      pending.weeks_waited(t), pending.cost, r.income_rupiah, p.abandon_after_weeks)
-        r.last_channel[pending.household[is_abandoned]] = Channel.DEFER   # what neighbours see: an unmet need
-        pending.keep(~(week.done | is_abandoned))
+        week, choice = self.context(), self.choice
+        res = Resolution.of(choice.channel)
+        selfservice.in_person(week, choice, res)
+        selfservice.online(week, choice, res)
+        entrusting.by_officials(week, choice, res)
+        entrusting.by_brokers(week, choice, res)
+        r = w.residents
+        w.camps.record(r.faction[pending.household], res.done,
+                       (choice.channel == Channel.IN_PERSON) | (choice.channel == Channel.ONLINE),
+                       res.paid, res.fee)
+        res.abandon(needs.unmet(week, choice, res))
+        w.accounts.record_resolved(week.t, pending, res, r.income_rupiah, self.p.abandon_after_weeks)
+        r.note_channels(pending.household, res.shown)   # what neighbours see
+        pending.keep(~(res.done | res.abandoned))
 
     def learn(self) -> None:
-        """Phase 5: literacy spreads through contacts; training adds to it."""
-        learning.learn_from_contacts(self.residents, self.p, self.rng)
-        learning.train(self.residents, self.p, self.rng, lever(self.p, "digital_training", self.week),
-                       STEPS_PER_YEAR, online_open=self.online_open)
+        """Literacy spreads through contacts; training adds to it."""
+        week = self.context()
+        learning.learn_from_contacts(week)
+        learning.train(week, lever(self.p, "digital_training", self.week))
+
+    def review_fees(self) -> None:
+        """Officials review their fee-seeking (``sim.core.officials.Officials.adapt``)."""
+        self.world.officials.adapt(self.p, self.rng, self.context().policy.detection_prob)
+
+    def fade_contests(self) -> None:
+        """The last contested election's salience fades."""
+        self.world.politics.fade(self.p)
 
     # ------------------------------------------------------------------ accounting
-    def _counts(self, flows) -> dict:
+    def _counts(self, flows: np.ndarray) -> dict:
         """The additive counts of the whole population (flows over the window, stocks now)."""
-        r = self.residents
+        w = self.world
+        r = w.residents
         counts = {name: flows[column] for name, column in FLOW_COUNTS.items()}
         counts.update(households=self.n_households, officials=self.n_officials,
-                      locked_in=np.count_nonzero(r.lock_until >= self.week),
+                      locked_in=np.count_nonzero(w.ties.locked_in(self.week)),
                       activated=np.count_nonzero(r.activated), literacy_sum=r.literacy.sum(dtype=np.float64),
-                      fee_seeking_sum=self.officials_state.fee_seeking.sum())
+                      fee_seeking_sum=w.officials.fee_seeking.sum())
         return counts
 
     def measure(self) -> None:
-        """Phase 7: the outcomes over the trailing window (``sim.core.accounting``)."""
-        flows = self.accounts.close_week(self.week)
+        """The outcomes over the trailing window (``sim.core.accounting``)."""
+        accounts = self.world.accounts
+        flows = accounts.close_week(self.week)
         weeks = self.window_weeks
         values = ratio_outcomes(self._counts(flows), weeks)
-        values.update(access_gaps(self.accounts.group_window))
+        values.update(access_gaps(accounts.group_window))
         for name in ALL_OUTCOME_NAMES:
             setattr(self, name, values[name])
 
-    def village_table(self):
+    def village_table(self) -> pd.DataFrame:
         """Outcomes per village over the trailing window, with the additive counts they are ratios of."""
         return village_table(self)
 
-    def kecamatan_table(self, villages=None):
+    def kecamatan_table(self, villages: pd.DataFrame | None = None) -> pd.DataFrame:
         """Outcomes per kecamatan: the village counts summed, then the same ratios (``villages``: this model's
         ``village_table()``, if already at hand)."""
         return kecamatan_table(self.geography, self.village_table() if villages is None else villages,
@@ -263,7 +353,7 @@ class ClientelismModel(mesa.Model):
         """Since the last village-head election, per political camp (``head``, ``opposition``, ``neutral``):
         self-service and paid shares of completed needs and the mean fee per paid case
         (``sim.core.elections.CampLedger``)."""
-        return self.camps.outcomes()
+        return self.world.camps.outcomes()
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""
@@ -272,7 +362,7 @@ class ClientelismModel(mesa.Model):
     # ------------------------------------------------------------------ for users of the model
     def current_ties(self, households: np.ndarray | None = None) -> np.ndarray:
         """Tie strengths now of every household (or the ``households`` given) to its village's officials."""
-        return tie_strength.current(self.residents.tie_log, self.tie_decay_per_step, self.week, households)
+        return self.world.ties.current(self.week, households)
 
     @property
     def online_open(self) -> bool:
@@ -294,7 +384,7 @@ class ClientelismModel(mesa.Model):
         """Every official's fee-seeking now."""
         return self.officials_state.fee_seeking
 
-    def set_parameter(self, name: str, value) -> None:
+    def set_parameter(self, name: str, value: object) -> None:
         """Change a parameter during a run (e.g. a lever swept by a hysteresis experiment).
 
         Only parameters the model reads while stepping can change; those that shape the initial village
@@ -312,6 +402,9 @@ class ClientelismModel(mesa.Model):
         values.update(validate({name: value}))
         validate(values)
         self.p = TrackedParams(values, read=self.p.read)
+        # The week's context sees the change too (the next week's is built anew).
+        self._week = replace(self._week, p=self.p, travel=TravelCosts(self.world.residents, self.p,
+                                                                      self._week.policy))
 
     def parameters(self) -> dict[str, object]:
         """The parameter values this run used, as recorded with its results. In a scenario of several villages

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.model import ClientelismModel
-from sim.params.registry import check_steps
-from sim.params.scenarios import DEFAULT_YEARS, STEPS_PER_YEAR
+from sim.params.registry import STEPS, check_steps
 
 
 @dataclass
@@ -58,7 +57,7 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         on_step: called after every step (progress reporting).
         **overrides: registry parameters.
     """
-    steps = check_steps(DEFAULT_YEARS * STEPS_PER_YEAR if steps is None else steps)
+    steps = check_steps(STEPS.default if steps is None else steps)
     model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
     for _ in range(steps):
         model.step()

@@ -12,6 +12,16 @@ import numpy as np
 SEEDS = tuple(range(20))
 
 
+def context(model, needs=None, rng=None):
+    """The model's context of this week, as a rule reads it, with other pending ``needs`` and another generator
+    where given (the model's own state otherwise)."""
+    from dataclasses import replace
+
+    week = model.context()
+    world = week.world if needs is None else replace(week.world, needs=needs)
+    return replace(week, world=world, rng=week.rng if rng is None else rng)
+
+
 YEARLY = ("paid_dependence_share", "brokered_share", "patron_lockin_share", "online_activated_share",
           "mean_literacy", "repeat_patron_rate")
 
@@ -20,18 +30,20 @@ def final_state(args: tuple) -> dict:
     """Run one model; return outcomes, quartile and service values, the fees asked, and a few outcomes at the end
     of every year (``<name>_by_year``: index 0 is week 0, after the spin-up) (picklable)."""
     policy, seed, steps, overrides = args
+    from sim.core.week import Diagnostics
     from sim.model import ClientelismModel
 
     overrides = dict(overrides)
     scenario = overrides.pop("scenario", "bangbayang")
-    model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
+    sink = Diagnostics("official_fees")
+    model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, diagnostics=sink, **overrides)
     yearly = {name: [getattr(model, name)] for name in YEARLY}
     for week in range(1, steps + 1):
         model.step()
         if week % 52 == 0:
             for name in YEARLY:
                 yearly[name].append(getattr(model, name))
-    fees = np.concatenate(model.fees_paid) if model.fees_paid else np.zeros(0)
+    fees = sink.values("official_fees")
     return {**model.outcomes(), **model.group_outcomes(), **model.service_outcomes(), "fees": fees,
             "mean_confidence": float(model.residents.confidence.mean()),
             **{f"{name}_by_year": np.array(values) for name, values in yearly.items()}}

@@ -23,24 +23,23 @@ def test_elections_follow_the_term_from_the_next_one_backwards_and_forwards():
     weeks = [w for w in range(-3 * term, 3 * term) if elections.is_election_week(w, SimpleNamespace(**p))]
     assert weeks == list(range(first - 3 * term, 3 * term, term)) and first in weeks
     m = ClientelismModel(rng=1, n_households=100)          # the default spin-up holds one election
-    assert m.politics.elections == len([w for w in weeks if -p["spinup_weeks"] < w <= 0])
+    assert m.world.politics.elections == len([w for w in weeks if -p["spinup_weeks"] < w <= 0])
 
 
 def test_a_turnover_swaps_camps_dismisses_only_losers_and_ends_their_ties():
     m = ClientelismModel(rng=5, n_households=800, spinup_weeks=52, perangkat_replacement_share=0.5)
-    assert m.politics.elections == 0
+    assert m.world.politics.elections == 0
     won, lost = copy.deepcopy(m), copy.deepcopy(m)
     won.set_parameter("turnover_prob", 0.0)
     lost.set_parameter("turnover_prob", 1.0)
     for x in (won, lost):
-        elections.hold(x.politics, x.residents, x.officials_state, x.p, x.election_rng, x.week,
-                       x.tie_decay_per_step)
+        elections.hold(x.context(), x.election_rng)
     assert won.election_rng.random() == lost.election_rng.random()   # paired: the same draws whoever wins
     r0, r1 = m.residents, lost.residents
     swapped = {CURRENT: FORMER, FORMER: CURRENT, NEUTRAL: NEUTRAL}
     assert [swapped[f] for f in r0.faction.tolist()] == r1.faction.tolist()
     np.testing.assert_array_equal(won.residents.faction, r0.faction)
-    np.testing.assert_array_equal(won.residents.tie_log, r0.tie_log)
+    np.testing.assert_array_equal(won.ties.log, m.ties.log)
     o0, o1 = m.officials_state, lost.officials_state
     replaced = o1.fee_seeking != o0.fee_seeking
     assert 0 < replaced.sum() < (o0.faction == CURRENT).sum()
@@ -48,23 +47,24 @@ def test_a_turnover_swaps_camps_dismisses_only_losers_and_ends_their_ties():
     assert (o1.faction[replaced] == CURRENT).all()           # ... to the new head's
     assert (o1.faction[~replaced] == [swapped[f] for f in o0.faction[~replaced].tolist()]).all()
     np.testing.assert_array_equal(won.officials_state.fee_seeking, o0.fee_seeking)
-    assert (lost.politics.salience == 1.0).all() and (won.politics.salience == 0.0).all()
+    assert (lost.world.politics.salience == 1.0).all() and (won.world.politics.salience == 0.0).all()
     slots = o1.slot[replaced]
-    assert np.isneginf(r1.tie_log[:, slots]).all() and (r0.tie_log[:, slots] > -np.inf).any()
+    t0, t1 = m.ties, lost.ties
+    assert np.isneginf(t1.log[:, slots]).all() and (t0.log[:, slots] > -np.inf).any()
     kept = np.setdiff1d(np.arange(o1.per_village), slots)
-    np.testing.assert_array_equal(r1.tie_log[:, kept], r0.tie_log[:, kept])
+    np.testing.assert_array_equal(t1.log[:, kept], t0.log[:, kept])
     # Lock-in now rests on the remaining ties only.
     strongest = lost.current_ties().max(axis=1)
-    np.testing.assert_array_equal(r1.lock_until >= lost.week, strongest >= lost.p.lockin_tie_threshold)
-    assert (r1.lock_until >= lost.week).sum() < (r0.lock_until >= m.week).sum()
+    np.testing.assert_array_equal(t1.locked_in(lost.week), strongest >= lost.p.lockin_tie_threshold)
+    assert t1.locked_in(lost.week).sum() < t0.locked_in(m.week).sum()
 
 
 def test_the_contest_fades():
     m = ClientelismModel(scenario="bangbayang_after_election", rng=2, n_households=100, spinup_weeks=4)
-    assert m.politics.salience[0] == np.exp(-m.p.contest_salience_decay_per_year / 52)   # week 0 faded once
+    assert m.world.politics.salience[0] == np.exp(-m.p.contest_salience_decay_per_year / 52)   # week 0 faded once
     for _ in range(52):
         m.step()
-    np.testing.assert_allclose(m.politics.salience[0], np.exp(-m.p.contest_salience_decay_per_year * 53 / 52))
+    np.testing.assert_allclose(m.world.politics.salience[0], np.exp(-m.p.contest_salience_decay_per_year * 53 / 52))
 
 
 def _year_after(args):
@@ -103,6 +103,6 @@ def test_runs_with_the_same_seed_hold_the_same_elections_whatever_their_policy()
                              election_term_years=1)
         for _ in range(200):
             m.step()
-        turnovers.append((m.politics.elections, m.politics.last_turnover_week.tolist(),
+        turnovers.append((m.world.politics.elections, m.world.politics.last_turnover_week.tolist(),
                           m.officials_state.faction.tolist()))
     assert turnovers[0] == turnovers[1] and turnovers[0][0] == 5      # weeks -44, 8, 60, 112, 164

@@ -3,7 +3,7 @@ from it, does to a resident's own attempt, rule by rule, and what it does to dep
 against the model's own counterfactual (the gate switched off)."""
 
 import numpy as np
-from helpers import column, paired_t, run_seeds
+from helpers import column, context, paired_t, run_seeds
 
 from sim.core import gatekeeping
 from sim.core.choice import choose
@@ -26,8 +26,7 @@ def _choice_at(office_fee_seeking: float, service: int, **params):
     households = np.arange(300, dtype=np.int32)
     needs = Needs()
     needs.append(households, np.full(300, service, dtype=np.int8), m.week)
-    return m, choose(needs, m.residents, m.officials_state, m.pick, m.travel, 0.0, m.tie_decay_per_step, m.p,
-                     np.random.default_rng(3), m.week, m.politics)
+    return m, choose(context(m, needs, np.random.default_rng(3)))
 
 
 def test_a_dutiful_office_coaches_and_a_fee_seeking_one_withholds_and_slow_walks():
@@ -59,8 +58,8 @@ def test_the_opposition_meets_a_harder_gate_while_the_contest_is_salient():
     households = np.nonzero((r.faction == CURRENT) | (r.faction == FORMER))[0]
     services = np.full(households.size, VILLAGE_LETTER, dtype=np.int8)
     calm = gatekeeping.gate(households, services, r, m.officials_state, np.zeros(1), m.p)
-    m.politics.salience[:] = 1.0
-    tense = gatekeeping.gate(households, services, r, m.officials_state, m.politics.salience, m.p)
+    m.world.politics.salience[:] = 1.0
+    tense = gatekeeping.gate(households, services, r, m.officials_state, m.world.politics.salience, m.p)
     opposition = r.faction[households] == FORMER
     np.testing.assert_array_equal(tense.deviation[~opposition], calm.deviation[~opposition])
     np.testing.assert_allclose(tense.deviation[opposition],

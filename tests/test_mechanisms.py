@@ -7,7 +7,7 @@ effects are measured on the default run (ten years after the full spin-up).
 """
 
 import numpy as np
-from helpers import column, mean_ci, paired_t, run_seeds
+from helpers import column, context, mean_ci, paired_t, run_seeds
 
 from sim.core import entrusting, learning
 from sim.core.accounting import Accounts, Resolution, quartile_outcomes
@@ -191,18 +191,16 @@ def _entrusted(model, households, slots, fees):
     needs.append(np.array(households, dtype=np.int32), np.ones(n, dtype=np.int8), model.week)
     choice = Choice(np.full(n, Channel.ENTRUST, dtype=np.int8), np.array(slots, dtype=np.int64),
                     np.array(fees, dtype=float), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
-    week = Resolution.of(n)
-    entrusting.by_officials(choice, needs, model.residents, model.officials_state, model.pick, week, model.accounts,
-                            model.policy, model.p, model.rng, model.week, model.tie_decay_per_step, [])
+    week = Resolution.of(choice.channel)
+    entrusting.by_officials(context(model, needs), choice, week)
     return week
 
 
 def test_at_capacity_an_official_serves_his_most_loyal_client_first():
     m = ClientelismModel(rng=1, n_households=60, spinup_weeks=0, official_capacity_per_week=1, faction_trust=0.0)
-    r = m.residents
     strong, weak = 11, 12
-    r.tie_log[[strong, weak], :] = -np.inf
-    r.tie_log[strong, 0] = np.log(0.9)
+    m.ties.log[[strong, weak], :] = -np.inf
+    m.ties.log[strong, 0] = np.log(0.9)
     for order in ((strong, weak), (weak, strong)):          # whatever the order of the queue
         week = _entrusted(m, order, [0, 0], [5_000, 5_000])
         served = [h for h, done in zip(order, week.done) if done]
@@ -217,12 +215,14 @@ def test_a_dutiful_officials_case_is_free_facilitation_not_paid_dependence():
 
 
 def test_the_access_shortfall_counts_the_delay():
-    accounts = Accounts(np.zeros(4, dtype=np.int16), 1, np.zeros(4, dtype=np.uint8), 7)
-    week = Resolution.of(1)
+    m = ClientelismModel(rng=8, n_households=10, spinup_weeks=0)
+    m.residents.literacy_quartile[:] = m.residents.distance_quartile[:] = m.residents.income_quartile[:] = 0
+    accounts = Accounts(m.residents, 1, 7)
+    needs = Needs()
+    needs.append(np.array([0], dtype=np.int32), np.array([1], dtype=np.int8), -12)   # arose 12 weeks before week 0
+    week = Resolution.of(np.array([Channel.IN_PERSON], dtype=np.int8))
     week.done[0] = True
-    accounts.record_resolved(0, np.array([0]), np.array([1]), week, np.array([False]),
-                             np.array([Channel.IN_PERSON]), np.array([13]), np.array([0.0]),
-                             np.array([1_000_000.0], dtype=np.float32), 26)
+    accounts.record_resolved(0, needs, week, np.array([1_000_000.0], dtype=np.float32), 26)
     accounts.close_week(0)
     out = quartile_outcomes(accounts.group_window)
     # No money spent, 13 of the 26 weeks after which a need is abandoned: a shortfall of one half.
@@ -235,8 +235,9 @@ def test_a_mobile_registry_visit_saves_the_trip_to_the_regency_only():
     households = np.arange(10)
     costs = {}
     for visit in (False, True):
-        policy = PolicyState(m.policy.regency_km, m.policy.remote_km, 0.0, 1.0, 0.05, visit)
-        travel = TravelCosts(m.residents, m.p, policy, m.wait_hours, True)
+        now = m.context().policy
+        policy = PolicyState(now.regency_km, now.remote_km, 0.0, 1.0, 0.05, visit)
+        travel = TravelCosts(m.residents, m.p, policy)
         costs[visit] = {office: travel.trip(households, np.full(10, office, dtype=np.int8)) for office in Office}
     assert (costs[True][Office.REGENCY] < costs[False][Office.REGENCY]).all()
     np.testing.assert_array_equal(costs[True][Office.KECAMATAN], costs[False][Office.KECAMATAN])
@@ -251,7 +252,7 @@ def test_training_raises_each_trainees_literacy_and_confidence():
     m = ClientelismModel(rng=4, n_households=2000, spinup_weeks=0)
     r = m.residents
     before_lit, before_conf = r.literacy.copy(), r.confidence.copy()
-    learning.train(r, m.p, np.random.default_rng(9), 52.0, 52)      # about everybody once
+    learning.train(context(m, rng=np.random.default_rng(9)), 52.0)      # about everybody once
     trained = r.literacy != before_lit
     assert trained.sum() > 300
     gain = m.p.training_literacy_gain
@@ -267,19 +268,19 @@ def test_a_loyal_client_of_his_own_camp_or_none_gets_the_discount():
     # leadership's camp are loyal clients of an official they are tied to unless he is of the rival camp. Without
     # faction trust some households pick an official of the rival camp (their own hamlet head).
     m = ClientelismModel(rng=5, n_households=600, spinup_weeks=0, faction_trust=0.0)
-    r, officials = m.residents, m.officials_state
+    officials = m.officials_state
     officials.fee_seeking[:] = 1.0                       # every official asks a fee, large against the rounding
     households = np.arange(200, dtype=np.int32)
     needs = Needs()
     needs.append(households, np.full(200, 2, dtype=np.int8), m.week)     # a family card: a costly trip saved
     priced = {}
     for strength in (0.1, 0.9):
-        r.tie_log[households, :] = np.log(strength)
-        priced[strength] = choose(needs, r, officials, m.pick, m.travel, 0.0, m.tie_decay_per_step, m.p,
-                                  np.random.default_rng(7), m.week, m.politics)
+        m.ties.log[households, :] = np.log(strength)
+        priced[strength] = choose(context(m, needs, np.random.default_rng(7)))
     same = priced[0.1].official == priced[0.9].official
     assert same.all()                                    # equal ties to all: the same official either way
-    rival = m.pick.affinity[m.pick.key[households], priced[0.9].official] < 0
+    pick = m.world.pick
+    rival = pick.affinity[pick.key[households], priced[0.9].official] < 0
     assert 20 < rival.sum() < 180
     plain, loyal = priced[0.1].fee, priced[0.9].fee
     assert (plain > 0).all()
@@ -294,10 +295,9 @@ def test_a_client_complains_less_the_more_he_depends_on_the_official():
     # with chance complaint_prob times one minus the tie after the exchange.
     m = ClientelismModel(rng=6, n_households=900, spinup_weeks=0, official_capacity_per_week=1_000,
                          complaint_prob=1.0, faction_trust=0.0)
-    r = m.residents
     tied, untied = np.arange(0, 300), np.arange(300, 600)
-    r.tie_log[:600, :] = -np.inf
-    r.tie_log[tied, 0] = np.log(0.95)
+    m.ties.log[:600, :] = -np.inf
+    m.ties.log[tied, 0] = np.log(0.95)
     _entrusted(m, np.r_[tied, untied], [0] * 300 + [1] * 300, [10_000.0] * 600)
     complaints = m.officials_state.complaints_month[:2]
     gain = m.p.tie_gain

@@ -1,5 +1,7 @@
 """Property tests of the pure helpers (hypothesis): whatever the inputs, what each promises holds."""
 
+from types import SimpleNamespace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,10 +67,11 @@ def test_allocation_is_exact_at_least_the_minimum_and_proportional(weights, mini
 def test_contacts_stay_in_their_village_and_nobody_is_their_own(sizes, n_hamlets, degree, cross, seed):
     rng = np.random.default_rng(seed)
     sizes = np.array(sizes, dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    geo = SimpleNamespace(households=sizes, offsets=np.concatenate(([0], np.cumsum(sizes)[:-1])))
     village = np.repeat(np.arange(sizes.size, dtype=np.int16), sizes)
     hamlet = rng.integers(0, n_hamlets, village.size).astype(np.int16)
-    contacts = build_contacts(rng, village, hamlet, n_hamlets, offsets, sizes, degree, cross)
+    p = SimpleNamespace(n_hamlets=n_hamlets, network_degree=degree, network_cross_hamlet_share=cross)
+    contacts = build_contacts(rng, village, hamlet, geo, p)
     assert contacts.shape == (village.size, degree)
     assert (contacts != np.arange(village.size)[:, None]).all()              # no self-contacts
     assert (village[contacts] == village[:, None]).all()                     # contacts stay in their village

@@ -38,18 +38,18 @@ def state(seed: int, n: int = 600, weeks: int = 40, **params) -> ClientelismMode
 
 def array_counts(model: ClientelismModel) -> tuple[np.ndarray, np.ndarray]:
     channels = np.zeros(N_CHANNELS, dtype=np.int64)
-    slots = np.zeros(model.officials_per_village, dtype=np.int64)
+    slots = np.zeros(model.officials_state.per_village, dtype=np.int64)
     for _ in range(REPEATS):
         channel, official, *_ = model.choose_channels()
         channels += np.bincount(channel, minlength=N_CHANNELS)
-        slots += np.bincount(official, minlength=model.officials_per_village)
+        slots += np.bincount(official, minlength=model.officials_state.per_village)
     return channels, slots
 
 
 def reference_counts(model: ClientelismModel, seed: int) -> tuple[np.ndarray, np.ndarray]:
     ref = ReferenceModel.from_array_model(model, rng=seed)
     channels = np.zeros(N_CHANNELS, dtype=np.int64)
-    slots = np.zeros(model.officials_per_village, dtype=np.int64)
+    slots = np.zeros(model.officials_state.per_village, dtype=np.int64)
     for _ in range(REPEATS):
         ref.decide()
         for agent in ref.agents:
@@ -68,7 +68,7 @@ def homogeneous(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_channel_choice_agrees(seed):
     model = state(seed)
-    assert len(model.needs) > 50
+    assert len(model.world.needs) > 50
     a_channels, a_slots = array_counts(model)
     r_channels, r_slots = reference_counts(model, seed + 100)
     assert a_channels.sum() == r_channels.sum()   # the same needs were decided
@@ -107,10 +107,10 @@ def test_needs_arrive_at_the_same_rate():
     expected = 2000 * weeks * sum(s.rate_per_year for s in SERVICES) / 52
     arrived_array = 0
     for _ in range(weeks):
-        start = len(model.needs)
+        start = len(model.world.needs)
         model.arrive_needs()
-        arrived_array += len(model.needs) - start
-        model.needs.keep(np.zeros(len(model.needs), dtype=bool))
+        arrived_array += len(model.world.needs) - start
+        model.world.needs.keep(np.zeros(len(model.world.needs), dtype=bool))
     sd = np.sqrt(expected)
     assert abs(arrived_ref - expected) < 4 * sd
     assert abs(arrived_array - expected) < 4 * sd

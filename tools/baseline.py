@@ -55,13 +55,15 @@ def _frame_digest(df) -> str:
 
 def run_case(case: dict) -> dict:
     """One case's exact record."""
+    from sim.core.week import Diagnostics
     from sim.model import ClientelismModel
 
+    sink = Diagnostics("official_fees")
     model = ClientelismModel(scenario=case["scenario"], policy=case["policy"], rng=case["seed"],
-                             n_households=case["n_households"])
+                             n_households=case["n_households"], diagnostics=sink)
     for _ in range(case["steps"]):
         model.step()
-    r = model.residents
+    r, ties = model.residents, model.ties
     series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     officials = np.array([o.fee_seeking for o in model.officials])
     return {
@@ -69,9 +71,9 @@ def run_case(case: dict) -> dict:
         "outcomes": {k: float(v) for k, v in {**model.outcomes(), **model.group_outcomes()}.items()},
         "timeseries": _frame_digest(series),
         "villages": _frame_digest(model.village_table()),
-        "households": _digest(r.literacy, r.confidence, r.tie_log, r.lock_until, r.last_channel, r.activated,
-                              r.last_official),
-        "officials": _digest(officials, np.concatenate(model.fees_paid) if model.fees_paid else np.zeros(0)),
+        "households": _digest(r.literacy, r.confidence, ties.log, ties.lock_until, r.last_channel, r.activated,
+                              ties.last_official),
+        "officials": _digest(officials, sink.values("official_fees")),
     }
 
 

@@ -12,10 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.core.outcomes import GROUP_DIMENSIONS, WINDOW_WEEKS
+from sim.core.services import Channel
+from sim.params.registry import WEEKS_PER_YEAR
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.core.geography import Geography
+    from sim.core.needs import Needs
+    from sim.core.population import Residents
+    from sim.model import ClientelismModel
 
 
 class Flow(IntEnum):
@@ -70,7 +81,7 @@ FLOW_COUNTS = {"resolved": Flow.RESOLVED, "completed": Flow.COMPLETED, "abandone
                "official_fees_rupiah": Flow.OFFICIAL_FEES}
 
 
-def _ratio(a, b):
+def _ratio(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
     """A / b, NaN where b is 0; on scalars (one population) or arrays (one value per area)."""
     if np.ndim(b) == 0:
         return float(a / b) if b > 0 else float("nan")
@@ -78,10 +89,10 @@ def _ratio(a, b):
     return np.divide(a, b, out=np.full(a.shape, np.nan), where=b > 0)
 
 
-def ratio_outcomes(c, weeks: int) -> dict:
+def ratio_outcomes(c: dict, weeks: int) -> dict:
     """The outcomes that are ratios of additive counts ``c`` (a mapping of COUNTS to numbers or arrays), over
     a window of ``weeks`` weeks (flows are scaled to a year)."""
-    per_year = 52 / max(weeks, 1)
+    per_year = WEEKS_PER_YEAR / max(weeks, 1)
     return {
         "paid_dependence_share": _ratio(c["paid_entrusted"] + c["broker"], c["completed"]),
         "unpaid_facilitation_share": _ratio(c["entrusted"] - c["paid_entrusted"], c["completed"]),
@@ -99,10 +110,10 @@ def ratio_outcomes(c, weeks: int) -> dict:
     }
 
 
-AREA_OUTCOMES = tuple(ratio_outcomes({name: 1.0 for name in COUNTS}, 52))
+AREA_OUTCOMES = tuple(ratio_outcomes({name: 1.0 for name in COUNTS}, WEEKS_PER_YEAR))
 
 
-def area_outcomes(counts, weeks: int):
+def area_outcomes(counts: pd.DataFrame, weeks: int) -> pd.DataFrame:
     """``ratio_outcomes`` of each row of a table of COUNTS (a DataFrame), as a DataFrame."""
     import pandas as pd
 
@@ -174,24 +185,51 @@ def service_outcomes(service_window: np.ndarray) -> dict[str, float]:
 class Resolution:
     """What happened this week to each pending need (index = need), filled in by the resolving mechanisms."""
 
+    channel: np.ndarray   # int8: the channel chosen this week (a ``Channel``)
     done: np.ndarray      # bool: completed this week
     paid: np.ndarray      # bool: completed for a fee
     fee: np.ndarray       # rupiah paid for it this week
+    shown: np.ndarray     # int8: the channel the neighbours saw it take this week (-1: none; DEFER: abandoned)
+    abandoned: np.ndarray  # bool: abandoned unmet this week
 
     @classmethod
-    def of(cls, n_needs: int) -> Resolution:
-        """Nothing resolved yet, for ``n_needs`` pending needs."""
-        return cls(np.zeros(n_needs, dtype=bool), np.zeros(n_needs, dtype=bool), np.zeros(n_needs))
+    def of(cls, channel: np.ndarray) -> Resolution:
+        """Nothing resolved yet, for pending needs that chose ``channel``."""
+        n = channel.shape[0]
+        return cls(channel, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n),
+                   np.full(n, -1, dtype=np.int8), np.zeros(n, dtype=bool))
+
+    def show(self, which: np.ndarray, channel: Channel) -> None:
+        """The needs ``which`` (index array or boolean mask) were seen to take ``channel``."""
+        self.shown[which] = channel
+
+    def abandon(self, is_abandoned: np.ndarray) -> None:
+        """The needs of the boolean mask ``is_abandoned`` are given up: unmet, as the neighbours see it."""
+        self.abandoned = is_abandoned
+        self.shown[is_abandoned] = Channel.DEFER
+
+
+def quartile_code(residents: Residents) -> np.ndarray:
+    """One cell number per household of its literacy, distance and income quartiles (``literacy * 16 +
+    distance * 4 + income``), the key of ``Accounts``' per-quartile statistics."""
+    r = residents
+    return (r.literacy_quartile.astype(np.uint8) * 16 + r.distance_quartile.astype(np.uint8) * 4
+            + r.income_quartile.astype(np.uint8))
+
+
+def _margins(code: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """A statistic's sums per literacy, distance and income quartile (3 × 4) from the cell of each value."""
+    cells = np.bincount(code, weights=weights, minlength=64).reshape(4, 4, 4)
+    return np.stack((cells.sum(axis=(1, 2)), cells.sum(axis=(0, 2)), cells.sum(axis=(0, 1))))
 
 
 class Accounts:
     """Trailing-window counters: flows per village, statistics per quartile (ring buffers of a year)."""
 
-    def __init__(self, village_of_household: np.ndarray, n_villages: int, quartile_code: np.ndarray,
-                 n_services: int):
-        self.village = village_of_household
+    def __init__(self, residents: Residents, n_villages: int, n_services: int):
+        self.village = residents.village
         self.n_villages = n_villages
-        self.quartile_code = quartile_code     # literacy quartile * 16 + distance quartile * 4 + income quartile
+        self.quartile_code = quartile_code(residents)
         self.flow = np.zeros((WINDOW_WEEKS, n_villages, len(Flow)))
         self.groups = np.zeros((WINDOW_WEEKS, len(GROUP_DIMENSIONS), 4, len(Group)))
         self.services = np.zeros((WINDOW_WEEKS, n_services, len(ServiceStat)))
@@ -207,18 +245,16 @@ class Accounts:
         else:
             row[:, column] += np.bincount(self.village[households], weights=weights, minlength=self.n_villages)
 
-    def record_resolved(self, step: int, households: np.ndarray, services: np.ndarray, week: Resolution,
-                        is_abandoned: np.ndarray, channel: np.ndarray, weeks_waited: np.ndarray, cost: np.ndarray,
-                        income: np.ndarray, abandon_after_weeks: int) -> None:
-        """This week's completed and abandoned needs (over the pending needs of ``households``, of ``services``):
-        the flow counts, the access statistics by quartile, the statistics by service.
+    def record_resolved(self, step: int, needs: Needs, res: Resolution, income: np.ndarray,
+                        abandon_after_weeks: int) -> None:
+        """This week's completed and abandoned needs (``res``, over the pending ``needs``): the flow counts, the
+        access statistics by quartile, the statistics by service (``income``: every household's monthly income).
 
         A resolved need's shortfall is 1 if abandoned, else its cost over the household's monthly income plus
         its delay over ``abandon_after_weeks``, capped at 1; its cost burden is its cost over monthly income.
         """
-        from sim.core.services import Channel
-
-        is_done = week.done
+        households = needs.household
+        is_done, is_abandoned = res.done, res.abandoned
         is_resolved = is_done | is_abandoned
         self.tally(step, Flow.RESOLVED, households[is_resolved])
         self.tally(step, Flow.COMPLETED, households[is_done])
@@ -226,32 +262,29 @@ class Accounts:
         if not is_resolved.any():
             return
         hh = households[is_resolved]
-        waited = weeks_waited[is_resolved]
-        burden = cost[is_resolved] / income[hh].astype(np.float64)
+        waited = needs.weeks_waited(step)[is_resolved]
+        burden = needs.cost[is_resolved] / income[hh].astype(np.float64)
         shortfall = np.where(is_abandoned[is_resolved], 1.0, np.minimum(burden + waited / abandon_after_weeks, 1.0))
-        ch = channel[is_resolved]
+        ch = res.channel[is_resolved]
         completed = is_done[is_resolved]
         brokered = completed & ((ch == Channel.ENTRUST) | (ch == Channel.BROKER))
-        paid = week.paid[is_resolved]
+        paid = res.paid[is_resolved]
         g = self.groups[step % WINDOW_WEEKS]
         # One count per cell of literacy x distance x income quartiles, then each dimension's margins.
         code = self.quartile_code[hh]
         for stat, weights in ((Group.SHORTFALL, shortfall), (Group.RESOLVED, None), (Group.BROKERED, brokered),
                               (Group.COMPLETED, completed), (Group.PAID, paid),
                               (Group.DELAY, np.where(completed, waited, 0)), (Group.BURDEN, burden)):
-            cells = np.bincount(code, weights=weights, minlength=64).reshape(4, 4, 4)
-            g[0, :, stat] += cells.sum(axis=(1, 2))
-            g[1, :, stat] += cells.sum(axis=(0, 2))
-            g[2, :, stat] += cells.sum(axis=(0, 1))
+            g[:, :, stat] += _margins(code, weights)
         # By service.
-        svc = services[is_resolved].astype(np.int64)
+        svc = needs.service[is_resolved].astype(np.int64)
         n = self.services.shape[1]
         unpaid = completed & (ch == Channel.ENTRUST) & ~paid
         self_service = completed & ((ch == Channel.IN_PERSON) | (ch == Channel.ONLINE))
         row = self.services[step % WINDOW_WEEKS]
         for stat, weights in ((ServiceStat.RESOLVED, None), (ServiceStat.COMPLETED, completed),
                               (ServiceStat.PAID, paid), (ServiceStat.UNPAID, unpaid), (ServiceStat.SELF, self_service),
-                              (ServiceStat.FEES, week.fee[is_resolved])):
+                              (ServiceStat.FEES, res.fee[is_resolved])):
             row[:, stat] += np.bincount(svc, weights=weights, minlength=n)
 
     def close_week(self, step: int) -> np.ndarray:
@@ -267,7 +300,7 @@ class Accounts:
         return totals
 
 
-def village_table(model):
+def village_table(model: ClientelismModel) -> pd.DataFrame:
     """Outcomes per village of ``model`` over the trailing window, with the counts they are ratios of.
 
     Counts are additive: summed over villages (or a kecamatan's villages) and divided as for the whole
@@ -275,16 +308,17 @@ def village_table(model):
     """
     import pandas as pd
 
-    g = model.geography
-    r = model.residents
-    officials = model.officials_state
+    w = model.world
+    g = w.geography
+    r = w.residents
+    officials = w.officials
     v = g.n_villages
-    f = model.accounts.village_window
+    f = w.accounts.village_window
     counts = {
         "households": g.households.astype(np.int64),
         "officials": np.full(v, officials.per_village, dtype=np.int64),
         **{name: f[:, column] for name, column in FLOW_COUNTS.items()},
-        "locked_in": np.bincount(r.village, weights=r.lock_until >= model.week, minlength=v),
+        "locked_in": np.bincount(r.village, weights=w.ties.locked_in(model.week), minlength=v),
         "activated": np.bincount(r.village, weights=r.activated, minlength=v),
         "literacy_sum": np.bincount(r.village, weights=r.literacy, minlength=v),
         "fee_seeking_sum": officials.by_village(officials.fee_seeking).sum(axis=1),
@@ -297,7 +331,7 @@ def village_table(model):
     return pd.concat([table, area_outcomes(table, model.window_weeks)], axis=1)
 
 
-def kecamatan_table(geography, villages, weeks: int):
+def kecamatan_table(geography: Geography, villages: pd.DataFrame, weeks: int) -> pd.DataFrame:
     """Outcomes per kecamatan: a village table's counts summed per kecamatan, then the same ratios."""
     import pandas as pd
 

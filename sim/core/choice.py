@@ -16,14 +16,13 @@ The functions here only compute: they change no state (the draws advance the gen
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from sim.core import gatekeeping
-from sim.core import ties as tie_strength
 from sim.core.officials import round_fee
-from sim.core.population import FACTION_AFFINITY, FACTION_NAMES
+from sim.core.population import FACTION_NAMES, faction_affinity
 from sim.core.services import (
     N_CHANNELS,
     SERVICE_BROKER,
@@ -34,6 +33,12 @@ from sim.core.services import (
     Channel,
     Office,
 )
+
+if TYPE_CHECKING:
+    from sim.core.officials import Officials
+    from sim.core.population import Residents
+    from sim.core.week import Week
+    from sim.params.values import TrackedParams
 
 # Byte c of a packed counter counts contacts whose last need went through channel c (in person, online,
 # entrust, broker); index = last_channel + 1 (-1: no need yet). At most 255 contacts (network_degree <= 30).
@@ -52,12 +57,12 @@ class Choice(NamedTuple):
     p_online: np.ndarray       # chance an online application succeeds
 
 
-def success_probability(complexity: np.ndarray, skill: np.ndarray, p) -> np.ndarray:
+def success_probability(complexity: np.ndarray, skill: np.ndarray, p: TrackedParams) -> np.ndarray:
     """The success curve: the chance that an application of ``complexity`` succeeds for a given skill."""
     return np.clip(1 - complexity * (p.success_base - p.success_skill_slope * skill), p.success_min, p.success_max)
 
 
-def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
+def gumbel(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """Standard Gumbel draws (single precision: the logit choice needs no more)."""
     u = rng.random(shape, dtype=np.float32)
     with np.errstate(divide="ignore"):
@@ -68,14 +73,15 @@ class OfficialPick:
     """The fixed part of a household's pick of an official: faction affinity and the own-hamlet-head bonus for
     each official slot of its village, one table row per (village, faction, hamlet) of households."""
 
-    def __init__(self, residents, officials, p):
+    def __init__(self, residents: Residents, officials: Officials, p: TrackedParams):
         n_f, n_h = len(FACTION_NAMES), p.n_hamlets
         n_v = officials.n_villages
         v, f, h = np.meshgrid(np.arange(n_v), np.arange(n_f), np.arange(n_h), indexing="ij")
         v, f, h = v.ravel(), f.ravel(), h.ravel()
         official_faction = officials.by_village(officials.faction)
         hamlet_of_slot = officials.hamlet[:officials.per_village]           # the same slots in every village
-        self.affinity = FACTION_AFFINITY[f[:, None], official_faction[v]]     # (keys, slots): +1, 0 or -1
+        affinity = faction_affinity(p.rival_camp_aversion)
+        self.affinity = affinity[f[:, None], official_faction[v]]     # (keys, slots): +1, 0 or -aversion
         self._own = (p.own_hamlet_head_bonus * (hamlet_of_slot[None, :] == h[:, None])).astype(np.float32)
         self.key = ((residents.village.astype(np.int32) * n_f + residents.faction) * n_h
                     + residents.hamlet).astype(np.int32)                      # each household's table row
@@ -90,12 +96,12 @@ class OfficialPick:
         return self._table
 
 
-def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_reduction: float,
-           tie_decay_per_step: float, p, rng: np.random.Generator, step: int, politics,
-           online_open: bool = True) -> Choice:
-    """The logit choice of a channel for every pending need (and the official each would entrust it to); the
-    online channel only once it has launched (``online_open``); ``politics``: the villages' ``Politics``."""
-    r = residents
+def choose(week: Week) -> Choice:
+    """The logit choice of a channel for every pending need of ``week`` (and the official each would entrust it
+    to); the online channel only once it has launched."""
+    w = week.world
+    p, rng, step = week.p, week.rng, week.t
+    needs, r, officials, pick, travel = w.needs, w.residents, w.officials, w.pick, week.travel
     i = needs.household
     s = needs.service
     k = i.shape[0]
@@ -106,18 +112,18 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     income = r.income_rupiah.take(i).astype(np.float64)
     literacy = r.literacy.take(i).astype(np.float64)
     confidence = r.confidence.take(i)
-    skill = 0.5 * (literacy + confidence)
+    skill = p.skill_literacy_weight * literacy + (1 - p.skill_literacy_weight) * confidence
     office = SERVICE_OFFICE[s]
-    red = complexity_reduction
+    red = week.policy.complexity_reduction
     complexity = SERVICE_COMPLEXITY[s] * p.complexity_multiplier * (1 - red)
     visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
     trip = travel.trip(i, office)
 
     # In person: every visit costs a trip; rejections mean starting again. The household judges its chance by
-    # its confidence (a belief); the real chance depends on its skill, half literacy and half know-how. Where
+    # its confidence (a belief); the real chance depends on its skill, literacy and know-how. Where
     # the village office stands in the way, its staff coach the resident or slow-walk and withhold their
     # letter, as far as they deviate from their duty (``sim.core.gatekeeping``).
-    g = gatekeeping.gate(i, s, r, officials, politics.salience, p)
+    g = gatekeeping.gate(i, s, r, officials, w.politics.salience, p)
     passes = gatekeeping.passes(g, p)
     p_self = success_probability(complexity, gatekeeping.coached(skill, g, p), p) * passes
     p_believed = success_probability(complexity, gatekeeping.coached(confidence, g, p), p) * passes
@@ -127,11 +133,11 @@ def choose(needs, residents, officials, pick: OfficialPick, travel, complexity_r
     attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * village_trip
     cost_self = attempt_cost / p_believed
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
-    can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & online_open
+    can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & week.online_open
     p_online = success_probability(complexity, literacy, p)
     cost_online = p.online_cost_rupiah / p_online + travel.activation(i, can_go_online)
     # Entrust: the household picks an official (tie, faction, own hamlet head, noise).
-    ties = tie_strength.current(r.tie_log, tie_decay_per_step, step, i)
+    ties = w.ties.current(step, i)
     village = r.village.take(i)
     key = pick.key.take(i)
     score = ties + pick.table(p.faction_trust)[key] + p.official_pick_noise * rng.random(ties.shape,

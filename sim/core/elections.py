@@ -21,11 +21,16 @@ A re-election changes nothing but the count.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.core import ties
-from sim.core.population import CURRENT, FORMER, NO_OFFICIAL, fee_seeking_draws
-from sim.params.scenarios import STEPS_PER_YEAR
+from sim.core.population import CURRENT, FORMER, fee_seeking_draws
+from sim.params.registry import WEEKS_PER_YEAR
+
+if TYPE_CHECKING:
+    from sim.core.week import Week
+    from sim.params.values import TrackedParams
 
 
 class Politics:
@@ -37,61 +42,52 @@ class Politics:
         self.turnovers = np.zeros(n_villages, dtype=np.int64)
         self.last_turnover_week = np.full(n_villages, np.iinfo(np.int32).min, dtype=np.int64)
 
-    def fade(self, p) -> None:
+    def fade(self, p: TrackedParams) -> None:
         """A week passes: the contest's salience fades."""
         if p.contest_salience_decay_per_year > 0:
-            self.salience *= np.exp(-p.contest_salience_decay_per_year / STEPS_PER_YEAR)
+            self.salience *= np.exp(-p.contest_salience_decay_per_year / WEEKS_PER_YEAR)
 
 
-def is_election_week(week: int, p) -> bool:
+def is_election_week(week: int, p: TrackedParams) -> bool:
     """Whether villages elect their heads this week (every term from ``next_election_week``, before it too)."""
-    return (week - p.next_election_week) % (p.election_term_years * STEPS_PER_YEAR) == 0
+    return (week - p.next_election_week) % (p.election_term_years * WEEKS_PER_YEAR) == 0
 
 
-def swap_camps(faction: np.ndarray, where: np.ndarray) -> None:
-    """The head's camp and the opposition change places where the boolean mask ``where`` holds."""
-    f = faction[where]
-    faction[where] = np.where(f == CURRENT, FORMER, np.where(f == FORMER, CURRENT, f))
-
-
-def hold(politics: Politics, residents, officials, p, rng: np.random.Generator, week: int,
-         tie_decay_per_step: float) -> np.ndarray:
+def hold(week: Week, rng: np.random.Generator) -> np.ndarray:
     """This week's elections in every village; returns the boolean mask of villages with a turnover.
 
     ``rng`` is the elections' own stream (``ClientelismModel.election_rng``). The draws are the same whatever the
     outcome (one per village, then one and a fee-seeking per official), so that runs that differ only in who
     wins stay paired.
     """
+    w, p = week.world, week.p
+    politics, officials = w.politics, w.officials
     n_v = politics.salience.shape[0]
     share = p.perangkat_replacement_share
     politics.elections += 1
     u = rng.random(n_v)
     replace_u = rng.random(officials.n)
     successors = fee_seeking_draws(rng, p, officials.n)
-    forced = p.next_election_turnover and week == p.next_election_week
+    forced = p.next_election_turnover and week.t == p.next_election_week
     turnover = np.ones(n_v, dtype=bool) if forced else u < p.turnover_prob
     if not turnover.any():
         return turnover
-    r = residents
-    swap_camps(r.faction, turnover[r.village])
-    swap_camps(officials.faction, turnover[officials.village])
+    r = w.residents
+    r.swap_camps(turnover)
+    officials.swap_camps(turnover)
     # The losing camp's officials (now the opposition) keep their seats unless dismissed.
     dismissed = (turnover[officials.village] & (officials.faction == FORMER)
                  & (replace_u < share))
     officials.replace(dismissed, CURRENT, successors)
     politics.salience[turnover] = 1.0
     politics.turnovers += turnover
-    politics.last_turnover_week[turnover] = week
+    politics.last_turnover_week[turnover] = week.t
     # Nobody has a tie to a successor yet: the predecessor's ties end with him.
     for i in np.nonzero(dismissed)[0]:
         v, slot = int(officials.village[i]), int(officials.slot[i])
-        households = np.nonzero(r.village == v)[0]
-        r.tie_log[households, slot] = -np.inf
-        r.last_official[households[r.last_official[households] == slot]] = NO_OFFICIAL
+        w.ties.forget(np.nonzero(r.village == v)[0], slot)
     if dismissed.any():
-        affected = np.nonzero(np.isin(r.village, officials.village[dismissed]))[0]
-        strongest = ties.current(r.tie_log, tie_decay_per_step, week, affected).max(axis=1)
-        r.lock_until[affected] = ties.lock_expiry(strongest, week, p.lockin_tie_threshold, tie_decay_per_step)
+        w.ties.relock(np.nonzero(np.isin(r.village, officials.village[dismissed]))[0], week.t)
     return turnover
 
 
@@ -112,7 +108,7 @@ class CampLedger:
     def record(self, camp: np.ndarray, done: np.ndarray, own: np.ndarray, paid: np.ndarray,
                fee: np.ndarray) -> None:
         """This week's resolved needs: the camp of each need's household and boolean masks (``own``: done by
-        the household itself), with the fee paid."""
+        the household itself), with the fee paid (one per need)."""
         self.completed += np.bincount(camp[done], minlength=3)
         self.own += np.bincount(camp[done & own], minlength=3)
         self.paid += np.bincount(camp[done & paid], minlength=3)

@@ -8,12 +8,19 @@ confidence, and helps those who reach the online channel's threshold activate th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from sim.params.registry import WEEKS_PER_YEAR
 
-def learn_from_contacts(residents, p, rng: np.random.Generator) -> None:
+if TYPE_CHECKING:
+    from sim.core.week import Week
+
+
+def learn_from_contacts(week: Week) -> None:
     """A few households each week learn from a more literate contact."""
-    r = residents
+    r, rng, p = week.world.residents, week.rng, week.p
     n = r.n
     m = int(rng.binomial(n, p.contact_rate_per_week))
     if m == 0:
@@ -22,18 +29,17 @@ def learn_from_contacts(residents, p, rng: np.random.Generator) -> None:
     degree = r.contacts.shape[1]
     teacher = r.contacts.ravel().take(learner * degree + rng.integers(0, degree, m))
     gap = r.literacy.take(teacher) - r.literacy.take(learner)
-    r.literacy[learner] += p.peer_learning_rate * np.maximum(gap, 0)
+    r.add_literacy(learner, p.peer_learning_rate * np.maximum(gap, 0))
 
 
-def train(residents, p, rng: np.random.Generator, share_per_year: float, steps_per_year: int,
-          online_open: bool = True) -> None:
+def train(week: Week, share_per_year: float) -> None:
     """Digital training of this week's trainees (``share_per_year`` of households a year); once the digital ID
-    has launched (``online_open``) it also helps them activate it."""
+    has launched it also helps them activate it."""
     if share_per_year <= 0:
         return
-    r = residents
+    r, rng, p = week.world.residents, week.rng, week.p
     n = r.n
-    m = int(rng.binomial(n, min(share_per_year / steps_per_year, 1.0)))
+    m = int(rng.binomial(n, min(share_per_year / WEEKS_PER_YEAR, 1.0)))
     if m == 0:
         return
     if p.training_targeted:
@@ -42,8 +48,7 @@ def train(residents, p, rng: np.random.Generator, share_per_year: float, steps_p
     else:
         trainee = rng.integers(0, n, m)
     gain = p.training_literacy_gain
-    r.literacy[trainee] += gain * (1 - r.literacy[trainee])
-    r.confidence[trainee] += gain * (1 - r.confidence[trainee])
-    if online_open:
-        ready = trainee[r.literacy[trainee] >= p.online_min_literacy]
-        r.activated[ready] = True
+    r.gain_literacy(trainee, gain)
+    r.gain_confidence(trainee, gain)
+    if week.online_open:
+        r.activate(trainee[r.literacy[trainee] >= p.online_min_literacy])

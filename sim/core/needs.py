@@ -9,10 +9,17 @@ completed or abandoned. A deferred need may lapse (the occasion passes) and any 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.core.services import SERVICE_RATE, Channel
+from sim.params.registry import WEEKS_PER_YEAR
+
+if TYPE_CHECKING:
+    from sim.core.accounting import Resolution
+    from sim.core.choice import Choice
+    from sim.core.week import Week
 
 
 @dataclass
@@ -35,6 +42,11 @@ class Needs:
         self.arrival = np.concatenate((self.arrival, np.full(n, step, dtype=np.int32)))
         self.cost = np.concatenate((self.cost, np.zeros(n)))
 
+    def spend(self, which: np.ndarray, rupiah: np.ndarray | float) -> None:
+        """Add ``rupiah`` (one amount per need, or one for all) to what the needs ``which`` (an index array or a
+        boolean mask) have cost so far."""
+        self.cost[which] += rupiah
+
     def keep(self, is_kept: np.ndarray) -> None:
         """Keep only the needs where the boolean mask ``is_kept`` holds (the others were resolved)."""
         self.household = self.household[is_kept]
@@ -47,10 +59,10 @@ class Needs:
         return step - self.arrival + 1
 
 
-def arrive(needs: Needs, rng: np.random.Generator, n_households: int, need_rate_multiplier: float,
-           steps_per_year: int, step: int) -> None:
+def arrive(week: Week) -> None:
     """This week's new needs: a binomial number per service type, spread uniformly over households."""
-    weekly = np.minimum(SERVICE_RATE * need_rate_multiplier / steps_per_year, 1.0)
+    rng, n_households = week.rng, week.world.residents.n
+    weekly = np.minimum(SERVICE_RATE * week.p.need_rate_multiplier / WEEKS_PER_YEAR, 1.0)
     counts = rng.binomial(n_households, weekly)
     total = int(counts.sum())
     if total == 0:
@@ -60,12 +72,12 @@ def arrive(needs: Needs, rng: np.random.Generator, n_households: int, need_rate_
     # The same (household, service) pairs in household order: the per-need lookups into household arrays then
     # walk memory forwards.
     order = np.argsort(households, kind="stable")
-    needs.append(households[order], services[order], step)
+    week.world.needs.append(households[order], services[order], week.t)
 
 
-def unmet(needs: Needs, channel: np.ndarray, is_done: np.ndarray, rng: np.random.Generator,
-          lapse_prob_per_week: float, abandon_after_weeks: int, step: int) -> np.ndarray:
+def unmet(week: Week, choice: Choice, res: Resolution) -> np.ndarray:
     """Boolean mask of the needs abandoned this week: not completed, and either deferred and lapsing (a draw
     for every pending need), or pending for ``abandon_after_weeks``."""
-    is_lapsed = (channel == Channel.DEFER) & (rng.random(len(needs)) < lapse_prob_per_week)
-    return ~is_done & (is_lapsed | (needs.weeks_waited(step) >= abandon_after_weeks))
+    needs = week.world.needs
+    is_lapsed = (choice.channel == Channel.DEFER) & (week.rng.random(len(needs)) < week.p.lapse_prob_per_week)
+    return ~res.done & (is_lapsed | (needs.weeks_waited(week.t) >= week.p.abandon_after_weeks))

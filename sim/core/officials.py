@@ -15,9 +15,14 @@ Mesa agents (``Official``) are read-only views of one index each, for Mesa's age
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import ClientelismModel
+    from sim.params.values import TrackedParams
 
 
 @dataclass
@@ -58,7 +63,7 @@ class Officials:
         return values.reshape(self.n_villages, self.per_village)
 
     def fee(self, officials: np.ndarray, saved_cost: np.ndarray, income: np.ndarray, is_loyal: np.ndarray,
-            p) -> np.ndarray:
+            p: TrackedParams) -> np.ndarray:
         """Fee each official (index array) asks for a case: price discrimination on the household's alternative.
 
         A share of the cost the household saves, plus the basic levy, scaled by the official's fee-seeking,
@@ -69,6 +74,13 @@ class Officials:
         fee = np.minimum(fee, p.fee_income_cap * income)
         fee = fee * np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)
         return round_fee(fee, p.fee_rounding_rupiah)
+
+    def swap_camps(self, in_village: np.ndarray) -> None:
+        """The head's camp and the opposition change places in the villages of the boolean mask ``in_village``
+        (one per village)."""
+        from sim.core.population import swap_camps
+
+        swap_camps(self.faction, in_village[self.village])
 
     def replace(self, seats: np.ndarray, faction: int, fee_seeking: np.ndarray) -> None:
         """New officials in the seats where the boolean mask ``seats`` holds: of ``faction``, with their own
@@ -91,7 +103,7 @@ class Officials:
         self.earnings_total += earnings
         self.complaints_month += np.bincount(officials[complained], minlength=n)
 
-    def adapt(self, p, rng: np.random.Generator, detection_prob: float) -> None:
+    def adapt(self, p: TrackedParams, rng: np.random.Generator, detection_prob: float) -> None:
         """Every official's review of his fee-seeking, all at once (each sees his peers as they were before).
 
         The arithmetic is that of one official after another (same operations, same order, same draws), so
@@ -149,11 +161,11 @@ class Official(mesa.Agent):
     """A village official, as Mesa and the classroom page see him: a read-only view of one index of the
     model's ``Officials`` arrays (attributes as there: village, slot, hamlet, faction, fee_seeking, ...)."""
 
-    def __init__(self, model, index: int):
+    def __init__(self, model: ClientelismModel, index: int):
         super().__init__(model)
         self.index = index
 
-    def _of(self, name: str):
+    def _of(self, name: str) -> np.generic:
         return getattr(self.model.officials_state, name)[self.index]
 
     village = property(lambda self: int(self._of("village")))

@@ -8,29 +8,36 @@ model's), in a fixed order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core import ties
 from sim.core.services import Channel
-from sim.core.ties import NEVER_LOCKED
+from sim.core.ties import Ties
+
+if TYPE_CHECKING:
+    from sim.core.geography import Geography
+    from sim.params.values import TrackedParams
 
 # Faction codes shared by residents and officials.
 NEUTRAL, CURRENT, FORMER = 0, 1, 2
 FACTION_NAMES = ("neutral", "current", "former")
 
-# Affinity between a resident's faction (row) and an official's (column):
-# +1 same camp, -1 rival camp, 0 when the resident is neutral.
-FACTION_AFFINITY = np.array([[0, 0, 0],
-                             [0, 1, -1],
-                             [0, -1, 1]], dtype=np.float32)
 
-NO_OFFICIAL = -1
+def faction_affinity(rival_camp_aversion: float) -> np.ndarray:
+    """Affinity between a resident's faction (row) and an official's (column): +1 in the same camp, minus
+    ``rival_camp_aversion`` in the rival camp, 0 when the resident is neutral (float32, 3 × 3)."""
+    rival = -rival_camp_aversion
+    return np.array([[0, 0, 0],
+                     [0, 1, rival],
+                     [0, rival, 1]], dtype=np.float32)
 
 
 @dataclass
 class Residents:
-    """Household state, one array per attribute (index = household)."""
+    """Household state, one array per attribute (index = household); its methods are the only writers of the
+    arrays that change during a run (literacy, confidence, the digital-ID account, the last channel, the camp).
+    The households' ties to officials are a structure of their own (``sim.core.ties.Ties``)."""
 
     village: np.ndarray           # int16, the household's village (households are stored village by village)
     hamlet: np.ndarray            # int16, hamlet within the village
@@ -40,13 +47,11 @@ class Residents:
     literacy: np.ndarray          # float32 0-1, digital skill and device access
     confidence: np.ndarray        # float32 0-1, belief in handling paperwork oneself
     income_rupiah: np.ndarray     # float32, monthly household income
-    faction: np.ndarray           # int8, NEUTRAL / CURRENT / FORMER
+    faction: np.ndarray           # int8, NEUTRAL / CURRENT (the sitting head's camp) / FORMER (the opposition)
     contacts: np.ndarray          # int32 (n, degree), neighbours and kin
-    tie_log: np.ndarray           # float32 (n, officials per village): log(tie) + decay * step of its last
-                                  # update, so tie now = exp(tie_log - decay * now): ties decay lazily
-    last_official: np.ndarray     # int16, slot of the village official of the previous entrusted exchange
-    lock_until: np.ndarray        # int32, last step at which some tie is still >= the lock-in threshold
-    last_channel: np.ndarray      # int8, how the last need ended: its channel, DEFER if abandoned, -1 if none yet
+    last_channel: np.ndarray      # int8, what neighbours saw of the household's last need: the channel it last
+                                  # used (an attempt in person or online, an official or a broker who took it),
+                                  # DEFER when it was abandoned, -1 before any
     activated: np.ndarray         # bool, has an activated digital-ID / online account
     early_adopter: np.ndarray     # bool, activates it the week it launches
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
@@ -57,6 +62,55 @@ class Residents:
     def n(self) -> int:
         """Number of households."""
         return self.literacy.shape[0]
+
+    def gain_confidence(self, households: np.ndarray, share_of_gap: float) -> None:
+        """Confidence of ``households`` (index array) closes ``share_of_gap`` of its gap to 1 (a success, training)."""
+        self.confidence[households] += share_of_gap * (1 - self.confidence[households])
+
+    def lose_confidence(self, households: np.ndarray, share: float) -> None:
+        """Confidence of ``households`` falls by ``share`` (a rejection; a need handled by someone else)."""
+        self.confidence[households] *= (1 - share)
+
+    def gain_literacy(self, households: np.ndarray, share_of_gap: float) -> None:
+        """Literacy of ``households`` closes ``share_of_gap`` of its gap to 1 (practice online, training)."""
+        self.literacy[households] += share_of_gap * (1 - self.literacy[households])
+
+    def add_literacy(self, households: np.ndarray, amount: np.ndarray) -> None:
+        """Literacy of ``households`` rises by ``amount`` (what a contact taught, one per household)."""
+        self.literacy[households] += amount
+
+    def activate(self, households: np.ndarray) -> None:
+        """``households`` (index array or boolean mask) have an activated digital-ID account from now on."""
+        self.activated[households] = True
+
+    def activate_early_adopters(self) -> None:
+        """The digital ID launches: the early adopters activate their accounts."""
+        self.activated |= self.early_adopter
+
+    def note_channels(self, households: np.ndarray, channels: np.ndarray) -> None:
+        """What this week's resolved and attempted needs showed the neighbours (one channel per need of
+        ``households``, -1 where the need showed nothing): a household with several shows the highest-numbered
+        channel (``Channel`` orders in person, online, official, broker, unmet)."""
+        shown = channels >= 0
+        if not shown.any():
+            return
+        hh = households[shown].astype(np.int64)
+        key = hh * 8 + channels[shown]
+        key.sort()
+        last = np.ones(key.size, dtype=bool)
+        last[:-1] = (key[1:] >> 3) != (key[:-1] >> 3)
+        self.last_channel[key[last] >> 3] = (key[last] & 7).astype(np.int8)
+
+    def swap_camps(self, in_village: np.ndarray) -> None:
+        """The head's camp and the opposition change places in the villages of the boolean mask ``in_village``
+        (one per village)."""
+        swap_camps(self.faction, in_village[self.village])
+
+
+def swap_camps(faction: np.ndarray, where: np.ndarray) -> None:
+    """The head's camp and the opposition change places where the boolean mask ``where`` holds."""
+    f = faction[where]
+    faction[where] = np.where(f == CURRENT, FORMER, np.where(f == FORMER, CURRENT, f))
 
 
 @dataclass
@@ -96,12 +150,15 @@ def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float, a
     return centres
 
 
-def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.ndarray, n_hamlets: int,
-                   offsets: np.ndarray, sizes: np.ndarray, degree: int, cross_share: float) -> np.ndarray:
-    """Each household's neighbours and kin: mostly in its own hamlet, some elsewhere in its village.
+def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.ndarray, geo: Geography,
+                   p: TrackedParams) -> np.ndarray:
+    """Each household's ``network_degree`` neighbours and kin: mostly in its own hamlet, a share
+    (``network_cross_hamlet_share``) elsewhere in its village.
 
-    Households are stored village by village (``offsets``, ``sizes``).
+    Households are stored village by village (the geography's ``offsets`` and ``households``).
     """
+    n_hamlets, degree, cross_share = p.n_hamlets, p.network_degree, p.network_cross_hamlet_share
+    offsets, sizes = geo.offsets, geo.households
     n = hamlet.shape[0]
     group = village.astype(np.int64) * n_hamlets + hamlet
     order = np.argsort(group, kind="stable").astype(np.int32)
@@ -121,7 +178,7 @@ def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.nda
     return contacts
 
 
-def fee_seeking_draws(rng: np.random.Generator, p, n: int) -> np.ndarray:
+def fee_seeking_draws(rng: np.random.Generator, p: TrackedParams, n: int) -> np.ndarray:
     """Fee-seeking of ``n`` officials taking their seats. It varies between officials: a Beta distribution with
     the given mean and concentration (sd ≈ 0.18 at mean 0.6 and concentration 6): some nearly dutiful, some
     greedy."""
@@ -130,7 +187,7 @@ def fee_seeking_draws(rng: np.random.Generator, p, n: int) -> np.ndarray:
     return rng.beta(k * m, k * (1 - m), n)
 
 
-def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> OfficialSeats:
+def build_officials(rng: np.random.Generator, p: TrackedParams, n_villages: int = 1) -> OfficialSeats:
     """In every village one kepala dusun per hamlet, then the office staff."""
     per_village = p.n_hamlets + p.n_office_staff
     n = n_villages * per_village
@@ -144,9 +201,10 @@ def build_officials(rng: np.random.Generator, p, n_villages: int = 1) -> Officia
     return OfficialSeats(village, slot, hamlet, factions, fee_seeking)
 
 
-def build_residents(rng: np.random.Generator, p, geo, n_officials: int, tie_decay_per_step: float,
-                    start_week: int = 0) -> Residents:
-    """Households of every village with positions, literacy, income, factions, contacts and initial ties.
+def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, n_officials: int,
+                    tie_decay_per_week: float, start_week: int = 0) -> tuple[Residents, Ties]:
+    """Households of every village with positions, literacy, income, factions, contacts, and their initial
+    ties as of ``start_week``.
 
     ``n_officials`` is the number of officials per village; a household's ties
     are to the officials of its own village.
@@ -189,14 +247,11 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, tie_deca
     faction[u < p.faction_current_share] = CURRENT
     faction[(u >= p.faction_current_share) & (u < p.faction_current_share + p.faction_former_share)] = FORMER
 
-    contacts = build_contacts(rng, village, hamlet, p.n_hamlets, offsets, sizes, p.network_degree,
-                              p.network_cross_hamlet_share)
+    contacts = build_contacts(rng, village, hamlet, geo, p)
 
     # Initial patronage, the residue of past practice: most patrons are the
     # household's own kepala dusun, the rest any official of its village.
-    tie_log = np.full((n, n_officials), -np.inf, dtype=np.float32)
-    last_official = np.full(n, NO_OFFICIAL, dtype=np.int16)
-    lock_until = np.full(n, NEVER_LOCKED, dtype=np.int32)
+    ties = Ties(n, n_officials, tie_decay_per_week, p.lockin_tie_threshold)
     has_patron = rng.random(n) < p.init_patron_share
     idx = np.nonzero(has_patron)[0]
     patron = rng.integers(0, n_officials, idx.size)
@@ -206,9 +261,7 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, tie_deca
     jitter = p.init_tie_jitter
     strength = np.clip(p.init_tie_strength * rng.uniform(1 - jitter, 1 + jitter, idx.size), 0.0, 1.0
                        ).astype(np.float32)
-    tie_log[idx, patron] = ties.stored(strength, tie_decay_per_step, start_week)   # ties as of the first week
-    last_official[idx] = patron
-    lock_until[idx] = ties.lock_expiry(strength, start_week, p.lockin_tie_threshold, tie_decay_per_step)
+    ties.start(idx, patron, strength, start_week)   # ties as of the first week
 
     last_channel = np.full(n, -1, dtype=np.int8)
     last_channel[idx] = Channel.ENTRUST
@@ -223,8 +276,7 @@ def build_residents(rng: np.random.Generator, p, geo, n_officials: int, tie_deca
         village=village, hamlet=hamlet, x_km=xy[:, 0].astype(np.float32), y_km=xy[:, 1].astype(np.float32),
         dist_local_km=dist_local.astype(np.float32), literacy=literacy.astype(np.float32),
         confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
-        contacts=contacts, tie_log=tie_log, last_official=last_official, lock_until=lock_until,
-        last_channel=last_channel, activated=activated, early_adopter=early_adopter,
+        contacts=contacts, last_channel=last_channel, activated=activated, early_adopter=early_adopter,
         literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
         income_quartile=quartiles(income),
-    )
+    ), ties

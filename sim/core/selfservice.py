@@ -8,49 +8,56 @@ lowers it (beliefs update on experience); using the online channel successfully 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.core.accounting import Flow
 from sim.core.services import Channel
 
+if TYPE_CHECKING:
+    from sim.core.accounting import Resolution
+    from sim.core.choice import Choice
+    from sim.core.week import Week
 
-def attempt(channel: Channel, is_chosen: np.ndarray, is_success: np.ndarray, needs, residents, attempt_cost,
-            week, accounts, p, step: int) -> None:
+
+def attempt(week: Week, channel: Channel, is_chosen: np.ndarray, is_success: np.ndarray,
+            attempt_cost: np.ndarray, res: Resolution) -> None:
     """Needs (boolean mask ``is_chosen``) attempted through ``channel`` this week: costs, outcome, beliefs
-    (``week``: this week's ``Resolution``)."""
-    r = residents
+    (``res``: this week's ``Resolution``, where each success is marked done)."""
+    w = week.world
+    needs, r = w.needs, w.residents
     i = needs.household
-    needs.cost[is_chosen] += attempt_cost[is_chosen]
+    needs.spend(is_chosen, attempt_cost[is_chosen])
     is_ok = is_chosen & is_success
     is_rejected = is_chosen & ~is_success
     succeeded, rejected = i[is_ok], i[is_rejected]
-    r.confidence[succeeded] += p.confidence_gain * (1 - r.confidence[succeeded])
-    r.confidence[rejected] *= (1 - p.confidence_loss)
-    r.last_channel[i[is_chosen]] = channel
-    week.done[is_ok] = True
-    accounts.tally(step, Flow.ONLINE if channel == Channel.ONLINE else Flow.IN_PERSON, succeeded)
+    r.gain_confidence(succeeded, week.p.confidence_gain)
+    r.lose_confidence(rejected, week.p.confidence_loss)
+    res.show(is_chosen, channel)
+    res.done[is_ok] = True
+    w.accounts.tally(week.t, Flow.ONLINE if channel == Channel.ONLINE else Flow.IN_PERSON, succeeded)
 
 
-def in_person(choice, needs, residents, week, accounts, p, rng: np.random.Generator, step: int) -> None:
+def in_person(week: Week, choice: Choice, res: Resolution) -> None:
     """The needs taken in person this week (a success draw for every pending need, when any goes)."""
     is_chosen = choice.channel == Channel.IN_PERSON
     if is_chosen.any():
-        is_success = rng.random(len(needs)) < choice.p_self
-        attempt(Channel.IN_PERSON, is_chosen, is_success, needs, residents, choice.attempt_cost, week, accounts, p,
-                step)
+        is_success = week.rng.random(len(week.world.needs)) < choice.p_self
+        attempt(week, Channel.IN_PERSON, is_chosen, is_success, choice.attempt_cost, res)
 
 
-def online(choice, needs, residents, travel, week, accounts, p, rng: np.random.Generator, step: int) -> None:
+def online(week: Week, choice: Choice, res: Resolution) -> None:
     """The needs applied for online this week: activation where needed, the application, practice."""
-    r = residents
+    w = week.world
+    needs, r = w.needs, w.residents
     i = needs.household
     k = len(needs)
     is_chosen = choice.channel == Channel.ONLINE
     if not is_chosen.any():
         return
-    needs.cost[is_chosen] += travel.activation(i, is_chosen)[is_chosen] + p.online_cost_rupiah
-    r.activated[i[is_chosen]] = True
-    is_success = rng.random(k) < choice.p_online
-    attempt(Channel.ONLINE, is_chosen, is_success, needs, residents, np.zeros(k), week, accounts, p, step)
-    practised = i[is_chosen & is_success]
-    r.literacy[practised] += p.practice_literacy_gain * (1 - r.literacy[practised])
+    needs.spend(is_chosen, week.travel.activation(i, is_chosen)[is_chosen] + week.p.online_cost_rupiah)
+    r.activate(i[is_chosen])
+    is_success = week.rng.random(k) < choice.p_online
+    attempt(week, Channel.ONLINE, is_chosen, is_success, np.zeros(k), res)
+    r.gain_literacy(i[is_chosen & is_success], week.p.practice_literacy_gain)

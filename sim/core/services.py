@@ -41,10 +41,6 @@ CHANNEL_LABELS = {
            Channel.BROKER: "calo", Channel.DEFER: "belum terpenuhi"},
 }
 
-# Hours spent at each office per visit (queues, opening hours): assumption.
-OFFICE_WAIT_HOURS = np.array([1.0, 2.0, 3.0])
-
-
 @dataclass(frozen=True)
 class Service:
     """A service type: the office that issues it, its complexity, visits and yearly rate, its channels."""
@@ -95,6 +91,6 @@ def services_markdown() -> list[str]:
         lines.append(f"| `{s.name}` | {s.label_en} | {s.label_id} | {s.office.name.lower()} | {s.complexity:g} | "
                      f"{s.visits} | {s.rate_per_year:g} | {'yes' if s.online else 'no'} | "
                      f"{'yes' if s.broker else 'no'} |")
-    lines += ["", "Hours spent at an office per visit (assumption): village "
-              f"{OFFICE_WAIT_HOURS[0]:g}, kecamatan {OFFICE_WAIT_HOURS[1]:g}, regency {OFFICE_WAIT_HOURS[2]:g}.", ""]
+    lines += ["", "Hours spent at an office per visit: `wait_hours_village`, `wait_hours_kecamatan` and "
+              "`wait_hours_regency` (self service, above).", ""]
     return lines

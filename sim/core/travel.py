@@ -8,21 +8,29 @@ the mobile registry visits, the regency office is at the village office.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.core.services import Office
+
+if TYPE_CHECKING:
+    from sim.core.policies import PolicyState
+    from sim.core.population import Residents
+    from sim.params.values import TrackedParams
 
 
 class TravelCosts:
     """Trip costs of one week (the distances to the regency seat depend on the policies)."""
 
-    def __init__(self, residents, p, policy, wait_hours: np.ndarray, one_village: bool):
+    def __init__(self, residents: Residents, p: TrackedParams, policy: PolicyState):
         self.r = residents
         self.p = p
         self.remote_km = policy.remote_km
         self.mobile_visit = policy.mobile_visit
-        self.wait_hours = wait_hours      # per office, hours per visit
-        self.one_village = one_village
+        # Hours spent at each office per visit (queues, opening hours), in Office order.
+        self.wait_hours = np.array([p.wait_hours_village, p.wait_hours_kecamatan, p.wait_hours_regency])
+        self.one_village = policy.remote_km.shape[0] == 1
 
     def trip(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
         """Rupiah cost of one round trip of each household (index array) to an office (one per household)."""

@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from sim.errors import ConfigError, UnknownNameError, close_names
 
 Role = Literal["uncertainty", "lever", "constant"]
@@ -124,6 +126,9 @@ def _p(name, type_, default, low, high, unit, en, id_, role, source=ASSUMPTION, 
        note="", lever=None):
     return Param(name, type_, default, low, high, unit, en, id_, role, source, plausible, group, note, lever)
 
+
+# A step of the model is one week; a year is this many steps (every yearly rate is divided by it).
+WEEKS_PER_YEAR = 52
 
 POLICY_NAMES = ("pemekaran", "digital_training", "simplification", "enforcement", "mobile_service")
 
@@ -245,6 +250,11 @@ _PARAMS: list[Param] = [
        "Nilai balas budi bagi klien setia", U, plausible=(0.1, 0.6), group="choice"),
     _p("faction_trust", float, 0.3, 0.0, 5.0, "utility", "Trust bonus (penalty) for same (rival) faction",
        "Bonus (penalti) kepercayaan faksi sama (lawan)", U, plausible=(0.1, 0.6), group="choice"),
+    _p("rival_camp_aversion", float, 1.0, 0.0, 3.0, "× faction trust", "Distrust of the rival camp's officials",
+       "Ketidakpercayaan pada perangkat kubu lawan", U, plausible=(0.5, 1.5), group="choice",
+       note="a household's affinity to an official of its own camp is +1 and to one of the rival camp minus this "
+            "(neutral households: 0); faction_trust weighs both. 1: the rival camp repels as much as one's own "
+            "attracts"),
     _p("imitation_weight", float, 0.5, 0.0, 20.0, "utility", "Weight of what neighbours did",
        "Bobot meniru tetangga", U, plausible=(0.2, 1.0), group="choice"),
     _p("online_aversion", float, 0.7, 0.0, 20.0, "utility", "Unfamiliarity cost of the online channel",
@@ -281,6 +291,10 @@ _PARAMS: list[Param] = [
             "success_min, success_max)"),
     _p("success_skill_slope", float, 1.2, 0.0, 3.0, "per complexity", "Failure avoided by full skill",
        "Kegagalan yang dihindari keterampilan penuh", U, plausible=(1.0, 1.3), group="self_service"),
+    _p("skill_literacy_weight", float, 0.5, 0.0, 1.0, "share", "Weight of literacy in paperwork skill",
+       "Bobot literasi dalam keterampilan mengurus dokumen", U, plausible=(0.3, 0.7), group="self_service",
+       note="a household's real skill at its own attempt is this share of its digital literacy plus the rest of "
+            "its confidence (know-how); its belief in success reads confidence alone"),
     _p("success_min", float, 0.05, 0.0, 1.0, "share", "Lowest chance of success", "Peluang berhasil terendah", U,
        plausible=(0.02, 0.1), group="self_service"),
     _p("success_max", float, 0.98, 0.0, 1.0, "share", "Highest chance of success", "Peluang berhasil tertinggi", U,
@@ -454,7 +468,7 @@ _LEVER_TEXT = {
 for _pol in POLICY_NAMES:
     _en, _id, _unit = _LEVER_TEXT[_pol]
     _PARAMS.append(_p(f"{_pol}_intensity", float, 0.0, 0.0, 1.0, _unit, _en, _id, L, group="policy", lever=_pol))
-    _PARAMS.append(_p(f"{_pol}_start_step", int, 52, 0, 100_000, "week", f"{_en.split(':')[0]}: start week",
+    _PARAMS.append(_p(f"{_pol}_start_step", int, WEEKS_PER_YEAR, 0, 100_000, "week", f"{_en.split(':')[0]}: start week",
                       f"{_id.split(':')[0]}: minggu mulai", L, group="policy", lever=_pol))
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
@@ -488,6 +502,7 @@ INIT_ONLY = frozenset({
     "tie_decay_per_year", "lockin_tie_threshold", "hamlet_angle_jitter", "hamlet_radius_min_share",
     "hamlet_size_spread", "init_literacy_min", "init_literacy_max", "confidence_noise_sd", "init_tie_jitter",
     "init_patron_own_head_share", "fee_seeking_concentration", "own_hamlet_head_bonus", "spinup_weeks",
+    "rival_camp_aversion",
 })
 
 
@@ -495,8 +510,27 @@ def check_steps(value: object, also: str = "") -> int:
     """A run length in weeks within the registry's bounds (``sim.params.registry.STEPS``), or ConfigError."""
     if isinstance(value, bool) or not isinstance(value, int) or not STEPS.low <= value <= STEPS.high:
         raise ConfigError("steps", value, f"a whole number of weeks from {STEPS.low:,} to {STEPS.high:,} "
-                          f"({STEPS.high // 52} years){', ' + also if also else ''}")
+                          f"({STEPS.high // WEEKS_PER_YEAR} years){', ' + also if also else ''}")
     return value
+
+
+MAX_SEED = 2**63 - 1   # seeds are stored as int64 in result tables
+
+
+def check_seed(value: object, name: str = "seed") -> int:
+    """A seed as an int: a whole number from 0 to ``MAX_SEED`` (0 is a seed), also given as text of digits (a
+    page's input box); anything else raises ConfigError naming ``name``. The one rule for every entry point."""
+    number = value
+    if isinstance(value, str):
+        try:
+            number = int(value.strip().replace("_", ""))
+        except ValueError:
+            number = None
+    elif isinstance(value, bool) or not isinstance(value, int | np.integer):
+        number = None
+    if number is None or not 0 <= int(number) <= MAX_SEED:
+        raise ConfigError(name, value, f"a whole number from 0 to {MAX_SEED:,} (0 is a seed)")
+    return int(number)
 
 
 def defaults() -> dict[str, float | int | bool]:

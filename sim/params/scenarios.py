@@ -6,13 +6,16 @@ registry defaults → scenario → policy preset → the user's overrides.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
 from sim.core.geography import check as check_geography
 from sim.errors import UnknownNameError, one_village_only
 from sim.params.registry import PARAMS, POLICY_NAMES, validate
 
-STEPS_PER_YEAR = 52  # a step is one week
-DEFAULT_YEARS = 10
+if TYPE_CHECKING:
+    from sim.params.values import TrackedParams
 
 # Scenario: values that describe a setting. The registry defaults are Bangbayang's.
 SCENARIOS: dict[str, dict[str, object]] = {
@@ -62,17 +65,17 @@ def policy_lever_names(policy: str) -> tuple[str, ...]:
     return tuple(lever for lever in POLICY_NAMES if f"{lever}_intensity" in on)
 
 
-def effective_policy(values) -> str:
+def effective_policy(values: Mapping[str, object] | TrackedParams) -> str:
     """The policy a run's parameter values amount to: its levers with an intensity above 0, joined by '+',
     in registry order; ``none`` without any (``values`` is a mapping or a TrackedParams)."""
-    get = values.get if isinstance(values, dict) else (lambda name: getattr(values, name))
+    get = values.get if isinstance(values, Mapping) else (lambda name: getattr(values, name))
     on = [lever for lever in POLICY_NAMES if float(get(f"{lever}_intensity")) > 0]
     return "+".join(on) if on else "none"
 
 
-def first_policy_week(values) -> int | None:
+def first_policy_week(values: Mapping[str, object] | TrackedParams) -> int | None:
     """The first week in which any lever is on (levers act from ``max(start_step, 1)``), or None."""
-    get = values.get if isinstance(values, dict) else (lambda name: getattr(values, name))
+    get = values.get if isinstance(values, Mapping) else (lambda name: getattr(values, name))
     weeks = [max(int(get(f"{lever}_start_step")), 1) for lever in POLICY_NAMES
              if float(get(f"{lever}_intensity")) > 0]
     return min(weeks) if weeks else None
@@ -85,8 +88,31 @@ def scenario_values(scenario: str) -> dict[str, object]:
     return dict(SCENARIOS[scenario])
 
 
+class Resolved(Mapping):
+    """Every parameter value of a run, complete and validated (``resolve_params``), with the scenario and
+    policy they were resolved for; a model given one (``ClientelismModel(resolved=...)``) does not check them
+    again, so each entry point validates a run's parameters once."""
+
+    def __init__(self, scenario: str, policy: str, values: dict[str, float | int | bool]):
+        self.scenario = scenario
+        self.policy = policy
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> float | int | bool:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Resolved({self.scenario!r}, {self.policy!r}, {len(self)} values)"
+
+
 def resolve_params(scenario: str = "bangbayang", policy: str = "none",
-                   overrides: dict[str, object] | None = None) -> dict[str, float | int | bool]:
+                   overrides: Mapping[str, object] | None = None) -> Resolved:
     """All parameter values of a run, validated."""
     values: dict[str, object] = {name: p.default for name, p in PARAMS.items()}
     values.update(scenario_values(scenario))
@@ -99,4 +125,4 @@ def resolve_params(scenario: str = "bangbayang", policy: str = "none",
     values.update(overrides)
     values = validate(values)
     check_geography(scenario, values)
-    return values
+    return Resolved(scenario, policy, values)

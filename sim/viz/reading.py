@@ -87,7 +87,7 @@ def now(model) -> VillageNow:
 
 def ties_now(model, limit: int) -> tuple[np.ndarray, np.ndarray]:
     """(households locked in now, at most ``limit``; the official each is most tied to)."""
-    locked = np.nonzero(model.residents.lock_until >= model.steps)[0][:limit]
+    locked = np.nonzero(model.ties.locked_in(model.steps))[0][:limit]
     if not locked.size:
         return locked, locked
     return locked, np.argmax(model.current_ties(locked), axis=1)
