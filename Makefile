@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench viz setup browser clean
+.PHONY: demo test bench viz docs setup browser clean
 
 setup: $(STAMP) browser
 
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	  echo "Using $$PYBIN"; \
 	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,slurm,ema]"
+	$(PY) -m pip install --quiet -e ".[dev,slurm,ema,docs]"
 	@touch $(STAMP)
 
 # Chromium for the browser tests and the report's figures: installed when missing and run as root
@@ -32,6 +32,11 @@ test: $(STAMP) browser
 viz: $(STAMP)
 	@echo "Classroom page: http://127.0.0.1:8765  (Ctrl-C to stop)"
 	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open --no-check-version
+
+# The documentation site (Sphinx, Markdown pages of docs/), warnings as errors; open build/docs/index.html.
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs build/docs
+	@echo "Documentation: build/docs/index.html"
 
 bench: $(STAMP) browser
 	$(PY) benchmarks/bench_core.py

@@ -122,10 +122,10 @@ def test_04_resume_refuses_other_code_unless_told_and_records_both(tmp_path):
     assert manifest["environment"]["sim code"] == "0123456789abcdef"     # what it started with stays recorded
 
 
-# ------------------------------------------------------------------ 5. batch_run in the README
-def test_05_the_readme_batch_run_example_runs_ten_years():
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"```python\n(import mesa\n.*?)```", readme, re.S).group(1)
+# ------------------------------------------------------------------ 5. batch_run in the documentation
+def test_05_the_documented_batch_run_example_runs_ten_years():
+    page = (ROOT / "docs" / "running.md").read_text()
+    block = re.search(r"```python\n(import mesa\n.*?)```", page, re.S).group(1)
     assert "max_steps=520" in block
     namespace: dict = {}
     exec(block.replace('"n_households": 500', '"n_households": 100'), namespace)   # smaller, same steps
@@ -379,8 +379,8 @@ def test_17_a_folder_reruns_to_identical_tables_and_its_spec_is_a_valid_file(tmp
         json.loads((first / "manifest.json").read_text())["master_seed"]
     _, spec, _ = prepare([f"experiment={first / 'experiment.json'}"])
     assert spec.name == "pemekaran_vs_training" and spec.steps == 60
-    readme = (ROOT / "README.md").read_text()
-    assert "rerun=" in readme and "### Experiment files" in readme
+    page = (ROOT / "docs" / "experiments.md").read_text()
+    assert "rerun=" in page and "## Experiment files" in page
 
 
 # ------------------------------------------------------------------ 18. outputs labelled right
@@ -395,8 +395,8 @@ def test_18_outputs_say_what_applies(tmp_path):
     regency = run_scenario("brebes", steps=3, n_households=3000)
     assert not {"dist_regency_km", "dist_kecamatan_km", "dist_new_seat_km"} & set(regency.params)
     assert "dist_regency_km" in one.params
-    readme = (ROOT / "README.md").read_text()
-    assert "`villages/`, `kecamatan/`" in readme
+    page = (ROOT / "docs" / "experiments.md").read_text()
+    assert "`villages/`, `kecamatan/`" in page
     with pytest.raises(ConfigError, match="burn_in_steps"):
         prepare(["experiment=policy_comparison", "burn_in_steps=10"])
     _, spec, _ = prepare(["experiment=hysteresis", "burn_in_steps=7"])

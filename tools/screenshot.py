@@ -1,4 +1,4 @@
-"""Make the README's pictures of the classroom page (from the real page, in headless Chromium).
+"""Make the classroom page's pictures for docs/classroom.md (from the real page, in headless Chromium).
 
 Starts the page, switches pemekaran and digital training on in the side-by-side view, shows the patron
 ties, runs two years and a half and takes a screenshot at a laptop's size:
