@@ -29,7 +29,7 @@ def main() -> None:
 
     args = sys.argv[1:]
     try:
-        check_overrides(args)
+        checked = check_overrides(args)
     except ConfigError as exc:
         _fail(str(exc))
     if wants_experiment(args):
@@ -50,7 +50,7 @@ def main() -> None:
         from sim.shell.single_run import run_and_write
 
         try:
-            run_and_write(cfg)
+            run_and_write(cfg, checked.get((cfg.scenario, cfg.policy)))
         except ConfigError as exc:
             _fail(str(exc))
 

@@ -71,7 +71,7 @@ from sim.core.outcomes import (
 )
 from sim.errors import ConfigError, UnknownNameError, close_names
 from sim.experiments.design import consistent_shares, replicate_seeds
-from sim.params.registry import PARAMS, SHARE_GROUPS, Param, check_steps
+from sim.params.registry import PARAMS, SHARE_GROUPS, Param, check_seed, check_steps
 from sim.params.scenarios import policy_names, resolve_params, scenario_values
 from sim.simulation import RunResult, run_scenario
 
@@ -209,7 +209,7 @@ def model(scenario: str = "bangbayang", outcomes: str | Iterable[str] | None = N
     chosen = _outcome_names(outcomes, time_series)
     steps = check_steps(steps)
     replications = _check_count("replications", replications)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if levers not in ("registry", "presets"):
         raise ConfigError("levers", levers, "'registry' (every lever of the registry) or 'presets' (one lever "
                           "policy_preset over the project's policy names)")
@@ -326,12 +326,6 @@ def _check_count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ConfigError(name, value, "a whole number, at least 1")
     return int(value)
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ConfigError("seed", seed, "a whole number, 0 or more (0 is a seed)")
-    return int(seed)
 
 
 def _plain(value):

@@ -34,13 +34,14 @@ from sim.core.accounting import (
     service_outcomes,
     village_table,
 )
-from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS
+from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS, Geography
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
 from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
 from sim.core.policies import lever, policy_state
-from sim.core.population import build_officials, build_residents
+from sim.core.population import Residents, build_officials, build_residents
 from sim.core.services import SERVICE_NAMES, Channel, Office
+from sim.core.ties import Ties
 from sim.core.travel import TravelCosts
 from sim.core.week import Diagnostics, Week, World
 from sim.params.registry import WEEKS_PER_YEAR, check_seed
@@ -154,17 +155,17 @@ class ClientelismModel(mesa.Model):
 
     # ------------------------------------------------------------------ the state, as users read it
     @property
-    def geography(self):  # noqa: ANN201 - the Geography of ``world``
+    def geography(self) -> Geography:
         """The villages (``world.geography``)."""
         return self.world.geography
 
     @property
-    def residents(self):  # noqa: ANN201
+    def residents(self) -> Residents:
         """The households (``world.residents``)."""
         return self.world.residents
 
     @property
-    def ties(self):  # noqa: ANN201
+    def ties(self) -> Ties:
         """The households' ties to officials (``world.ties``)."""
         return self.world.ties
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.model import ClientelismModel
 from sim.params.registry import STEPS, check_steps
+from sim.params.scenarios import Resolved, resolve_params
 
 
 @dataclass
@@ -45,7 +46,8 @@ class RunResult:
 
 
 def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int = 0, steps: int | None = None,
-                 area_tables: bool = True, on_step: Callable[[], None] | None = None, **overrides) -> RunResult:
+                 area_tables: bool = True, on_step: Callable[[], None] | None = None, *,
+                 resolved: Resolved | None = None, **overrides: object) -> RunResult:
     """Run one scenario under one policy and return its outcomes.
 
     Args:
@@ -55,10 +57,16 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         steps: weeks to run; ``None`` runs the default 10 years (520 weeks).
         area_tables: also tabulate outcomes per village and per kecamatan (``villages``, ``kecamatan``).
         on_step: called after every step (progress reporting).
+        resolved: the run's parameters already resolved and validated (``resolve_params``), instead of
+            ``scenario``, ``policy`` and ``overrides``.
         **overrides: registry parameters.
     """
     steps = check_steps(STEPS.default if steps is None else steps)
-    model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, **overrides)
+    if resolved is None:
+        resolved = resolve_params(scenario, policy, overrides)
+    elif overrides or (scenario, policy) != ("bangbayang", "none"):
+        raise TypeError("give either resolved= or scenario, policy and parameters, not both")
+    model = ClientelismModel(rng=seed, resolved=resolved)
     for _ in range(steps):
         model.step()
         if on_step is not None:
@@ -68,5 +76,5 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()
     return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.parameters(),
                      groups=model.group_outcomes(), services=model.service_outcomes(), villages=villages,
-                     kecamatan=kecamatan, scenario=scenario,
+                     kecamatan=kecamatan, scenario=resolved.scenario,
                      policy=model.policy_name, seed=seed, steps=steps)

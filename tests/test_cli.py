@@ -89,3 +89,19 @@ def test_no_python_312_gives_a_clear_message():
                          capture_output=True, text=True)
     assert out.returncode != 0
     assert "No Python >= 3.12 found" in out.stderr and "PYTHON=" in out.stderr
+
+
+def test_a_single_run_resolves_and_validates_its_parameters_once(tmp_path):
+    # The command line's check resolves them before Hydra starts; the run and its model take that result.
+    script = (
+        "import atexit, runpy, sys\n"
+        "import sim.params.scenarios as scenarios\n"
+        "calls = []\n"
+        "validate = scenarios.validate\n"
+        "scenarios.validate = lambda values: calls.append(1) or validate(values)\n"
+        "atexit.register(lambda: print('validations:', len(calls)))\n"
+        f"sys.argv = ['sim', 'seed=2', 'steps=3', 'n_households=100', 'spinup_weeks=2', 'results_dir={tmp_path}']\n"
+        "runpy.run_module('sim', run_name='__main__', alter_sys=True)\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "tables written to" in out.stdout and "validations: 1" in out.stdout, out.stdout

@@ -23,12 +23,17 @@ case is the office.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from sim.core.population import FORMER
 from sim.core.services import SERVICE_OFFICE, Office
+
+if TYPE_CHECKING:
+    from sim.core.officials import Officials
+    from sim.core.population import Residents
+    from sim.params.values import TrackedParams
 
 
 class Gate(NamedTuple):
@@ -38,19 +43,20 @@ class Gate(NamedTuple):
     deviation: np.ndarray   # 0-1: the office's deviation from duty as this household meets it
 
 
-def exposure(services: np.ndarray, p) -> np.ndarray:
+def exposure(services: np.ndarray, p: TrackedParams) -> np.ndarray:
     """Per need: 1 for village and kecamatan documents, ``adminduk_gate_share`` for the civil registry's."""
     return np.where(SERVICE_OFFICE[services] == Office.REGENCY, p.adminduk_gate_share, 1.0)
 
 
-def office_deviation(officials, n_hamlets: int) -> np.ndarray:
+def office_deviation(officials: Officials, n_hamlets: int) -> np.ndarray:
     """Per village: the mean fee-seeking of the office staff (of the hamlet heads where there are no staff)."""
     fs = officials.by_village(officials.fee_seeking)
     staff = fs[:, n_hamlets:] if officials.per_village > n_hamlets else fs
     return staff.mean(axis=1)
 
 
-def gate(households: np.ndarray, services: np.ndarray, residents, officials, salience: np.ndarray, p) -> Gate:
+def gate(households: np.ndarray, services: np.ndarray, residents: Residents, officials: Officials,
+         salience: np.ndarray, p: TrackedParams) -> Gate:
     """The gate each need meets: its exposure, and the deviation of its village's office, harder for the
     opposition while the last contest is salient."""
     r = residents
@@ -61,16 +67,16 @@ def gate(households: np.ndarray, services: np.ndarray, residents, officials, sal
     return Gate(exposure(services, p), deviation)
 
 
-def coached(skill: np.ndarray, g: Gate, p) -> np.ndarray:
+def coached(skill: np.ndarray, g: Gate, p: TrackedParams) -> np.ndarray:
     """Skill (or belief) after a dutiful office's coaching: up by ``coaching_gain`` of the gap at full duty."""
     return skill + p.coaching_gain * g.exposure * (1.0 - g.deviation) * (1.0 - skill)
 
 
-def passes(g: Gate, p) -> np.ndarray:
+def passes(g: Gate, p: TrackedParams) -> np.ndarray:
     """Chance the office does not withhold its letter."""
     return 1.0 - p.gate_refusal_prob * g.exposure * g.deviation
 
 
-def extra_visits(g: Gate, p) -> np.ndarray:
+def extra_visits(g: Gate, p: TrackedParams) -> np.ndarray:
     """Extra trips to the village office a slow-walked letter costs."""
     return p.gate_delay_visits * g.exposure * g.deviation

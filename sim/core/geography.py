@@ -17,10 +17,14 @@ straight-line distances become road distances are assumptions (see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sim.params.values import TrackedParams
 
 KM_PER_DEG_LAT = 110.6
 KM_PER_DEG_LON = 110.0          # at 7° south
@@ -124,7 +128,7 @@ class Geography:
         return np.concatenate(([0], np.cumsum(self.households)[:-1])).astype(np.int64)
 
 
-def single_village(p) -> Geography:
+def single_village(p: TrackedParams) -> Geography:
     """Bangbayang: one village, its distances given by the parameters; on the regency map it sits at its
     kecamatan's seat, Bantarkawung (about 2 km away: within the map's precision)."""
     seat = next(k for k in KECAMATAN if k.name == "Bantarkawung")
@@ -176,7 +180,7 @@ def check(scenario: str, values: dict) -> None:
                           f"({MIN_HOUSEHOLDS_PER_VILLAGE} per village)")
 
 
-def brebes(rng: np.random.Generator, p) -> Geography:
+def brebes(rng: np.random.Generator, p: TrackedParams) -> Geography:
     """The 297 villages of Kabupaten Brebes, placed and sized from the kecamatan table.
 
     ``n_households`` is the regency's total; kecamatan get shares proportional
@@ -234,7 +238,7 @@ GEOGRAPHIES = {"brebes": brebes}
 PER_VILLAGE_PARAMS = ("dist_kecamatan_km", "dist_regency_km", "dist_new_seat_km")
 
 
-def build(scenario: str, rng: np.random.Generator, p) -> Geography:
+def build(scenario: str, rng: np.random.Generator, p: TrackedParams) -> Geography:
     """The villages of a scenario: the regency's, or one village whose distances are parameters."""
     builder = GEOGRAPHIES.get(scenario)
     return single_village(p) if builder is None else builder(rng, p)

@@ -10,10 +10,15 @@ Digital training acts in ``sim.core.learning``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.core.services import Office
+
+if TYPE_CHECKING:
+    from sim.core.geography import Geography
+    from sim.params.values import TrackedParams
 
 
 @dataclass(frozen=True)
@@ -28,13 +33,13 @@ class PolicyState:
     mobile_visit: bool             # the registry is at the village office this week
 
 
-def lever(p, name: str, step: int) -> float:
+def lever(p: TrackedParams, name: str, step: int) -> float:
     """Intensity of a lever at ``step``: its intensity from its start week on (and never before week 1)."""
     intensity = getattr(p, f"{name}_intensity")
     return intensity if step >= max(getattr(p, f"{name}_start_step"), 1) else 0.0
 
 
-def policy_state(p, step: int, geography, rng: np.random.Generator) -> PolicyState:
+def policy_state(p: TrackedParams, step: int, geography: Geography, rng: np.random.Generator) -> PolicyState:
     """This week's policy state; draws from ``rng`` only to decide a mobile-service week (when it is on)."""
     g = geography
     move = lever(p, "pemekaran", step)

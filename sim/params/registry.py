@@ -250,7 +250,7 @@ _PARAMS: list[Param] = [
        "Nilai balas budi bagi klien setia", U, plausible=(0.1, 0.6), group="choice"),
     _p("faction_trust", float, 0.3, 0.0, 5.0, "utility", "Trust bonus (penalty) for same (rival) faction",
        "Bonus (penalti) kepercayaan faksi sama (lawan)", U, plausible=(0.1, 0.6), group="choice"),
-    _p("rival_camp_aversion", float, 1.0, 0.0, 3.0, "× faction trust", "Distrust of the rival camp's officials",
+    _p("rival_camp_aversion", float, 1.0, 0.0, 3.0, "x", "Distrust of the rival camp's officials",
        "Ketidakpercayaan pada perangkat kubu lawan", U, plausible=(0.5, 1.5), group="choice",
        note="a household's affinity to an official of its own camp is +1 and to one of the rival camp minus this "
             "(neutral households: 0); faction_trust weighs both. 1: the rival camp repels as much as one's own "

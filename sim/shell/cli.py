@@ -13,8 +13,8 @@ from hydra.core.override_parser.types import OverrideType
 from hydra.errors import HydraException
 
 from sim.errors import ConfigError, UnknownNameError, close_names
-from sim.params.registry import PARAMS, STEPS, check_steps
-from sim.params.scenarios import policy_levers, resolve_params, scenario_values
+from sim.params.registry import MAX_SEED, PARAMS, STEPS, check_seed, check_steps
+from sim.params.scenarios import Resolved, policy_levers, resolve_params, scenario_values
 from sim.params.schema import EXPERIMENT_KEYS, RUN_KEYS
 
 KNOWN = (*RUN_KEYS, *EXPERIMENT_KEYS, *PARAMS)
@@ -40,7 +40,9 @@ def check_run_key(key: str, value: object) -> None:
     elif key == "policy":
         policy_levers(value)  # type: ignore[arg-type]
     elif key == "seed":
-        whole_number("seed", value, 0)
+        if isinstance(value, str):   # a seed on the command line is a number, not text
+            raise ConfigError("seed", value, f"a whole number from 0 to {MAX_SEED:,} (0 is a seed)")
+        check_seed(value)
     elif key == "steps":
         if value is not None:
             check_steps(value, "or null for 10 years")
@@ -91,8 +93,9 @@ def _is_spec_file(value: str) -> bool:
     return value.endswith((".yaml", ".yml", ".json")) and Path(value).is_file()
 
 
-def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
-    """Raise ConfigError for the first unacceptable override in ``args``.
+def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> dict[tuple[str, str], Resolved]:
+    """Raise ConfigError for the first unacceptable override in ``args``; return the resolved parameters of each
+    (scenario, policy) the command line asks for, so that a single run need not resolve them again.
 
     Arguments starting with '-' (Hydra's flags) and ``hydra.*`` keys are left
     to Hydra.
@@ -173,9 +176,8 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> None:
     scenarios = chosen.get("scenario", ["bangbayang"])
     policies = chosen.get("policy", ["none"])
     params = {k: v[0] for k, v in chosen.items() if k in PARAMS and v[0] is not None}
-    for scenario in scenarios:
-        for policy in policies:
-            resolve_params(scenario, policy, params)  # type: ignore[arg-type]
+    return {(scenario, policy): resolve_params(scenario, policy, params)  # type: ignore[arg-type]
+            for scenario in scenarios for policy in policies}
 
 
 def check_levers_of_policy(policy: str, chosen: dict[str, list[object]]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from sim.core.geography import GEOGRAPHIES
 from sim.errors import ConfigError
 from sim.model import ClientelismModel
-from sim.params.registry import POLICY_NAMES
+from sim.params.registry import POLICY_NAMES, check_seed
 from sim.params.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
 
 # The page draws one village: it offers the one-village scenarios (not the regency).
@@ -25,20 +25,13 @@ CLASSROOM_SCENARIOS = tuple(name for name in SCENARIOS if name not in GEOGRAPHIE
 
 
 def parse_seed(text) -> tuple[int, tuple[str, dict] | None]:
-    """(seed, message) from whatever the seed box holds."""
+    """(seed, message) from whatever the seed box holds (the model's rule, ``sim.params.registry.check_seed``)."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return 0, ("seed_empty", {})
-    if isinstance(text, bool):
-        return 0, ("seed_invalid", {"value": text})
-    if isinstance(text, int):
-        return (text, None) if text >= 0 else (0, ("seed_invalid", {"value": text}))
     try:
-        value = int(str(text).strip())
-    except ValueError:
-        return 0, ("seed_invalid", {"value": str(text)[:40]})
-    if value < 0 or value >= 2**63:
-        return 0, ("seed_invalid", {"value": str(text)[:40]})
-    return value, None
+        return check_seed(text), None
+    except ConfigError:
+        return 0, ("seed_invalid", {"value": text if isinstance(text, bool | int) else str(text)[:40]})
 
 
 def seat_conflict(pemekaran_on: bool, regency_km: float, new_seat_km: float) -> dict | None:

@@ -20,9 +20,8 @@ import numpy as np
 
 from sim.core.population import CURRENT
 from sim.core.services import Channel
-from sim.params.registry import POLICY_NAMES, STEPS
+from sim.params.registry import POLICY_NAMES, STEPS, WEEKS_PER_YEAR  # noqa: F401 (the page reads it here)
 
-WEEKS_PER_YEAR = 52
 RUN_LENGTH_WEEKS = int(STEPS.default)          # a run's length by default (the registry's), 10 years
 MAX_RUN_WEEKS = int(STEPS.high)
 
