@@ -25,22 +25,27 @@ from sim.core import choice as channel_choice
 from sim.core import elections, entrusting, learning, needs, selfservice
 from sim.core.accounting import (
     FLOW_COUNTS,
+    N_HELD,
+    STOCK_COUNTS,
     Accounts,
+    Held,
     Resolution,
     access_gaps,
+    channel_outcomes,
     kecamatan_table,
     quartile_outcomes,
     ratio_outcomes,
     service_outcomes,
     village_table,
 )
+from sim.core.documents import N_STOCKS
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS, Geography
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
 from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
 from sim.core.policies import lever, policy_state
-from sim.core.population import Residents, build_officials, build_residents
-from sim.core.services import SERVICE_NAMES, Channel, Office
+from sim.core.population import Residents, build_documents, build_officials, build_residents
+from sim.core.services import SERVICE_ISSUES, SERVICE_NAMES, Channel, Office
 from sim.core.ties import Ties
 from sim.core.travel import TravelCosts
 from sim.core.week import Diagnostics, Week, World
@@ -132,7 +137,9 @@ class ClientelismModel(mesa.Model):
         self.officials: list[Official] = [Official(self, i) for i in range(officials.n)]
         residents, ties = build_residents(self.rng, p, geography, officials.per_village,
                                           p.tie_decay_per_year / WEEKS_PER_YEAR, start_week=-p.spinup_weeks)
-        self.world = World(geography=geography, residents=residents, ties=ties, officials=officials,
+        documents = build_documents(self.rng, p, residents, geography.n_villages)
+        self.world = World(geography=geography, residents=residents, documents=documents, ties=ties,
+                           officials=officials,
                            pick=channel_choice.OfficialPick(residents, officials, p),
                            politics=elections.Politics(geography.n_villages), camps=elections.CampLedger(),
                            needs=needs.Needs(), accounts=Accounts(residents, geography.n_villages,
@@ -141,7 +148,9 @@ class ClientelismModel(mesa.Model):
         # runs with the same seed then hold the same elections with the same outcomes whatever their policies,
         # so that a policy's paired effect is not blurred by a turnover in one arm and none in the other.
         self.election_rng = self.rng.spawn(1)[0]
+        self._village_offsets = geography.offsets
         self.choice: channel_choice.Choice | None = None          # this week's choice of channels
+        self.blocked = np.zeros(0, dtype=bool)   # this week: the pending needs a missing document holds up
         self.phase_seconds = {phase.name: 0.0 for phase in SCHEDULE}
 
         for name in ALL_OUTCOME_NAMES:
@@ -270,28 +279,36 @@ class ClientelismModel(mesa.Model):
         needs.arrive(self.context())
 
     def choose_channels(self) -> channel_choice.Choice:
-        """The logit choice of a channel (and of an official) for every pending need."""
-        self.choice = channel_choice.choose(self.context())
+        """The logit choice of a channel (and of an official) for every pending need that is neither in hand nor
+        held up by a missing document."""
+        week = self.context()
+        self.blocked = needs.blocked(week)
+        free = np.nonzero(~(self.blocked | week.world.needs.in_hand()))[0]
+        self.choice = channel_choice.choose(week, free)
         return self.choice
 
     def resolve_needs(self) -> None:
-        """Self-service, officials, brokers; then what waits, lapses or is abandoned."""
+        """Cases in hand whose week has come; self-service, officials, brokers; then what waits, lapses or is
+        abandoned; the documents completed needs issue."""
         w = self.world
         pending = w.needs
         if len(pending) == 0:
             return
         week, choice = self.context(), self.choice
-        res = Resolution.of(choice.channel)
+        res = Resolution.of(len(pending), choice.needs, choice.channel, self.blocked)
+        needs.in_hand_done(week, res)
         selfservice.in_person(week, choice, res)
         selfservice.online(week, choice, res)
         entrusting.by_officials(week, choice, res)
         entrusting.by_brokers(week, choice, res)
         r = w.residents
-        w.camps.record(r.faction[pending.household], res.done,
-                       (choice.channel == Channel.IN_PERSON) | (choice.channel == Channel.ONLINE),
-                       res.paid, res.fee)
+        own = (res.channel == Channel.IN_PERSON) | (res.channel == Channel.ONLINE)
+        w.camps.record(r.faction[pending.household], res.done, own, res.paid, res.fee)
         res.abandon(needs.unmet(week, choice, res))
         w.accounts.record_resolved(week.t, pending, res, r.income_rupiah, self.p.abandon_after_weeks)
+        done = np.nonzero(res.done)[0]
+        w.documents.issue(pending.household[done], pending.service[done], SERVICE_ISSUES)
+        r.note_completions(pending.household[done], own[done], week.t)
         r.note_channels(pending.household, res.shown)   # what neighbours see
         pending.keep(~(res.done | res.abandoned))
 
@@ -310,24 +327,46 @@ class ClientelismModel(mesa.Model):
         self.world.politics.fade(self.p)
 
     # ------------------------------------------------------------------ accounting
-    def _counts(self, flows: np.ndarray) -> dict:
-        """The additive counts of the whole population (flows over the window, stocks now)."""
+    def _held(self) -> np.ndarray:
+        """This week's stocks per village (villages × ``N_HELD``): the documents' counts, households locked in and
+        with an activated account, the sums of literacy and of officials' fee-seeking."""
         w = self.world
-        r = w.residents
+        r, officials = w.residents, w.officials
+        held = np.empty((self.n_villages, N_HELD))
+        held[:, :N_STOCKS] = w.documents.by_village
+        locked = w.ties.locked_in(self.week)
+        if self.n_villages == 1:
+            held[0, Held.LOCKED_IN] = np.count_nonzero(locked)
+            held[0, Held.LITERACY] = r.literacy.sum(dtype=np.float64)
+        else:
+            offsets = self._village_offsets
+            held[:, Held.LOCKED_IN] = np.add.reduceat(locked.view(np.uint8), offsets, dtype=np.int64)
+            held[:, Held.LITERACY] = np.add.reduceat(r.literacy, offsets, dtype=np.float64)
+        held[:, Held.ACTIVATED] = r.activated_by_village
+        held[:, Held.FEE_SEEKING] = officials.by_village(officials.fee_seeking).sum(axis=1)
+        return held
+
+    def _counts(self, flows: np.ndarray) -> dict:
+        """The additive counts of the whole population (flows summed over the window, stocks averaged over it,
+        households' standing over the trailing year)."""
+        accounts = self.world.accounts
+        held = accounts.held_window.sum(axis=0)
+        independent, active = self.world.residents.standing(self.week)
         counts = {name: flows[column] for name, column in FLOW_COUNTS.items()}
+        counts.update({name: held[column] for name, column in STOCK_COUNTS.items()})
         counts.update(households=self.n_households, officials=self.n_officials,
-                      locked_in=np.count_nonzero(w.ties.locked_in(self.week)),
-                      activated=np.count_nonzero(r.activated), literacy_sum=r.literacy.sum(dtype=np.float64),
-                      fee_seeking_sum=w.officials.fee_seeking.sum())
+                      independent=np.count_nonzero(independent), active=np.count_nonzero(active))
         return counts
 
     def measure(self) -> None:
         """The outcomes over the trailing window (``sim.core.accounting``)."""
         accounts = self.world.accounts
+        accounts.record_stocks(self.week, self._held(), self.world.documents.by_cell)
         flows = accounts.close_week(self.week)
         weeks = self.window_weeks
         values = ratio_outcomes(self._counts(flows), weeks)
-        values.update(access_gaps(accounts.group_window))
+        values.update(access_gaps(accounts.group_window, accounts.stock_window))
+        values.update(channel_outcomes(accounts.channel_window))
         for name in ALL_OUTCOME_NAMES:
             setattr(self, name, values[name])
 
@@ -344,7 +383,7 @@ class ClientelismModel(mesa.Model):
     def group_outcomes(self) -> dict[str, float]:
         """Per quartile (1 to 4) of literacy, distance and income: brokered and paid shares, access shortfall,
         completion rate, delay and cost burden (``sim.core.accounting.quartile_outcomes``)."""
-        return quartile_outcomes(self.accounts.group_window)
+        return quartile_outcomes(self.accounts.group_window, self.accounts.stock_window)
 
     def service_outcomes(self) -> dict[str, float]:
         """Per service type: paid, unpaid and self-service shares, completion and the mean paid fee."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.documents import N_STOCKS, Stock
 from sim.core.outcomes import GROUP_DIMENSIONS, WINDOW_WEEKS
 from sim.core.services import Channel
 from sim.params.registry import WEEKS_PER_YEAR
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 
 class Flow(IntEnum):
-    """Columns of the weekly flow counters."""
+    """Columns of the weekly flow counters (per village)."""
 
     RESOLVED = 0         # needs completed or abandoned
     COMPLETED = 1
@@ -44,6 +45,20 @@ class Flow(IntEnum):
     OFFICIAL_FEES = 9    # rupiah paid to officials
     IN_PERSON = 10       # completed in person
     PAID_ENTRUSTED = 11  # completed by an official who asked a fee (titip with a fee; the rest was free)
+    EXCLUDED = 12        # abandoned while the household lacked a document the need requires
+
+
+class Held(IntEnum):
+    """Columns of the weekly stock snapshots (per village), averaged over the trailing window: the documents'
+    counts (``sim.core.documents.Stock``, the same order), then these."""
+
+    LOCKED_IN = N_STOCKS      # households with some tie at or above the lock-in threshold
+    ACTIVATED = N_STOCKS + 1  # households with an activated digital-ID account
+    LITERACY = N_STOCKS + 2   # sum of households' literacy
+    FEE_SEEKING = N_STOCKS + 3  # sum of officials' fee-seeking
+
+
+N_HELD = N_STOCKS + 4
 
 
 class Group(IntEnum):
@@ -56,6 +71,7 @@ class Group(IntEnum):
     PAID = 4             # completed for a fee, to an official or a broker
     DELAY = 5            # sum of the weeks completed needs took (from arising to completion)
     BURDEN = 6           # sum of the cost burden of resolved needs (rupiah spent over monthly income)
+    EXCLUDED = 7         # abandoned while a required document was missing
 
 
 class ServiceStat(IntEnum):
@@ -67,18 +83,26 @@ class ServiceStat(IntEnum):
     UNPAID = 3           # completed by an official for free
     SELF = 4             # completed by the household itself, in person or online
     FEES = 5             # rupiah paid for completed needs
+    BROKER = 6           # completed by an outside broker
+    DELAY = 7            # sum of the weeks completed needs took
 
 
-# The additive counts behind the ratio outcomes (per village and kecamatan tables carry them as columns).
-COUNTS = ("households", "officials", "resolved", "completed", "abandoned", "entrusted", "paid_entrusted", "broker",
-          "online",
-          "in_person", "repeat", "repeat_eligible", "fees_rupiah", "official_fees_rupiah", "locked_in",
-          "activated", "literacy_sum", "fee_seeking_sum")
+# The channels whose completed needs are counted with the weeks they took.
+TIMED_CHANNELS = (Channel.IN_PERSON, Channel.ONLINE, Channel.ENTRUST, Channel.BROKER)
+
+# The additive counts behind the ratio outcomes (per village and kecamatan tables carry them as columns): flows
+# summed over the trailing window, stocks averaged over it, and the households' standing over the trailing year.
 FLOW_COUNTS = {"resolved": Flow.RESOLVED, "completed": Flow.COMPLETED, "abandoned": Flow.ABANDONED,
                "entrusted": Flow.ENTRUSTED, "paid_entrusted": Flow.PAID_ENTRUSTED, "broker": Flow.BROKER,
                "online": Flow.ONLINE, "in_person": Flow.IN_PERSON, "repeat": Flow.REPEAT,
                "repeat_eligible": Flow.REPEAT_ELIGIBLE, "fees_rupiah": Flow.FEES,
-               "official_fees_rupiah": Flow.OFFICIAL_FEES}
+               "official_fees_rupiah": Flow.OFFICIAL_FEES, "excluded": Flow.EXCLUDED}
+STOCK_COUNTS = {"adults": Stock.ADULTS, "children": Stock.CHILDREN, "ktp_holders": Stock.KTP,
+                "birth_certificate_holders": Stock.BIRTH_CERTIFICATE, "kk_current": Stock.KK,
+                "assistance_eligible": Stock.ELIGIBLE, "assistance_enrolled": Stock.ENROLLED,
+                "assistance_excluded": Stock.EXCLUDED, "locked_in": Held.LOCKED_IN, "activated": Held.ACTIVATED,
+                "literacy_sum": Held.LITERACY, "fee_seeking_sum": Held.FEE_SEEKING}
+COUNTS = ("households", "officials", *FLOW_COUNTS, *STOCK_COUNTS, "independent", "active")
 
 
 def _ratio(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
@@ -107,6 +131,15 @@ def ratio_outcomes(c: dict, weeks: int) -> dict:
         "mean_literacy": _ratio(c["literacy_sum"], c["households"]),
         "online_activated_share": _ratio(c["activated"], c["households"]),
         "mean_fee_seeking": _ratio(c["fee_seeking_sum"], c["officials"]),
+        "broker_share_of_paid": _ratio(c["broker"], c["paid_entrusted"] + c["broker"]),
+        "birth_certificate_coverage": _ratio(c["birth_certificate_holders"], c["children"]),
+        "ktp_coverage": _ratio(c["ktp_holders"], c["adults"]),
+        "kk_coverage": _ratio(c["kk_current"], c["households"]),
+        "document_coverage": _ratio(c["birth_certificate_holders"] + c["ktp_holders"], c["children"] + c["adults"]),
+        "exclusion_share": _ratio(c["excluded"], c["resolved"]),
+        "assistance_enrolment": _ratio(c["assistance_enrolled"], c["assistance_eligible"]),
+        "assistance_exclusion_share": _ratio(c["assistance_excluded"], c["assistance_eligible"]),
+        "independence_share": _ratio(c["independent"], c["active"]),
     }
 
 
@@ -121,54 +154,80 @@ def area_outcomes(counts: pd.DataFrame, weeks: int) -> pd.DataFrame:
     return pd.DataFrame(ratio_outcomes(c, weeks), index=counts.index)
 
 
-def _per_quartile(group_window: np.ndarray, numerator: Group, denominator: Group) -> np.ndarray:
+def _per_quartile(window: np.ndarray, numerator: int, denominator: int) -> np.ndarray:
     """A statistic's ratio per dimension and quartile (3 × 4), NaN where the denominator is 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return group_window[:, :, numerator] / group_window[:, :, denominator]
+        return window[:, :, numerator] / window[:, :, denominator]
 
 
-def access_gaps(group_window: np.ndarray) -> dict[str, float]:
+def _coverage(stock_window: np.ndarray) -> np.ndarray:
+    """Document coverage per dimension and quartile (3 × 4): persons holding their identity document (adults an
+    e-KTP, children a birth certificate) over persons."""
+    s = stock_window
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (s[:, :, Stock.KTP] + s[:, :, Stock.BIRTH_CERTIFICATE]) / (s[:, :, Stock.ADULTS]
+                                                                          + s[:, :, Stock.CHILDREN])
+
+
+# Each dimension's disadvantaged and advantaged quartile (index 0..3).
+_SIDES = (("literacy", 0, 3), ("distance", 3, 0), ("income", 0, 3))
+
+
+def access_gaps(group_window: np.ndarray, stock_window: np.ndarray) -> dict[str, float]:
     """How much worse the disadvantaged quarter of households fares than the advantaged one, per dimension
     (least against most literate, farthest against nearest, poorest against richest): in access shortfall,
-    completion (the advantaged quarter's rate minus the disadvantaged one's), delay and cost burden."""
+    completion (the advantaged quarter's rate minus the disadvantaged one's), delay, cost burden and document
+    coverage (advantaged minus disadvantaged)."""
     shortfall = _per_quartile(group_window, Group.SHORTFALL, Group.RESOLVED)
     completion = _per_quartile(group_window, Group.COMPLETED, Group.RESOLVED)
     delay = _per_quartile(group_window, Group.DELAY, Group.COMPLETED)
     burden = _per_quartile(group_window, Group.BURDEN, Group.RESOLVED)
+    coverage = _coverage(stock_window)
     out = {}
-    for d, (dim, worse, better) in enumerate((("literacy", 0, 3), ("distance", 3, 0), ("income", 0, 3))):
+    for d, (dim, worse, better) in enumerate(_SIDES):
         out[f"access_gap_{dim}"] = float(shortfall[d, worse] - shortfall[d, better])
         out[f"completion_gap_{dim}"] = float(completion[d, better] - completion[d, worse])
         out[f"delay_gap_{dim}"] = float(delay[d, worse] - delay[d, better])
         out[f"burden_gap_{dim}"] = float(burden[d, worse] - burden[d, better])
+        out[f"coverage_gap_{dim}"] = float(coverage[d, better] - coverage[d, worse])
     return out
 
 
-def quartile_outcomes(group_window: np.ndarray) -> dict[str, float]:
+def quartile_outcomes(group_window: np.ndarray, stock_window: np.ndarray) -> dict[str, float]:
     """Per literacy, distance and income quartile (1 to 4): brokered and paid shares, access shortfall,
-    completion rate, delay (weeks) and cost burden."""
+    completion rate, delay (weeks), cost burden, exclusion, and document and birth-certificate coverage."""
     from sim.core.outcomes import group_name
 
     measures = {"brokered_share": (Group.BROKERED, Group.COMPLETED),
                 "paid_dependence_share": (Group.PAID, Group.COMPLETED),
                 "shortfall": (Group.SHORTFALL, Group.RESOLVED), "completion_rate": (Group.COMPLETED, Group.RESOLVED),
-                "delay_weeks": (Group.DELAY, Group.COMPLETED), "cost_burden": (Group.BURDEN, Group.RESOLVED)}
+                "delay_weeks": (Group.DELAY, Group.COMPLETED), "cost_burden": (Group.BURDEN, Group.RESOLVED),
+                "exclusion_share": (Group.EXCLUDED, Group.RESOLVED)}
+    values = {measure: _per_quartile(group_window, num, den) for measure, (num, den) in measures.items()}
+    values["document_coverage"] = _coverage(stock_window)
+    values["birth_certificate_coverage"] = _per_quartile(stock_window, Stock.BIRTH_CERTIFICATE, Stock.CHILDREN)
     out: dict[str, float] = {}
-    for measure, (num, den) in measures.items():
-        values = _per_quartile(group_window, num, den)
+    for measure, v in values.items():
         for d, dim in enumerate(GROUP_DIMENSIONS):
             for q in range(4):   # quartile index 0..3, named 1..4
-                out[group_name(measure, dim, q + 1)] = float(values[d, q])
+                out[group_name(measure, dim, q + 1)] = float(v[d, q])
     return out
 
 
+# The civil registry's documents, pooled as one service in the per-service outcomes (``civil_registry``).
+REGISTRY_SERVICES = ("ktp", "kk", "birth_certificate", "moving_letter")
+
+
 def service_outcomes(service_window: np.ndarray) -> dict[str, float]:
-    """Per service type: paid dependence, unpaid facilitation and self-service shares of its completed needs,
-    its completion rate and the mean fee of a paid case."""
+    """Per service type, and for the civil registry's documents pooled (``civil_registry``): paid dependence,
+    unpaid facilitation and self-service shares of its completed needs, its completion rate, the mean fee of a
+    paid case, the broker's share of paid cases and the mean weeks a completed need took."""
     from sim.core.outcomes import service_name
     from sim.core.services import SERVICE_NAMES
 
-    w = service_window
+    registry = [SERVICE_NAMES.index(name) for name in REGISTRY_SERVICES]
+    w = np.vstack((service_window, service_window[registry].sum(axis=0)))
+    names = (*SERVICE_NAMES, "civil_registry")
     with np.errstate(invalid="ignore", divide="ignore"):
         values = {
             "paid_dependence_share": w[:, ServiceStat.PAID] / w[:, ServiceStat.COMPLETED],
@@ -176,32 +235,57 @@ def service_outcomes(service_window: np.ndarray) -> dict[str, float]:
             "self_service_share": w[:, ServiceStat.SELF] / w[:, ServiceStat.COMPLETED],
             "completion_rate": w[:, ServiceStat.COMPLETED] / w[:, ServiceStat.RESOLVED],
             "fee_per_paid_case_rupiah": w[:, ServiceStat.FEES] / w[:, ServiceStat.PAID],
+            "broker_share_of_paid": w[:, ServiceStat.BROKER] / w[:, ServiceStat.PAID],
+            "delay_weeks": w[:, ServiceStat.DELAY] / w[:, ServiceStat.COMPLETED],
         }
     return {service_name(measure, name): float(v[i]) for measure, v in values.items()
-            for i, name in enumerate(SERVICE_NAMES)}
+            for i, name in enumerate(names)}
+
+
+def channel_outcomes(channel_window: np.ndarray) -> dict[str, float]:
+    """Mean weeks from arising to completion of the needs each channel completed, trailing year
+    (``delay_weeks_<channel>``)."""
+    out = {}
+    for c, channel in enumerate(TIMED_CHANNELS):
+        completed, delay = channel_window[c]
+        out[f"delay_weeks_{CHANNEL_KEYS[channel]}"] = float(delay / completed) if completed > 0 else float("nan")
+    return out
+
+
+CHANNEL_KEYS = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.ENTRUST: "entrusted",
+                Channel.BROKER: "broker"}
 
 
 @dataclass
 class Resolution:
     """What happened this week to each pending need (index = need), filled in by the resolving mechanisms."""
 
-    channel: np.ndarray   # int8: the channel chosen this week (a ``Channel``)
+    channel: np.ndarray   # int8: the channel it went through this week (a ``Channel``; -1: none)
     done: np.ndarray      # bool: completed this week
     paid: np.ndarray      # bool: completed for a fee
-    fee: np.ndarray       # rupiah paid for it this week
+    fee: np.ndarray       # rupiah paid for it
     shown: np.ndarray     # int8: the channel the neighbours saw it take this week (-1: none; DEFER: abandoned)
     abandoned: np.ndarray  # bool: abandoned unmet this week
+    blocked: np.ndarray   # bool: its household lacks a document it requires
 
     @classmethod
-    def of(cls, channel: np.ndarray) -> Resolution:
-        """Nothing resolved yet, for pending needs that chose ``channel``."""
-        n = channel.shape[0]
-        return cls(channel, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n),
-                   np.full(n, -1, dtype=np.int8), np.zeros(n, dtype=bool))
+    def of(cls, n_needs: int, free: np.ndarray, channel: np.ndarray, blocked: np.ndarray) -> Resolution:
+        """Nothing resolved yet, for ``n_needs`` pending needs of which ``free`` (index array) chose ``channel``."""
+        chosen = np.full(n_needs, -1, dtype=np.int8)
+        chosen[free] = channel
+        return cls(chosen, np.zeros(n_needs, dtype=bool), np.zeros(n_needs, dtype=bool), np.zeros(n_needs),
+                   np.full(n_needs, -1, dtype=np.int8), np.zeros(n_needs, dtype=bool), blocked)
 
     def show(self, which: np.ndarray, channel: Channel) -> None:
         """The needs ``which`` (index array or boolean mask) were seen to take ``channel``."""
         self.shown[which] = channel
+
+    def complete(self, which: np.ndarray, handler: np.ndarray | Channel, fee: np.ndarray) -> None:
+        """The needs ``which`` (index array) are done this week through ``handler``, paid ``fee``."""
+        self.done[which] = True
+        self.channel[which] = handler
+        self.fee[which] = fee
+        self.paid[which] = fee > 0
 
     def abandon(self, is_abandoned: np.ndarray) -> None:
         """The needs of the boolean mask ``is_abandoned`` are given up: unmet, as the neighbours see it."""
@@ -217,14 +301,20 @@ def quartile_code(residents: Residents) -> np.ndarray:
             + r.income_quartile.astype(np.uint8))
 
 
+def margins(cells: np.ndarray) -> np.ndarray:
+    """Per literacy, distance and income quartile (3 × 4 × ...) the sums of per-cell values (64 × ...)."""
+    c = cells.reshape(4, 4, 4, *cells.shape[1:])
+    return np.stack((c.sum(axis=(1, 2)), c.sum(axis=(0, 2)), c.sum(axis=(0, 1))))
+
+
 def _margins(code: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
     """A statistic's sums per literacy, distance and income quartile (3 × 4) from the cell of each value."""
-    cells = np.bincount(code, weights=weights, minlength=64).reshape(4, 4, 4)
-    return np.stack((cells.sum(axis=(1, 2)), cells.sum(axis=(0, 2)), cells.sum(axis=(0, 1))))
+    return margins(np.bincount(code, weights=weights, minlength=64))
 
 
 class Accounts:
-    """Trailing-window counters: flows per village, statistics per quartile (ring buffers of a year)."""
+    """Trailing-window counters: flows per village, statistics per quartile, per service and per channel (ring
+    buffers of a year), and weekly snapshots of the stocks per village and per quartile cell."""
 
     def __init__(self, residents: Residents, n_villages: int, n_services: int):
         self.village = residents.village
@@ -233,9 +323,16 @@ class Accounts:
         self.flow = np.zeros((WINDOW_WEEKS, n_villages, len(Flow)))
         self.groups = np.zeros((WINDOW_WEEKS, len(GROUP_DIMENSIONS), 4, len(Group)))
         self.services = np.zeros((WINDOW_WEEKS, n_services, len(ServiceStat)))
+        self.channels = np.zeros((WINDOW_WEEKS, len(TIMED_CHANNELS), 2))
+        self.held = np.zeros((WINDOW_WEEKS, n_villages, N_HELD))
+        self.held_cells = np.zeros((WINDOW_WEEKS, 64, N_STOCKS))
+        self.weeks_closed = 0
         self.village_window = np.zeros((n_villages, len(Flow)))   # the last closed window, per village
         self.group_window = np.zeros((len(GROUP_DIMENSIONS), 4, len(Group)))
         self.service_window = np.zeros((n_services, len(ServiceStat)))
+        self.channel_window = np.zeros((len(TIMED_CHANNELS), 2))
+        self.held_window = np.zeros((n_villages, N_HELD))         # mean stocks over the window, per village
+        self.stock_window = np.zeros((len(GROUP_DIMENSIONS), 4, N_STOCKS))   # mean stocks per quartile
 
     def tally(self, step: int, column: Flow, households: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add this week's count of ``households`` (index array), or the sum of ``weights``, to their villages."""
@@ -248,7 +345,8 @@ class Accounts:
     def record_resolved(self, step: int, needs: Needs, res: Resolution, income: np.ndarray,
                         abandon_after_weeks: int) -> None:
         """This week's completed and abandoned needs (``res``, over the pending ``needs``): the flow counts, the
-        access statistics by quartile, the statistics by service (``income``: every household's monthly income).
+        access statistics by quartile, the statistics by service and by channel (``income``: every household's
+        monthly income).
 
         A resolved need's shortfall is 1 if abandoned, else its cost over the household's monthly income plus
         its delay over ``abandon_after_weeks``, capped at 1; its cost burden is its cost over monthly income.
@@ -256,25 +354,33 @@ class Accounts:
         households = needs.household
         is_done, is_abandoned = res.done, res.abandoned
         is_resolved = is_done | is_abandoned
-        self.tally(step, Flow.RESOLVED, households[is_resolved])
-        self.tally(step, Flow.COMPLETED, households[is_done])
-        self.tally(step, Flow.ABANDONED, households[is_abandoned])
         if not is_resolved.any():
             return
+        ch_all = res.channel
+        paid_all = res.paid
+        is_excluded = is_abandoned & res.blocked
+        for column, mask in ((Flow.RESOLVED, is_resolved), (Flow.COMPLETED, is_done), (Flow.ABANDONED, is_abandoned),
+                             (Flow.EXCLUDED, is_excluded), (Flow.IN_PERSON, is_done & (ch_all == Channel.IN_PERSON)),
+                             (Flow.ONLINE, is_done & (ch_all == Channel.ONLINE)),
+                             (Flow.ENTRUSTED, is_done & (ch_all == Channel.ENTRUST)),
+                             (Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST) & paid_all),
+                             (Flow.BROKER, is_done & (ch_all == Channel.BROKER))):
+            self.tally(step, column, households[mask])
         hh = households[is_resolved]
         waited = needs.weeks_waited(step)[is_resolved]
         burden = needs.cost[is_resolved] / income[hh].astype(np.float64)
         shortfall = np.where(is_abandoned[is_resolved], 1.0, np.minimum(burden + waited / abandon_after_weeks, 1.0))
-        ch = res.channel[is_resolved]
+        ch = ch_all[is_resolved]
         completed = is_done[is_resolved]
         brokered = completed & ((ch == Channel.ENTRUST) | (ch == Channel.BROKER))
-        paid = res.paid[is_resolved]
+        paid = paid_all[is_resolved]
+        delay = np.where(completed, waited, 0)
         g = self.groups[step % WINDOW_WEEKS]
         # One count per cell of literacy x distance x income quartiles, then each dimension's margins.
         code = self.quartile_code[hh]
         for stat, weights in ((Group.SHORTFALL, shortfall), (Group.RESOLVED, None), (Group.BROKERED, brokered),
-                              (Group.COMPLETED, completed), (Group.PAID, paid),
-                              (Group.DELAY, np.where(completed, waited, 0)), (Group.BURDEN, burden)):
+                              (Group.COMPLETED, completed), (Group.PAID, paid), (Group.DELAY, delay),
+                              (Group.BURDEN, burden), (Group.EXCLUDED, is_excluded[is_resolved])):
             g[:, :, stat] += _margins(code, weights)
         # By service.
         svc = needs.service[is_resolved].astype(np.int64)
@@ -284,19 +390,37 @@ class Accounts:
         row = self.services[step % WINDOW_WEEKS]
         for stat, weights in ((ServiceStat.RESOLVED, None), (ServiceStat.COMPLETED, completed),
                               (ServiceStat.PAID, paid), (ServiceStat.UNPAID, unpaid), (ServiceStat.SELF, self_service),
-                              (ServiceStat.FEES, res.fee[is_resolved])):
+                              (ServiceStat.FEES, res.fee[is_resolved]),
+                              (ServiceStat.BROKER, completed & (ch == Channel.BROKER)), (ServiceStat.DELAY, delay)):
             row[:, stat] += np.bincount(svc, weights=weights, minlength=n)
+        # By channel: what each costs in weeks.
+        timed = self.channels[step % WINDOW_WEEKS]
+        for c, channel in enumerate(TIMED_CHANNELS):
+            through = completed & (ch == channel)
+            timed[c, 0] += np.count_nonzero(through)
+            timed[c, 1] += delay[through].sum()
+
+    def record_stocks(self, step: int, held: np.ndarray, cells: np.ndarray) -> None:
+        """This week's stocks: per village (villages × ``N_HELD``) and the documents' per quartile cell."""
+        self.held[step % WINDOW_WEEKS] = held
+        self.held_cells[step % WINDOW_WEEKS] = cells
 
     def close_week(self, step: int) -> np.ndarray:
-        """Sum the window (kept in ``village_window``, ``group_window``, ``service_window``), clear the rows the
-        next week fills, and return the flow totals over all villages."""
+        """Sum the flows over the window and average the stocks over it (kept in ``village_window``,
+        ``group_window``, ``service_window``, ``channel_window``, ``held_window``, ``stock_window``), clear the
+        flow rows the next week fills, and return the flow totals over all villages."""
+        self.weeks_closed += 1
+        rows = min(self.weeks_closed, WINDOW_WEEKS)
         self.village_window = self.flow.sum(axis=0)
         totals = self.village_window.sum(axis=0)
         self.group_window = self.groups.sum(axis=0)
         self.service_window = self.services.sum(axis=0)
-        self.flow[(step + 1) % WINDOW_WEEKS] = 0
-        self.groups[(step + 1) % WINDOW_WEEKS] = 0
-        self.services[(step + 1) % WINDOW_WEEKS] = 0
+        self.channel_window = self.channels.sum(axis=0)
+        self.held_window = self.held.sum(axis=0) / rows
+        self.stock_window = margins(self.held_cells.sum(axis=0) / rows)
+        following = (step + 1) % WINDOW_WEEKS
+        for ring in (self.flow, self.groups, self.services, self.channels):
+            ring[following] = 0
         return totals
 
 
@@ -310,18 +434,17 @@ def village_table(model: ClientelismModel) -> pd.DataFrame:
 
     w = model.world
     g = w.geography
-    r = w.residents
-    officials = w.officials
     v = g.n_villages
     f = w.accounts.village_window
+    held = w.accounts.held_window
+    independent, active = w.residents.standing(model.week)
     counts = {
         "households": g.households.astype(np.int64),
-        "officials": np.full(v, officials.per_village, dtype=np.int64),
+        "officials": np.full(v, w.officials.per_village, dtype=np.int64),
         **{name: f[:, column] for name, column in FLOW_COUNTS.items()},
-        "locked_in": np.bincount(r.village, weights=w.ties.locked_in(model.week), minlength=v),
-        "activated": np.bincount(r.village, weights=r.activated, minlength=v),
-        "literacy_sum": np.bincount(r.village, weights=r.literacy, minlength=v),
-        "fee_seeking_sum": officials.by_village(officials.fee_seeking).sum(axis=1),
+        **{name: held[:, column] for name, column in STOCK_COUNTS.items()},
+        "independent": np.bincount(w.residents.village, weights=independent, minlength=v),
+        "active": np.bincount(w.residents.village, weights=active, minlength=v),
     }
     table = pd.DataFrame({
         "village": np.arange(v), "village_name": list(g.village_names),

@@ -26,6 +26,7 @@ from sim.core.population import FACTION_NAMES, faction_affinity
 from sim.core.services import (
     N_CHANNELS,
     SERVICE_BROKER,
+    SERVICE_CODES,
     SERVICE_COMPLEXITY,
     SERVICE_OFFICE,
     SERVICE_ONLINE,
@@ -46,15 +47,26 @@ _PACKED_CHANNEL = np.array([0, 1, 1 << 8, 1 << 16, 1 << 24, 0], dtype=np.uint32)
 
 
 class Choice(NamedTuple):
-    """The choice for each pending need (index = need)."""
+    """The choice for each free pending need (index = entry; ``needs``: the pending need each entry is for)."""
 
+    needs: np.ndarray          # int64, index of the pending need
     channel: np.ndarray        # int8, a Channel
     official: np.ndarray       # int64, slot of the picked official in the household's village
-    fee: np.ndarray            # rupiah that official asks
+    price: np.ndarray          # rupiah that official asks if he asks a fee (he does with his fee-seeking)
+    fee: np.ndarray            # rupiah the household expects to pay him: his fee-seeking times the price
     broker_fee: np.ndarray     # rupiah an outside broker asks
+    broker_trip: np.ndarray    # rupiah of the trip to the office where the broker waits
     attempt_cost: np.ndarray   # rupiah of one in-person attempt (every visit's trip)
+    presence_trip: np.ndarray  # rupiah of the trip the person must make anyway (e-KTP recording), else 0
     p_self: np.ndarray         # chance an in-person attempt succeeds
     p_online: np.ndarray       # chance an online application succeeds
+
+    @classmethod
+    def none(cls) -> Choice:
+        """No free need this week."""
+        e = np.zeros(0)
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64), e, e, e,
+                   e, e, e, e, e)
 
 
 def success_probability(complexity: np.ndarray, skill: np.ndarray, p: TrackedParams) -> np.ndarray:
@@ -96,18 +108,17 @@ class OfficialPick:
         return self._table
 
 
-def choose(week: Week) -> Choice:
-    """The logit choice of a channel for every pending need of ``week`` (and the official each would entrust it
-    to); the online channel only once it has launched."""
+def choose(week: Week, free: np.ndarray) -> Choice:
+    """The logit choice of a channel for the pending needs ``free`` (an index array: those neither in hand nor
+    blocked), and the official each would entrust it to; the online channel only once it has launched."""
     w = week.world
     p, rng, step = week.p, week.rng, week.t
     needs, r, officials, pick, travel = w.needs, w.residents, w.officials, w.pick, week.travel
-    i = needs.household
-    s = needs.service
-    k = i.shape[0]
+    k = free.shape[0]
     if k == 0:
-        e = np.zeros(0)
-        return Choice(np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64), e, e, e, e, e)
+        return Choice.none()
+    i = needs.household.take(free)
+    s = needs.service.take(free)
     # Household attributes of each need (np.take: the fastest gather for these index arrays).
     income = r.income_rupiah.take(i).astype(np.float64)
     literacy = r.literacy.take(i).astype(np.float64)
@@ -119,24 +130,33 @@ def choose(week: Week) -> Choice:
     visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
     trip = travel.trip(i, office)
 
-    # In person: every visit costs a trip; rejections mean starting again. The household judges its chance by
-    # its confidence (a belief); the real chance depends on its skill, literacy and know-how. Where
-    # the village office stands in the way, its staff coach the resident or slow-walk and withhold their
-    # letter, as far as they deviate from their duty (``sim.core.gatekeeping``).
+    # In person: every visit costs a trip; rejections mean starting again. The chance depends on the household's
+    # skill, its literacy (forms, queue numbers and the registry's own applications are digital) and its
+    # know-how (confidence), and the household judges it by the same. Where the village office stands in the way,
+    # its staff coach the resident or slow-walk and withhold their letter, as far as they deviate from their duty
+    # (``sim.core.gatekeeping``).
     g = gatekeeping.gate(i, s, r, officials, w.politics.salience, p)
     passes = gatekeeping.passes(g, p)
     p_self = success_probability(complexity, gatekeeping.coached(skill, g, p), p) * passes
-    p_believed = success_probability(complexity, gatekeeping.coached(confidence, g, p), p) * passes
     village_trip = trip.copy()                         # the trip to the gate: already known for village documents
     away = np.nonzero(office != Office.VILLAGE)[0]
     village_trip[away] = travel.trip(i.take(away), np.full(away.size, Office.VILLAGE, dtype=office.dtype))
     attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * village_trip
-    cost_self = attempt_cost / p_believed
+    cost_self = attempt_cost / p_self
+    # A first e-KTP is recorded in person (photograph, fingerprints, iris, signature) at the kecamatan office,
+    # whoever handles the rest: an official or a broker spares the household every visit but that one.
+    first_ktp = (s == SERVICE_CODES.ktp) & (w.documents.ktp.take(i) < w.documents.adults.take(i))
+    presence_trip = np.zeros(k)
+    rows_ktp = np.nonzero(first_ktp)[0]
+    if rows_ktp.size:
+        presence_trip[rows_ktp] = travel.trip(i.take(rows_ktp), np.full(rows_ktp.size, Office.KECAMATAN,
+                                                                          dtype=office.dtype))
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
     can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & week.online_open
     p_online = success_probability(complexity, literacy, p)
     cost_online = p.online_cost_rupiah / p_online + travel.activation(i, can_go_online)
-    # Entrust: the household picks an official (tie, faction, own hamlet head, noise).
+    # Entrust: the household picks an official (tie, faction, own hamlet head, noise). He asks a fee with a chance
+    # equal to his fee-seeking (else he does it free, as his duty), priced on what the household saves.
     ties = w.ties.current(step, i)
     village = r.village.take(i)
     key = pick.key.take(i)
@@ -147,22 +167,34 @@ def choose(week: Week) -> Choice:
     tie_o = ties[rows, official].astype(np.float64)
     affinity_o = pick.affinity[key, official].astype(np.float64)
     is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o >= 0)
-    fee = officials.fee(village.astype(np.int64) * officials.per_village + official, cost_self, income, is_loyal, p)
-    # Outside broker (calo): priced on the same saved cost, no tie, an open bribe.
+    whom = village.astype(np.int64) * officials.per_village + official
+    price = officials.price(cost_self, income, is_loyal, p)
+    fee = officials.fee_seeking.take(whom) * price
+    # Outside broker (calo): waits at the office that issues the document; for his fee (priced on the same saved
+    # cost) he spares the household the queue, the rejections and the further visits, with no tie: an open bribe.
     can_use_broker = SERVICE_BROKER[s]
     broker_fee = round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self, p.fee_rounding_rupiah)
+    broker_trip = trip
 
     cs = p.cost_sensitivity
+    # Each week until the document is in hand costs a pressing need's household as much as a week's wait; a need
+    # that does not press costs nothing while it waits, and is worth the document's value when met.
+    urgency = p.defer_cost_per_week * needs.urgent.take(free)
+    value = p.document_value
     u = np.empty((k, N_CHANNELS))
-    u[:, Channel.IN_PERSON] = -cs * cost_self / income - p.rejection_aversion * (1 - p_believed)
+    u[:, Channel.IN_PERSON] = (value - cs * cost_self / income - p.rejection_aversion * (1 - p_self)
+                               - urgency / p_self)
     u[:, Channel.ONLINE] = np.where(
         can_go_online,
-        -cs * cost_online / income - p.rejection_aversion * (1 - p_online) - p.online_aversion * (1 - red),
+        value - cs * cost_online / income - p.rejection_aversion * (1 - p_online) - p.online_aversion * (1 - red)
+        - urgency * p.online_weeks / p_online,
         -np.inf)
-    u[:, Channel.ENTRUST] = (-cs * fee / income - p.moral_cost_entrust
+    u[:, Channel.ENTRUST] = (value - cs * (fee + presence_trip) / income - p.moral_cost_entrust
+                             - urgency * p.entrusted_weeks
                              + p.trust_weight * (tie_o + p.faction_trust * affinity_o) + p.favour_value * is_loyal)
-    u[:, Channel.BROKER] = np.where(can_use_broker, -cs * broker_fee / income - p.moral_cost_broker, -np.inf)
-    u[:, Channel.DEFER] = -p.defer_cost_per_week * needs.weeks_waited(step)
+    u[:, Channel.BROKER] = np.where(can_use_broker, value - cs * (broker_fee + broker_trip + presence_trip) / income
+                                    - p.moral_cost_broker - urgency * p.broker_weeks, -np.inf)
+    u[:, Channel.DEFER] = -urgency * needs.weeks_waited(step).take(free)
     # Imitation: the share of contacts whose last need went through each channel. Each contact's channel
     # becomes one byte of a packed counter, so the counts of all four channels are one sum over the contacts.
     seen = _PACKED_CHANNEL.take(r.last_channel.take(np.take(r.contacts, i, axis=0)) + 1)
@@ -175,4 +207,5 @@ def choose(week: Week) -> Choice:
         u[:, c] += weight * ((packed >> np.uint32(8 * c)) & np.uint32(255))
     u += gumbel(rng, u.shape)
     channel = np.argmax(u, axis=1).astype(np.int8)
-    return Choice(channel, official, fee, broker_fee, attempt_cost, p_self, p_online)
+    return Choice(free.astype(np.int64), channel, official, price, fee, broker_fee, broker_trip, attempt_cost,
+                  presence_trip, p_self, p_online)

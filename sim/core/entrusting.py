@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.accounting import Flow
+from sim.core.needs import hand_over
 from sim.core.services import Channel
 
 if TYPE_CHECKING:
@@ -27,17 +28,18 @@ PRIORITY_TIEBREAK = 1e-3
 
 
 def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
-    """Officials take the needs entrusted to them this week, up to capacity, highest priority first (``res``:
-    this week's ``Resolution``, where each case taken is marked done, and paid if the official asked a fee)."""
-    entrusted = np.nonzero(choice.channel == Channel.ENTRUST)[0]     # indices of needs
+    """Officials take the needs entrusted to them this week, up to capacity, highest priority first: each asks his
+    fee or does the case free, and has it done ``entrusted_weeks`` from now (``res``: this week's ``Resolution``,
+    where a case done this week is marked done)."""
+    entrusted = np.nonzero(choice.channel == Channel.ENTRUST)[0]     # entries of the choice
     if entrusted.size == 0:
         return
     w = week.world
     p, rng, step = week.p, week.rng, week.t
     needs, r, officials, pick, ties = w.needs, w.residents, w.officials, w.pick, w.ties
     slot = choice.official[entrusted]
-    fee = choice.fee[entrusted]
-    hh = needs.household[entrusted]
+    which = choice.needs[entrusted]                     # indices of needs
+    hh = needs.household[which]
     tie = ties.strength_of(hh, slot, step)
     village = r.village[hh].astype(np.int64)
     affinity = pick.affinity[pick.key[hh], slot]
@@ -54,20 +56,17 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
     rank = np.empty(entrusted.size, dtype=np.int64)
     rank[order] = np.arange(entrusted.size) - first
     is_taken = rank < p.official_capacity_per_week
-    taken = entrusted[is_taken]                        # indices of needs
+    if not is_taken.any():
+        return
+    taken = which[is_taken]                            # indices of needs
     t_hh = hh[is_taken]
     t_slot = slot[is_taken]
     t_whom = whom[is_taken]
-    t_fee = fee[is_taken]
-    t_tie = tie[is_taken]
-    res.done[taken] = True
-    res.paid[taken] = t_fee > 0
-    res.fee[taken] = t_fee
-    needs.spend(taken, t_fee)
-    if taken.size == 0:
-        return
+    t_fee = np.where(officials.asks(t_whom, rng), choice.price[entrusted][is_taken], 0.0)
+    needs.spend(taken, t_fee + choice.presence_trip[entrusted][is_taken])
+    hand_over(week, taken, Channel.ENTRUST, p.entrusted_weeks, t_fee, res)
     # Repeated exchange: the same official as the household's previous one?
-    had_one, is_repeat, new_tie = ties.record_exchanges(t_hh, t_slot, t_tie, p.tie_gain, step)
+    had_one, is_repeat, new_tie = ties.record_exchanges(t_hh, t_slot, tie[is_taken], p.tie_gain, step)
     r.lose_confidence(t_hh, p.deskilling_rate)   # the dependence loop: no practice
     res.show(taken, Channel.ENTRUST)
     # Complaints: fee payers complain, less so the more they depend on the official.
@@ -76,8 +75,6 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
     officials.record_cases(t_whom, t_fee, complained)
     week.sink.record("official_fees", t_fee)
     accounts = w.accounts
-    accounts.tally(step, Flow.ENTRUSTED, t_hh)
-    accounts.tally(step, Flow.PAID_ENTRUSTED, t_hh[t_fee > 0])
     accounts.tally(step, Flow.REPEAT, t_hh[is_repeat])
     accounts.tally(step, Flow.REPEAT_ELIGIBLE, t_hh[had_one])
     accounts.tally(step, Flow.FEES, t_hh, t_fee)
@@ -85,19 +82,18 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
 
 
 def by_brokers(week: Week, choice: Choice, res: Resolution) -> None:
-    """Outside brokers complete every need taken to them this week, for their fee."""
-    is_brokered = choice.channel == Channel.BROKER
-    if not is_brokered.any():
+    """Outside brokers take every need brought to them this week, for their fee, and have it done
+    ``broker_weeks`` from now; the household made one trip to the office where they wait."""
+    chosen = np.nonzero(choice.channel == Channel.BROKER)[0]
+    if chosen.size == 0:
         return
     w = week.world
-    brokered = w.needs.household[is_brokered]
-    fee = choice.broker_fee[is_brokered]
-    w.needs.spend(is_brokered, fee)
+    which = choice.needs[chosen]
+    brokered = w.needs.household[which]
+    fee = choice.broker_fee[chosen]
+    w.needs.spend(which, fee + choice.broker_trip[chosen] + choice.presence_trip[chosen])
+    hand_over(week, which, Channel.BROKER, week.p.broker_weeks, fee, res)
     w.residents.lose_confidence(brokered, week.p.deskilling_rate)
-    res.show(is_brokered, Channel.BROKER)
-    res.done[is_brokered] = True
-    res.paid[is_brokered] = True
-    res.fee[is_brokered] = fee
+    res.show(which, Channel.BROKER)
     week.sink.record("broker_fees", fee)
-    w.accounts.tally(week.t, Flow.BROKER, brokered)
     w.accounts.tally(week.t, Flow.FEES, brokered, fee)

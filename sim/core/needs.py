@@ -1,9 +1,14 @@
-"""Pending needs for documents (ODD 7.2 and the end of 7.4): how they arrive, wait and are abandoned.
+"""Pending needs for documents (ODD 7.2 and the end of 7.4): how they arise, wait, are in someone's hands, and
+are abandoned.
 
-A need is one household's need for one service (``sim.core.services``). Needs arrive every week at each
-service's yearly rate per household; a need stays pending, with the costs already spent on it, until it is
-completed or abandoned. A deferred need may lapse (the occasion passes) and any need that waited
-``abandon_after_weeks`` is abandoned: both are unmet needs.
+A need is one household's need for one service (``sim.core.services``). Needs arise from life events and from
+the lack of a document another need requires (``sim.core.documents``), and for village letters and land papers
+at each service's yearly rate per household. A need stays pending, with the costs already spent on it, until
+it is completed or abandoned. While the household lacks a document it requires it is *blocked*: nobody can
+take it on. A need an official or a broker has taken is *in hand* until the week its handler completes it. A
+deferred need may lapse (the occasion passes) and any need not in hand that waited ``abandon_after_weeks`` is
+abandoned: both are unmet needs, and an abandoned blocked need is an exclusion (a missing document stood in
+its way).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.services import SERVICE_RATE, Channel
+from sim.core.documents import Requires, life_events
+from sim.core.services import SERVICE_CODES, SERVICE_RATE, SERVICE_REQUIRES, Channel
 from sim.params.registry import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -21,63 +27,145 @@ if TYPE_CHECKING:
     from sim.core.choice import Choice
     from sim.core.week import Week
 
+NOT_IN_HAND = -1
+
+
+def _empty(dtype) -> np.ndarray:
+    return np.zeros(0, dtype=dtype)
+
 
 @dataclass
 class Needs:
     """The pending needs, one entry per need, as parallel arrays (index = need)."""
 
-    household: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    service: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
-    arrival: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))   # the week it arose
-    cost: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))   # rupiah spent on it so far
+    household: np.ndarray = field(default_factory=lambda: _empty(np.int32))
+    service: np.ndarray = field(default_factory=lambda: _empty(np.int8))
+    arrival: np.ndarray = field(default_factory=lambda: _empty(np.int32))   # the week it arose
+    cost: np.ndarray = field(default_factory=lambda: _empty(np.float64))   # rupiah spent on it so far
+    handler: np.ndarray = field(default_factory=lambda: _empty(np.int8))   # ENTRUST or BROKER in hand, else -1
+    due: np.ndarray = field(default_factory=lambda: _empty(np.int32))      # the week an in-hand need completes
+    fee: np.ndarray = field(default_factory=lambda: _empty(np.float64))    # rupiah its handler was paid
+    urgent: np.ndarray = field(default_factory=lambda: _empty(bool))       # waiting costs the household
 
     def __len__(self) -> int:
         return int(self.household.shape[0])
 
-    def append(self, households: np.ndarray, services: np.ndarray, step: int) -> None:
-        """New needs of ``households`` for ``services``, arising at ``step``, with nothing spent yet."""
+    def append(self, households: np.ndarray, services: np.ndarray, week: int, urgent: np.ndarray | bool = True
+               ) -> None:
+        """New needs of ``households`` for ``services``, arising at ``week``, with nothing spent yet (``urgent``:
+        whether waiting costs the household, one per need or one for all)."""
         n = households.shape[0]
-        self.household = np.concatenate((self.household, households))
-        self.service = np.concatenate((self.service, services))
-        self.arrival = np.concatenate((self.arrival, np.full(n, step, dtype=np.int32)))
+        self.urgent = np.concatenate((self.urgent, np.broadcast_to(np.asarray(urgent, dtype=bool), (n,))))
+        self.household = np.concatenate((self.household, households.astype(np.int32)))
+        self.service = np.concatenate((self.service, services.astype(np.int8)))
+        self.arrival = np.concatenate((self.arrival, np.full(n, week, dtype=np.int32)))
         self.cost = np.concatenate((self.cost, np.zeros(n)))
+        self.handler = np.concatenate((self.handler, np.full(n, NOT_IN_HAND, dtype=np.int8)))
+        self.due = np.concatenate((self.due, np.zeros(n, dtype=np.int32)))
+        self.fee = np.concatenate((self.fee, np.zeros(n)))
 
     def spend(self, which: np.ndarray, rupiah: np.ndarray | float) -> None:
         """Add ``rupiah`` (one amount per need, or one for all) to what the needs ``which`` (an index array or a
         boolean mask) have cost so far."""
         self.cost[which] += rupiah
 
+    def hand_over(self, which: np.ndarray, handler: Channel, due: np.ndarray | int, fee: np.ndarray) -> None:
+        """The needs ``which`` (index array) are in the hands of ``handler`` until week ``due``, for ``fee``."""
+        self.handler[which] = handler
+        self.due[which] = due
+        self.fee[which] = fee
+
     def keep(self, is_kept: np.ndarray) -> None:
         """Keep only the needs where the boolean mask ``is_kept`` holds (the others were resolved)."""
-        self.household = self.household[is_kept]
-        self.service = self.service[is_kept]
-        self.arrival = self.arrival[is_kept]
-        self.cost = self.cost[is_kept]
+        for name in ("household", "service", "arrival", "cost", "handler", "due", "fee", "urgent"):
+            setattr(self, name, getattr(self, name)[is_kept])
 
-    def weeks_waited(self, step: int) -> np.ndarray:
-        """Weeks each need has been pending at ``step``, the week it arose counting as one."""
-        return step - self.arrival + 1
+    def weeks_waited(self, week: int) -> np.ndarray:
+        """Weeks each need has been pending at ``week``, the week it arose counting as one."""
+        return week - self.arrival + 1
+
+    def in_hand(self) -> np.ndarray:
+        """Boolean mask of the needs an official or a broker has taken."""
+        return self.handler != NOT_IN_HAND
+
+    def keys(self) -> np.ndarray:
+        """One number per need for its (household, service) pair."""
+        return self.household.astype(np.int64) * 8 + self.service
 
 
 def arrive(week: Week) -> None:
-    """This week's new needs: a binomial number per service type, spread uniformly over households."""
-    rng, n_households = week.rng, week.world.residents.n
+    """This week's new needs: from life events, for village letters and land papers at their yearly rates (a
+    binomial number per service, spread uniformly over households), and for every document a pending need
+    requires and its household lacks (once per household and document)."""
+    rng, n_households, needs = week.rng, week.world.residents.n, week.world.needs
+    events = life_events(week, SERVICE_CODES)
     weekly = np.minimum(SERVICE_RATE * week.p.need_rate_multiplier / WEEKS_PER_YEAR, 1.0)
     counts = rng.binomial(n_households, weekly)
     total = int(counts.sum())
-    if total == 0:
+    households = np.concatenate((events.households, rng.integers(0, n_households, total, dtype=np.int32)))
+    services = np.concatenate((events.services, np.repeat(np.arange(len(counts), dtype=np.int8), counts)))
+    urgent = np.concatenate((events.urgent, np.ones(total, dtype=bool)))
+    if households.size:
+        # The same (household, service) pairs in household order: the per-need lookups into household arrays then
+        # walk memory forwards.
+        order = np.argsort(households, kind="stable")
+        needs.append(households[order], services[order], week.t, urgent[order])
+    _require(week)
+
+
+def _require(week: Week) -> None:
+    """A need for each document that a pending need requires and its household lacks, unless one is pending."""
+    needs, documents = week.world.needs, week.world.documents
+    holders = needs.household
+    missing = documents.lacks(holders, SERVICE_REQUIRES[needs.service])
+    if not missing.any():
         return
-    households = rng.integers(0, n_households, total, dtype=np.int32)
-    services = np.repeat(np.arange(len(counts), dtype=np.int8), counts)
-    # The same (household, service) pairs in household order: the per-need lookups into household arrays then
-    # walk memory forwards.
-    order = np.argsort(households, kind="stable")
-    week.world.needs.append(households[order], services[order], week.t)
+    pending = needs.keys()
+    for bit, service in ((Requires.KK, SERVICE_CODES.kk), (Requires.KTP, SERVICE_CODES.ktp)):
+        households = np.unique(holders[(missing & bit) != 0])
+        keys = households.astype(np.int64) * 8 + service
+        new = households[~np.isin(keys, pending)]
+        if new.size:
+            needs.append(new, np.full(new.size, service, dtype=np.int8), week.t)
+            pending = np.concatenate((pending, new.astype(np.int64) * 8 + service))
+
+
+def blocked(week: Week) -> np.ndarray:
+    """Boolean mask of the pending needs whose household lacks a document they require."""
+    needs = week.world.needs
+    return week.world.documents.lacks(needs.household, SERVICE_REQUIRES[needs.service]) != 0
 
 
 def unmet(week: Week, choice: Choice, res: Resolution) -> np.ndarray:
-    """Boolean mask of the needs abandoned this week: not completed, and either deferred and lapsing (a draw
-    for every pending need), or pending for ``abandon_after_weeks``."""
+    """Boolean mask of the needs abandoned this week: not completed and not in hand, and either deferred and
+    lapsing (a draw for every need that chose to defer), or pending for ``abandon_after_weeks``."""
     needs = week.world.needs
-    is_lapsed = (choice.channel == Channel.DEFER) & (week.rng.random(len(needs)) < week.p.lapse_prob_per_week)
-    return ~res.done & (is_lapsed | (needs.weeks_waited(week.t) >= week.p.abandon_after_weeks))
+    deferring = choice.needs[choice.channel == Channel.DEFER]
+    is_lapsed = np.zeros(len(needs), dtype=bool)
+    is_lapsed[deferring] = week.rng.random(deferring.size) < week.p.lapse_prob_per_week
+    free = ~res.done & ~needs.in_hand()
+    return free & (is_lapsed | (needs.weeks_waited(week.t) >= week.p.abandon_after_weeks))
+
+
+def due_week(week: Week, weeks: float) -> int:
+    """The week a case handed over now is done, when it takes ``weeks`` (rounded; this week counts as one)."""
+    return week.t + max(int(round(weeks)), 1) - 1
+
+
+def hand_over(week: Week, which: np.ndarray, handler: Channel, weeks: float, fee: np.ndarray,
+              res: Resolution) -> None:
+    """The needs ``which`` (index array) are in ``handler``'s hands, paid ``fee``, for ``weeks`` (this week
+    counting as one): done at once when that ends this week, else kept in hand."""
+    due = due_week(week, weeks)
+    if due <= week.t:
+        res.complete(which, handler, fee)
+    else:
+        week.world.needs.hand_over(which, handler, due, fee)
+
+
+def in_hand_done(week: Week, res: Resolution) -> None:
+    """The needs in someone's hands whose week has come are done, as their handler took them."""
+    needs = week.world.needs
+    ready = np.nonzero(needs.in_hand() & (needs.due <= week.t))[0]
+    if ready.size:
+        res.complete(ready, needs.handler[ready], needs.fee[ready])

@@ -1,12 +1,13 @@
 """Village officials (perangkat desa): their state, the fees they ask and how they adapt (ODD 7.3, 7.6).
 
 Facilitating residents' paperwork is part of an official's duty (tupoksi) and legally free; ``fee_seeking``
-(0–1) is how far he deviates from that duty. He prices a case by the resident's alternative (a share of the
-cost the resident saves, plus a basic levy), capped by what the household can pay, with a discount for loyal
-clients. Every ``weeks_per_adaptation`` weeks each official adapts his fee-seeking: back towards his own
-inclination as far as the sanction risk he perceives allows, up when busy and down when idle, towards higher
-earnings than his peers', and towards his village's norm; complaints are followed up with the detection
-probability, and a sanction cuts his fee-seeking and makes him (and, more weakly, his peers) feel the risk.
+(0–1) is how far he deviates from that duty: the chance that he asks a fee for a case rather than doing it free.
+When he asks, he prices the case by the resident's alternative (a share of the cost the resident saves, plus a
+basic levy), capped by what the household can pay, with a discount for loyal clients. Every
+``weeks_per_adaptation`` weeks each official adapts his fee-seeking: back towards his own inclination as far as
+the sanction risk he perceives allows, up when busy and down when idle, towards higher earnings than his peers',
+and towards his village's norm; complaints are followed up with the detection probability, and a sanction cuts
+his fee-seeking and makes him (and, more weakly, his peers) feel the risk.
 
 State lives in one place, ``Officials``: parallel arrays indexed by ``village * per_village + slot``. The
 Mesa agents (``Official``) are read-only views of one index each, for Mesa's agent set and the classroom page.
@@ -62,18 +63,22 @@ class Officials:
         """A per-official array as (villages, officials of the village)."""
         return values.reshape(self.n_villages, self.per_village)
 
-    def fee(self, officials: np.ndarray, saved_cost: np.ndarray, income: np.ndarray, is_loyal: np.ndarray,
-            p: TrackedParams) -> np.ndarray:
-        """Fee each official (index array) asks for a case: price discrimination on the household's alternative.
+    def price(self, saved_cost: np.ndarray, income: np.ndarray, is_loyal: np.ndarray, p: TrackedParams
+              ) -> np.ndarray:
+        """The fee an official asks for a case when he asks one: price discrimination on the household's
+        alternative.
 
-        A share of the cost the household saves, plus the basic levy, scaled by the official's fee-seeking,
-        capped by what the household can pay, with a discount for loyal clients; rounded. Zero for a fully
-        dutiful official.
+        A share of the cost the household saves, plus the basic levy, capped by what the household can pay, with a
+        discount for loyal clients; rounded. Whether he asks it at all is his fee-seeking's chance (``asks``).
         """
-        fee = self.fee_seeking[officials] * (p.levy_rupiah + p.fee_capture_share * saved_cost)
-        fee = np.minimum(fee, p.fee_income_cap * income)
+        fee = np.minimum(p.levy_rupiah + p.fee_capture_share * saved_cost, p.fee_income_cap * income)
         fee = fee * np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)
         return round_fee(fee, p.fee_rounding_rupiah)
+
+    def asks(self, officials: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Boolean mask: whether each official (index array, one per case) asks a fee for the case, with a chance
+        equal to his fee-seeking (else he facilitates it free, as his duty asks)."""
+        return rng.random(officials.shape[0]) < self.fee_seeking.take(officials)
 
     def swap_camps(self, in_village: np.ndarray) -> None:
         """The head's camp and the opposition change places in the villages of the boolean mask ``in_village``

@@ -2,8 +2,10 @@
 
 Flow outcomes are measured over the needs resolved in a trailing window of
 ``WINDOW_WEEKS`` steps (the whole run so far when it is shorter), so that the
-per-step series are yearly rates; end-of-run outcomes are the last step's
-values, i.e. the final year of the run.
+per-step series are yearly rates; stock outcomes (lock-in, literacy, documents
+held, ...) are their weekly values averaged over the same window, so that no
+single week's event (an election, a launch) moves them at once; end-of-run
+outcomes are the last step's values, i.e. the final year of the run.
 """
 
 from dataclasses import dataclass
@@ -120,6 +122,10 @@ def _gaps() -> list[Outcome]:
                     f"Mean cost burden of a resolved need (fees, fares, online costs and the value of time spent, over "
                     f"the household's monthly income) for the {worse} quarter minus that for the {better} quarter, "
                     "trailing year."),
+            Outcome(f"coverage_gap_{dim}", f"{dim} document-coverage gap", "share", "share of persons",
+                    f"Document coverage (persons holding their identity document: adults an e-KTP, children a birth "
+                    f"certificate) of the {better} quarter of households minus that of the {worse} quarter, "
+                    "averaged over the trailing year."),
         ]
     return out
 
@@ -135,8 +141,8 @@ _HEADLINE = [
             "Share of completed needs handled through a village official (titip, paid or free) or an outside broker "
             "(calo), trailing year."),
     Outcome("patron_lockin_share", "patron lock-in", "share", "share of households",
-            "Share of households whose tie to some official is at or above `lockin_tie_threshold` now "
-            "(dependence in stock)."),
+            "Share of households whose tie to some official is at or above `lockin_tie_threshold` (dependence in "
+            "stock), averaged over the trailing year."),
     Outcome("repeat_patron_rate", "repeat-patron rate", "share", "share of repeat-eligible exchanges",
             "Among needs entrusted to an official by a household that had entrusted one before, the share handled "
             "by the same official as its previous one, trailing year (clientelism: clearly above the same model "
@@ -152,6 +158,24 @@ _HEADLINE = [
             "Mean access shortfall of the poorest quarter of households minus that of the richest quarter, "
             "trailing year."),
     *_gaps(),
+    Outcome("document_coverage", "document coverage", "share", "share of persons",
+            "Share of persons holding their identity document — adults (17 or older) an e-KTP, children a birth "
+            "certificate — averaged over the trailing year."),
+    Outcome("birth_certificate_coverage", "birth-certificate coverage", "share", "share of children",
+            "Share of children (under 17) holding a birth certificate, averaged over the trailing year."),
+    Outcome("ktp_coverage", "e-KTP coverage", "share", "share of adults",
+            "Share of adults (17 or older) holding an e-KTP, averaged over the trailing year."),
+    Outcome("exclusion_share", "exclusion", "share", "share of resolved needs",
+            "Share of resolved needs that were abandoned while the household lacked a document they require (a "
+            "family card for an e-KTP; a family card and an adult's e-KTP for a birth certificate, a moving letter "
+            "or social assistance), trailing year."),
+    Outcome("assistance_exclusion_share", "excluded from social assistance", "share", "share of eligible households",
+            "Share of the households eligible for social assistance that are not enrolled and lack a family card "
+            "or any e-KTP, the documents enrolment requires, averaged over the trailing year."),
+    Outcome("independence_share", "independence (kemandirian)", "share", "share of active households",
+            "Among households that completed a need in the trailing year, the share that completed every one of "
+            "them themselves, in person or online: able and willing to handle their documents without an official "
+            "or a broker."),
     Outcome("unmet_share", "unmet share", "share", "share of resolved needs",
             "Share of resolved needs that were abandoned unmet (a deferred need that lapsed, or any need waiting "
             "`abandon_after_weeks`), trailing year."),
@@ -162,15 +186,29 @@ _HEADLINE = [
     Outcome("online_share", "online share", "share", "share of completed needs",
             "Share of completed needs handled through the online channel, trailing year."),
     Outcome("mean_literacy", "mean literacy", "level", "0–1",
-            "Mean digital literacy of households (0–1), now."),
+            "Mean digital literacy of households (0–1), averaged over the trailing year."),
 ]
 _EXTRA = [
     Outcome("in_person_share", "in-person share", "share", "share of completed needs",
             "Share of completed needs handled in person by the household itself, trailing year."),
     Outcome("online_activated_share", "activated online accounts", "share", "share of households",
-            "Share of households with an activated online account (digital ID), now."),
+            "Share of households with an activated online account (digital ID), averaged over the trailing year."),
     Outcome("mean_fee_seeking", "officials' fee-seeking", "level", "0–1",
-            "Mean fee-seeking propensity of officials (0–1), now."),
+            "Mean fee-seeking propensity of officials (0–1: the chance an official asks a fee for a case), "
+            "averaged over the trailing year."),
+    Outcome("broker_share_of_paid", "brokers' share of paid cases", "share", "share of paid cases",
+            "Share of the completed needs paid to an intermediary that an outside broker (calo) handled, the rest "
+            "being village officials who asked a fee, trailing year."),
+    Outcome("kk_coverage", "family-card coverage", "share", "share of households",
+            "Share of households whose family card (KK) lists their members as they are, averaged over the "
+            "trailing year."),
+    Outcome("assistance_enrolment", "social-assistance enrolment", "share", "share of eligible households",
+            "Share of the households eligible for social assistance that are enrolled, averaged over the trailing "
+            "year."),
+    *(Outcome(f"delay_weeks_{key}", f"delay, {label}", "weeks", "weeks",
+              f"Mean weeks from a need's arising to its completion, of the needs completed {label}, trailing year.")
+      for key, label in (("in_person", "in person"), ("online", "online"), ("entrusted", "by an official"),
+                         ("broker", "by a broker"))),
 ]
 
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _HEADLINE}
@@ -193,11 +231,15 @@ GROUP_MEASURES: dict[str, Outcome] = {
     "cost_burden": Outcome("cost_burden", "cost burden", "share", "share of monthly income",
                            "Mean cost of the quarter's resolved needs over the household's monthly income, "
                            "trailing year."),
+    "exclusion_share": OUTCOMES["exclusion_share"],
+    "document_coverage": OUTCOMES["document_coverage"],
+    "birth_certificate_coverage": OUTCOMES["birth_certificate_coverage"],
 }
 QUARTILE_LABELS = {"literacy": "literacy quartile (1 = least literate)", "distance": "distance quartile (1 = nearest)",
                    "income": "income quartile (1 = poorest)"}
 
-# Per service type (``RunResult.services``): ``<measure>_<service>``, e.g. ``paid_dependence_share_ktp``.
+# Per service type (``RunResult.services``): ``<measure>_<service>``, e.g. ``paid_dependence_share_ktp``; the civil
+# registry's documents (e-KTP, family card, birth certificate, moving letter) also pooled, as ``civil_registry``.
 SERVICE_MEASURES: dict[str, Outcome] = {
     "paid_dependence_share": Outcome("paid_dependence_share", "paid dependence", "share", "share of completed needs",
                                      "Share of the service's completed needs paid to an official or a broker."),
@@ -210,7 +252,13 @@ SERVICE_MEASURES: dict[str, Outcome] = {
     "completion_rate": GROUP_MEASURES["completion_rate"],
     "fee_per_paid_case_rupiah": Outcome("fee_per_paid_case_rupiah", "fee per paid case", "rupiah", "Rp/case",
                                         "Mean fee of the service's cases paid to an official or a broker."),
+    "broker_share_of_paid": Outcome("broker_share_of_paid", "brokers' share of paid cases", "share",
+                                    "share of paid cases",
+                                    "Share of the service's paid cases that an outside broker handled."),
+    "delay_weeks": Outcome("delay_weeks", "delay", "weeks", "weeks",
+                           "Mean weeks from arising to completion of the service's completed needs."),
 }
+SERVICE_GROUPS = ("civil_registry",)   # pooled services beside the service types
 
 
 def group_name(measure: str, dimension: str, quartile: int) -> str:
@@ -240,7 +288,7 @@ def outcome(name: str) -> Outcome:
             if name.startswith(f"{measure}_{dim}_q"):
                 return declared
     for measure, declared in SERVICE_MEASURES.items():
-        if any(name == service_name(measure, svc) for svc in SERVICE_NAMES):
+        if any(name == service_name(measure, svc) for svc in (*SERVICE_NAMES, *SERVICE_GROUPS)):
             return declared
     raise KeyError(name)
 
@@ -273,7 +321,8 @@ def outcomes_markdown() -> str:
               "least literate, nearest or poorest quarter of households, 4 the most literate, farthest or richest; "
               "quartiles are fixed at the start so that they follow the same households.", "",
               "Per-service columns (`paid_dependence_share_ktp`, …): services are "
-              + ", ".join(f"`{name}`" for name in _service_names()) + " (`docs/parameters.md`, Service types).", ""]
+              + ", ".join(f"`{name}`" for name in _service_names()) + " (`docs/parameters.md`, Service types), and "
+              "`civil_registry`, the e-KTP, family card, birth certificate and moving letter pooled.", ""]
     return "\n".join(lines)
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.documents import Documents, household_members
+from sim.core.outcomes import WINDOW_WEEKS
 from sim.core.services import Channel
 from sim.core.ties import Ties
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 # Faction codes shared by residents and officials.
 NEUTRAL, CURRENT, FORMER = 0, 1, 2
+NEVER = np.iinfo(np.int16).min   # the week of something that has not happened (weeks fit in int16)
 FACTION_NAMES = ("neutral", "current", "former")
 
 
@@ -57,11 +60,28 @@ class Residents:
     literacy_quartile: np.ndarray  # int8 0-3 at initialisation (0 = least literate)
     distance_quartile: np.ndarray  # int8 0-3 at initialisation (3 = farthest)
     income_quartile: np.ndarray    # int8 0-3 at initialisation (0 = poorest)
+    last_own_week: np.ndarray      # int16, the week of the household's last need completed by itself
+    last_helped_week: np.ndarray   # int16, ... completed by an official or a broker
+    activated_by_village: np.ndarray  # int64, households with an activated account, per village
 
     @property
     def n(self) -> int:
         """Number of households."""
         return self.literacy.shape[0]
+
+    def note_completions(self, households: np.ndarray, own: np.ndarray, week: int) -> None:
+        """This week's completed needs of ``households``: done by the household itself (``own``) or for it."""
+        self.last_own_week[households[own]] = week
+        self.last_helped_week[households[~own]] = week
+
+    def standing(self, week: int) -> tuple[np.ndarray, np.ndarray]:
+        """Boolean masks at ``week``: households that completed needs in the trailing year (active), and those
+        whose completed needs were all their own work (independent: able and willing to handle their
+        documents themselves)."""
+        since = week - WINDOW_WEEKS + 1
+        own = self.last_own_week >= since
+        helped = self.last_helped_week >= since
+        return own & ~helped, own | helped
 
     def gain_confidence(self, households: np.ndarray, share_of_gap: float) -> None:
         """Confidence of ``households`` (index array) closes ``share_of_gap`` of its gap to 1 (a success, training)."""
@@ -80,12 +100,14 @@ class Residents:
         self.literacy[households] += amount
 
     def activate(self, households: np.ndarray) -> None:
-        """``households`` (index array or boolean mask) have an activated digital-ID account from now on."""
-        self.activated[households] = True
+        """``households`` (index array) have an activated digital-ID account from now on."""
+        new = np.unique(households[~self.activated[households]])
+        self.activated[new] = True
+        self.activated_by_village += np.bincount(self.village[new], minlength=self.activated_by_village.size)
 
     def activate_early_adopters(self) -> None:
         """The digital ID launches: the early adopters activate their accounts."""
-        self.activated |= self.early_adopter
+        self.activate(np.nonzero(self.early_adopter)[0])
 
     def note_channels(self, households: np.ndarray, channels: np.ndarray) -> None:
         """What this week's resolved and attempted needs showed the neighbours (one channel per need of
@@ -180,7 +202,7 @@ def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.nda
 
 def fee_seeking_draws(rng: np.random.Generator, p: TrackedParams, n: int) -> np.ndarray:
     """Fee-seeking of ``n`` officials taking their seats. It varies between officials: a Beta distribution with
-    the given mean and concentration (sd ≈ 0.18 at mean 0.6 and concentration 6): some nearly dutiful, some
+    the given mean and concentration (sd ≈ 0.18 at mean 0.4 and concentration 6): some nearly dutiful, some
     greedy."""
     m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
     k = p.fee_seeking_concentration
@@ -236,8 +258,10 @@ def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, 
     var = np.bincount(village, weights=(hamlet_dist - mean[village]) ** 2, minlength=n_villages) / sizes
     spread = np.sqrt(var)[village]
     remote = np.divide(hamlet_dist - mean[village], spread, out=np.zeros(n), where=spread > 0)
-    z1 = z1 - p.remoteness_disadvantage * remote
-    z2 = z2 - p.remoteness_disadvantage * remote
+    # Households of an urban kelurahan are better off and more literate than those of a desa.
+    urban = geo.kelurahan[village] * p.urban_advantage_sd
+    z1 = z1 - p.remoteness_disadvantage * remote + urban
+    z2 = z2 - p.remoteness_disadvantage * remote + urban
     literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, p.init_literacy_min, p.init_literacy_max)
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
     confidence = np.clip(literacy + p.confidence_noise_sd * rng.standard_normal(n), 0.0, 1.0)
@@ -278,5 +302,21 @@ def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, 
         confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
         contacts=contacts, last_channel=last_channel, activated=activated, early_adopter=early_adopter,
         literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
-        income_quartile=quartiles(income),
+        income_quartile=quartiles(income), last_own_week=np.full(n, NEVER, dtype=np.int16),
+        last_helped_week=np.full(n, NEVER, dtype=np.int16), activated_by_village=np.zeros(n_villages, dtype=np.int64),
     ), ties
+
+
+def build_documents(rng: np.random.Generator, p: TrackedParams, residents: Residents, n_villages: int
+                    ) -> Documents:
+    """Each household's members and the documents they hold at the start (``sim.core.documents``); the poorest
+    ``assistance_eligible_share`` of households by income are eligible for social assistance."""
+    from sim.core.accounting import quartile_code
+
+    n = residents.n
+    adults, children = household_members(rng, p, n)
+    eligible = np.zeros(n, dtype=bool)
+    eligible[np.argsort(residents.income_rupiah, kind="stable")[:int(round(p.assistance_eligible_share * n))]] = True
+    documents = Documents(residents.village, quartile_code(residents), n_villages, adults, children, eligible)
+    documents.start(rng, p)
+    return documents

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.accounting import Flow
+from sim.core.needs import hand_over
 from sim.core.services import Channel
 
 if TYPE_CHECKING:
@@ -21,43 +21,45 @@ if TYPE_CHECKING:
     from sim.core.week import Week
 
 
-def attempt(week: Week, channel: Channel, is_chosen: np.ndarray, is_success: np.ndarray,
-            attempt_cost: np.ndarray, res: Resolution) -> None:
-    """Needs (boolean mask ``is_chosen``) attempted through ``channel`` this week: costs, outcome, beliefs
-    (``res``: this week's ``Resolution``, where each success is marked done)."""
-    w = week.world
-    needs, r = w.needs, w.residents
-    i = needs.household
-    needs.spend(is_chosen, attempt_cost[is_chosen])
-    is_ok = is_chosen & is_success
-    is_rejected = is_chosen & ~is_success
-    succeeded, rejected = i[is_ok], i[is_rejected]
+def attempt(week: Week, channel: Channel, which: np.ndarray, is_success: np.ndarray, attempt_cost: np.ndarray,
+            res: Resolution) -> None:
+    """Needs (index array ``which``) attempted through ``channel`` this week: costs, outcome (``is_success``, one
+    per need), beliefs (``res``: this week's ``Resolution``, where each success is marked done)."""
+    needs, r = week.world.needs, week.world.residents
+    needs.spend(which, attempt_cost)
+    households = needs.household.take(which)
+    succeeded, rejected = households[is_success], households[~is_success]
     r.gain_confidence(succeeded, week.p.confidence_gain)
     r.lose_confidence(rejected, week.p.confidence_loss)
-    res.show(is_chosen, channel)
-    res.done[is_ok] = True
-    w.accounts.tally(week.t, Flow.ONLINE if channel == Channel.ONLINE else Flow.IN_PERSON, succeeded)
+    res.show(which, channel)
+    res.done[which[is_success]] = True
 
 
 def in_person(week: Week, choice: Choice, res: Resolution) -> None:
-    """The needs taken in person this week (a success draw for every pending need, when any goes)."""
-    is_chosen = choice.channel == Channel.IN_PERSON
-    if is_chosen.any():
-        is_success = week.rng.random(len(week.world.needs)) < choice.p_self
-        attempt(week, Channel.IN_PERSON, is_chosen, is_success, choice.attempt_cost, res)
+    """The needs taken in person this week (a success draw for each)."""
+    chosen = np.nonzero(choice.channel == Channel.IN_PERSON)[0]
+    if chosen.size:
+        is_success = week.rng.random(chosen.size) < choice.p_self[chosen]
+        attempt(week, Channel.IN_PERSON, choice.needs[chosen], is_success, choice.attempt_cost[chosen], res)
 
 
 def online(week: Week, choice: Choice, res: Resolution) -> None:
-    """The needs applied for online this week: activation where needed, the application, practice."""
+    """The needs applied for online this week: activation where needed, the application, practice. An
+    application that succeeds is in hand until its document comes, ``online_weeks`` from now (rounded; 1: this
+    week)."""
     w = week.world
     needs, r = w.needs, w.residents
-    i = needs.household
-    k = len(needs)
-    is_chosen = choice.channel == Channel.ONLINE
-    if not is_chosen.any():
+    chosen = np.nonzero(choice.channel == Channel.ONLINE)[0]
+    if chosen.size == 0:
         return
-    needs.spend(is_chosen, week.travel.activation(i, is_chosen)[is_chosen] + week.p.online_cost_rupiah)
-    r.activate(i[is_chosen])
-    is_success = week.rng.random(k) < choice.p_online
-    attempt(week, Channel.ONLINE, is_chosen, is_success, np.zeros(k), res)
-    r.gain_literacy(i[is_chosen & is_success], week.p.practice_literacy_gain)
+    which = choice.needs[chosen]
+    households = needs.household.take(which)
+    needs.spend(which, week.travel.activation(households, np.ones(which.size, dtype=bool))
+                + week.p.online_cost_rupiah)
+    r.activate(households)
+    is_success = week.rng.random(chosen.size) < choice.p_online[chosen]
+    attempt(week, Channel.ONLINE, which, is_success, np.zeros(which.size), res)
+    r.gain_literacy(households[is_success], week.p.practice_literacy_gain)
+    accepted = which[is_success]
+    res.done[accepted] = False          # done when its document comes
+    hand_over(week, accepted, Channel.ONLINE, week.p.online_weeks, np.zeros(accepted.size), res)

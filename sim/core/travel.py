@@ -33,7 +33,20 @@ class TravelCosts:
         self.one_village = policy.remote_km.shape[0] == 1
 
     def trip(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
-        """Rupiah cost of one round trip of each household (index array) to an office (one per household)."""
+        """Rupiah cost of one round trip of each household (index array) to an office (one per household). A visit
+        to the civil registry is made at its desk in the kecamatan office in ``registry_at_kecamatan_share`` of
+        cases (recording, family cards, applications), else at the regency office: its cost is that mix."""
+        at_registry = office == Office.REGENCY
+        cost = self._trip(households, office)
+        share = self.p.registry_at_kecamatan_share
+        if share > 0 and not self.mobile_visit and at_registry.any():   # a mobile visit brings the registry itself
+            rows = np.nonzero(at_registry)[0]
+            kecamatan = self._trip(households.take(rows), np.full(rows.size, Office.KECAMATAN, dtype=office.dtype))
+            cost[rows] = share * kecamatan + (1 - share) * cost[rows]
+        return cost
+
+    def _trip(self, households: np.ndarray, office: np.ndarray) -> np.ndarray:
+        """Rupiah cost of one round trip of each household to the office itself."""
         p = self.p
         r = self.r
         local = r.dist_local_km.take(households).astype(np.float64)

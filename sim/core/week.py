@@ -17,6 +17,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.core.accounting import Accounts
     from sim.core.choice import OfficialPick
+    from sim.core.documents import Documents
     from sim.core.elections import CampLedger, Politics
     from sim.core.geography import Geography
     from sim.core.needs import Needs
@@ -34,6 +35,7 @@ class World:
 
     geography: Geography
     residents: Residents
+    documents: Documents
     ties: Ties
     officials: Officials
     pick: OfficialPick       # rebuilt when elections change the camps

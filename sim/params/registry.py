@@ -191,6 +191,11 @@ _PARAMS: list[Param] = [
     _p("remoteness_disadvantage", float, 0.3, 0.0, 2.0, "sd per sd",
        "Lower literacy and income in remote hamlets", "Literasi dan pendapatan lebih rendah di dusun terpencil", U,
        plausible=(0.0, 0.5), group="residents"),
+    _p("urban_advantage_sd", float, 0.45, 0.0, 2.0, "sd", "Higher literacy and income in an urban kelurahan",
+       "Literasi dan pendapatan lebih tinggi di kelurahan (perkotaan)", C,
+       "derived: Central Java, 2019: monthly spending per person Rp 1,081,327 in towns against Rp 825,060 in "
+       "villages (BPS; Solopos, 21 January 2022), log ratio 0.27, i.e. 0.45 sd of log income at income_sigma 0.6; "
+       "literacy is taken to be raised as much", group="residents"),
     _p("init_literacy_min", float, 0.01, 0.0, 0.5, "0-1", "Lowest initial literacy", "Literasi awal terendah", C,
        group="residents", note="nobody starts with no skill at all"),
     _p("init_literacy_max", float, 0.99, 0.5, 1.0, "0-1", "Highest initial literacy", "Literasi awal tertinggi", C,
@@ -229,14 +234,83 @@ _PARAMS: list[Param] = [
        "the reported run", group="residents"),
     _p("need_rate_multiplier", float, 1.0, 0.0, 10.0, "x", "Multiplier on yearly need rates",
        "Pengali laju kebutuhan dokumen", U, plausible=(0.7, 1.4), group="residents"),
+    # --- households, their documents and the events that create needs ------------------
+    _p("persons_per_household", float, 3.55, 1.0, 10.0, "persons", "Persons per household",
+       "Jiwa per rumah tangga", C, "Bangbayang: about 7,800 people (village profile, weak source) in about 2,200 "
+       "households; Brebes: about 2.0 million people (BPS) in the regency's households", group="documents"),
+    _p("adult_share", float, 0.75, 0.3, 0.95, "share", "Persons aged 17 or older (the e-KTP age)",
+       "Penduduk berusia 17 tahun ke atas (wajib KTP)", C, "Brebes, 31 December 2018: 1,433,222 residents of "
+       "e-KTP age of 1,904,749 registered (Detik, 31 December 2018; Detik, 29 November 2018)",
+       group="documents"),
+    _p("birth_rate_per_1000", float, 16.4, 0.0, 60.0, "per 1,000 persons/year", "Births per 1,000 persons a year",
+       "Kelahiran per 1.000 penduduk per tahun", U, "derived: Brebes had 561,959 registered residents under 18 in "
+       "February 2018 (Dukcapil, Radar Tegal, 23 February 2018), about 31,200 a year of age, in about 1.9 "
+       "million; the national total fertility rate was 2.18 in 2020 (BPS, Long Form SP2020)",
+       plausible=(14.0, 19.0), group="documents"),
+    _p("death_rate_per_1000", float, 6.5, 0.0, 30.0, "per 1,000 persons/year", "Deaths per 1,000 persons a year",
+       "Kematian per 1.000 penduduk per tahun", U, plausible=(5.0, 9.0), group="documents",
+       note="about Indonesia's crude death rate before the pandemic; every death outdates the family card"),
+    _p("marriage_rate_per_1000", float, 7.5, 0.0, 30.0, "per 1,000 persons/year",
+       "Marriages per 1,000 persons a year", "Pernikahan per 1.000 penduduk per tahun", U, plausible=(5.0, 10.0),
+       group="documents", note="about two million marriages a year in a population of about 270 million; each "
+                               "needs a new family card and the spouse's e-KTP updated"),
+    _p("move_rate_per_1000", float, 7.0, 0.0, 50.0, "per 1,000 persons/year", "Moves per 1,000 persons a year",
+       "Pindah per 1.000 penduduk per tahun", U, "Kab. Serang, 2023: 12,904 residents moved out and 11,586 moved in "
+       "of about 1.7 million, about 0.7% each way (Radar Banten, 9 January 2024); a neighbouring proxy",
+       plausible=(4.0, 12.0), group="documents"),
+    _p("ktp_replacement_rate_per_year", float, 0.02, 0.0, 0.5, "per holder/year", "Lost or damaged e-KTPs replaced",
+       "KTP-el hilang atau rusak yang diganti", U, plausible=(0.005, 0.05), group="documents"),
+    _p("ktp_at_17_share", float, 0.4, 0.0, 1.0, "share", "Young adults seeking the e-KTP when they turn 17",
+       "Remaja yang mengurus KTP-el saat berusia 17 tahun", U, plausible=(0.2, 0.7), group="documents",
+       note="Brebes, December 2023: 33,126 of 56,333 first-time voters (58.8%) had not recorded an e-KTP (Disdukcapil "
+            "Brebes; Detik, 21 December 2023); the others seek it when a marriage, a move, an application or a "
+            "catching up asks for it"),
+    _p("birth_certificate_at_birth_share", float, 0.6, 0.0, 1.0, "share",
+       "Births whose parents seek the certificate at once", "Kelahiran yang langsung diurus aktanya", U,
+       plausible=(0.4, 0.9), group="documents",
+       note="the others when the child enters school, which asks for it, or when the household catches up"),
+    _p("awareness_slope", float, 4.0, 0.0, 20.0, "per unit of skill", "How much skill decides seeking a document "
+       "early", "Pengaruh keterampilan pada mengurus dokumen lebih awal", U, plausible=(0.0, 6.0), group="documents",
+       note="a household seeks a certificate at a birth, an e-KTP at 17 or a missing document with its chance times "
+            "2 / (1 + exp(-this × (skill - 1/2))): 1 at middle skill, less below it. Low maternal education is a "
+            "determinant of unregistered births (IDHS 2017); the size of the effect is an assumption"),
+    _p("catch_up_rate_per_year", float, 0.1, 0.0, 2.0, "per missing document/year",
+       "Missing documents sought without an occasion", "Dokumen yang belum dimiliki diurus tanpa keperluan", U,
+       plausible=(0.02, 0.3), group="documents", note="awareness, a neighbour's example, a registration drive"),
+    _p("assistance_eligible_share", float, 0.156, 0.0, 1.0, "share of households",
+       "Households poor enough for social assistance", "Rumah tangga miskin yang berhak atas bansos", C,
+       "Brebes, March 2024: 15.60% of residents below the poverty line (BPS; Databoks), the highest in Central "
+       "Java; the poorest households by income", group="documents"),
+    _p("assistance_apply_rate_per_year", float, 0.3, 0.0, 5.0, "per household/year",
+       "Eligible households not enrolled who apply", "Rumah tangga berhak yang belum terdaftar dan mendaftar", U,
+       plausible=(0.1, 0.6), group="documents", note="when the social-welfare register (DTKS) is updated"),
+    _p("init_birth_certificate_share", float, 0.834, 0.0, 1.0, "share of children",
+       "Children holding a birth certificate at the start", "Anak yang memiliki akta kelahiran di awal", C,
+       "Brebes, 23 February 2018: 468,598 of 561,959 residents under 18 (83.39%; Dukcapil, Radar Tegal)",
+       group="documents"),
+    _p("init_ktp_share", float, 0.923, 0.0, 1.0, "share of adults", "Adults holding an e-KTP at the start",
+       "Penduduk dewasa yang memiliki KTP-el di awal", C, "Brebes, 31 December 2018: 110,602 of 1,433,222 "
+       "residents of e-KTP age not recorded (7.7%; Detik, 31 December 2018)", group="documents"),
+    _p("init_kk_share", float, 0.95, 0.0, 1.0, "share of households", "Households with a current family card at "
+       "the start", "Rumah tangga dengan KK yang mutakhir di awal", C, group="documents",
+       note="no published figure was found"),
+    _p("init_assistance_share", float, 0.8, 0.0, 1.0, "share of eligible households",
+       "Eligible households enrolled in social assistance at the start",
+       "Rumah tangga berhak yang terdaftar bansos di awal", C, group="documents",
+       note="in January 2021, 83% of the social-welfare register's records matched a population number (KPK and "
+            "Dukcapil; Republika, 15 January 2021)"),
     # --- channel choice ----------------------------------------------------------
+    _p("document_value", float, 1.0, 0.0, 20.0, "utility", "Value of the document a need is for",
+       "Nilai dokumen yang dibutuhkan", U, plausible=(0.5, 2.0), group="choice",
+       note="what meeting a need is worth to its household, against each channel's costs; a need that does not "
+            "press (a certificate at a birth, an e-KTP at 17, catching up) is let go when no channel is worth it"),
     _p("cost_sensitivity", float, 4.0, 0.0, 50.0, "utility per monthly income", "Sensitivity to cost",
        "Kepekaan terhadap biaya", U, plausible=(2.0, 8.0), group="choice"),
     _p("rejection_aversion", float, 1.0, 0.0, 20.0, "utility", "Aversion to being rejected",
        "Keengganan ditolak", U, plausible=(0.5, 2.0), group="choice"),
-    _p("moral_cost_entrust", float, 0.5, 0.0, 10.0, "utility", "Moral cost of entrusting (titip)",
+    _p("moral_cost_entrust", float, 0.8, 0.0, 10.0, "utility", "Moral cost of entrusting (titip)",
        "Biaya moral menitip", U, plausible=(0.2, 1.0), group="choice"),
-    _p("moral_cost_broker", float, 1.0, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
+    _p("moral_cost_broker", float, 0.7, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
        "Biaya moral memakai calo", U, plausible=(0.5, 2.0), group="choice"),
     _p("own_hamlet_head_bonus", float, 0.3, 0.0, 5.0, "utility", "Preference for one's own hamlet head (kadus)",
        "Preferensi pada kepala dusun sendiri", U, plausible=(0.1, 0.5), group="choice",
@@ -244,7 +318,7 @@ _PARAMS: list[Param] = [
     _p("official_pick_noise", float, 0.1, 0.0, 5.0, "utility", "Idiosyncratic noise in picking an official",
        "Keacakan memilih perangkat", U, plausible=(0.05, 0.2), group="choice",
        note="uniform from 0 to this, added to each official's score"),
-    _p("trust_weight", float, 1.0, 0.0, 20.0, "utility", "Weight of the tie with an official",
+    _p("trust_weight", float, 0.7, 0.0, 20.0, "utility", "Weight of the tie with an official",
        "Bobot ikatan dengan perangkat", U, plausible=(0.5, 2.0), group="choice"),
     _p("favour_value", float, 0.3, 0.0, 10.0, "utility", "Value of favours to loyal clients",
        "Nilai balas budi bagi klien setia", U, plausible=(0.1, 0.6), group="choice"),
@@ -255,7 +329,7 @@ _PARAMS: list[Param] = [
        note="a household's affinity to an official of its own camp is +1 and to one of the rival camp minus this "
             "(neutral households: 0); faction_trust weighs both. 1: the rival camp repels as much as one's own "
             "attracts"),
-    _p("imitation_weight", float, 0.5, 0.0, 20.0, "utility", "Weight of what neighbours did",
+    _p("imitation_weight", float, 0.3, 0.0, 20.0, "utility", "Weight of what neighbours did",
        "Bobot meniru tetangga", U, plausible=(0.2, 1.0), group="choice"),
     _p("online_aversion", float, 0.7, 0.0, 20.0, "utility", "Unfamiliarity cost of the online channel",
        "Keengganan layanan daring", U, plausible=(0.3, 1.5), group="choice"),
@@ -301,6 +375,25 @@ _PARAMS: list[Param] = [
        plausible=(0.95, 0.99), group="self_service", note="some applications fail whatever the skill"),
     _p("walking_km", float, 2.0, 0.0, 20.0, "km", "Distance walked inside the village (ojek beyond)",
        "Jarak jalan kaki di dalam desa (ojek setelahnya)", U, plausible=(1.0, 3.0), group="self_service"),
+    _p("registry_at_kecamatan_share", float, 0.5, 0.0, 1.0, "share of visits",
+       "Civil-registry visits made at the kecamatan office", "Kunjungan adminduk yang dilayani di kantor kecamatan",
+       U, plausible=(0.3, 0.8), group="self_service",
+       note="e-KTP recording and most applications are taken at the kecamatan office; in Brebes a family card takes "
+            "4 days there and 2 at the Dinas (Disdukcapil Brebes, Radar Tegal, after 2020), and 10 of the 17 "
+            "kecamatan had e-KTP printers in 2017 (Medcom, 24 October 2017); the rest of the visits are to "
+            "Disdukcapil in Brebes town. The share is an assumption"),
+    _p("online_weeks", float, 1.0, 0.0, 52.0, "weeks", "Weeks an online application takes",
+       "Minggu yang dibutuhkan pengajuan daring", U, plausible=(0.5, 3.0), group="self_service"),
+    _p("entrusted_weeks", float, 3.0, 0.0, 52.0, "weeks", "Weeks an entrusted case takes",
+       "Minggu yang dibutuhkan urusan titipan", U, plausible=(1.0, 8.0), group="self_service",
+       note="the official takes the papers on his next trip to the office and brings the document back on a later "
+            "one: a birth certificate entrusted to village staff came after a month (Kab. Serang; SuaraBanten, 9 "
+            "July 2020), others after six months (Kab. Serang, 2014; Brebes, 2025, weak source); the registry "
+            "itself needs 2 to 4 days for a family card (Disdukcapil Brebes). Rounded to whole weeks"),
+    _p("broker_weeks", float, 1.0, 0.0, 52.0, "weeks", "Weeks a broker's case takes",
+       "Minggu yang dibutuhkan urusan lewat calo", U, plausible=(0.5, 2.0), group="self_service",
+       note="brokers sell speed: a place at the front of the queue, a card printed the same week (Ombudsman RI, "
+            "2016; JPNN, 8 November 2016). Rounded to whole weeks"),
     _p("wait_hours_village", float, 1.0, 0.0, 24.0, "hours", "Hours spent at the village office per visit",
        "Jam di balai desa per kunjungan", U, plausible=(0.5, 2.0), group="self_service"),
     _p("wait_hours_kecamatan", float, 2.0, 0.0, 24.0, "hours", "Hours spent at the kecamatan office per visit",
@@ -336,7 +429,7 @@ _PARAMS: list[Param] = [
        "default is the full apparatus of a large village such as Bangbayang", plausible=(5, 7), group="officials"),
     _p("official_capacity_per_week", int, 12, 1, 100_000, "cases/week", "Cases an official handles per week",
        "Kasus per perangkat per minggu", U, plausible=(6, 20), group="officials"),
-    _p("fee_seeking_mean", float, 0.6, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
+    _p("fee_seeking_mean", float, 0.4, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
        "Rata-rata kecenderungan memungut", U, plausible=(0.3, 0.8), group="officials"),
     _p("fee_capture_share", float, 0.35, 0.0, 2.0, "share", "Share of the resident's saved cost asked as fee",
        "Porsi biaya yang dihemat yang diminta", U, plausible=(0.2, 0.5), group="officials"),
@@ -346,7 +439,7 @@ _PARAMS: list[Param] = [
        plausible=(10_000.0, 20_000.0), group="officials"),
     _p("fee_income_cap", float, 0.15, 0.0, 1.0, "share of income", "Most an official asks of a household",
        "Batas pungutan terhadap pendapatan", U, plausible=(0.1, 0.25), group="officials"),
-    _p("broker_levy_rupiah", float, 50_000.0, 0.0, 5_000_000.0, "Rp", "Outside broker's basic fee",
+    _p("broker_levy_rupiah", float, 40_000.0, 0.0, 5_000_000.0, "Rp", "Outside broker's basic fee",
        "Tarif dasar calo", U, plausible=(30_000.0, 100_000.0), group="officials"),
     _p("broker_capture_share", float, 0.25, 0.0, 2.0, "share", "Outside broker's share of the saved cost",
        "Porsi calo dari biaya yang dihemat", U, plausible=(0.15, 0.4), group="officials"),
@@ -364,7 +457,7 @@ _PARAMS: list[Param] = [
        "Penurunan pungutan setelah sanksi", U, plausible=(0.3, 0.7), group="officials"),
     _p("fee_seeking_concentration", float, 6.0, 0.5, 100.0, "-", "Similarity of officials' fee-seeking",
        "Kemiripan kecenderungan memungut antarperangkat", U, plausible=(3.0, 12.0), group="officials",
-       note="officials' initial fee-seeking is Beta-distributed with this concentration (sd ≈ 0.18 at mean 0.6 "
+       note="officials' initial fee-seeking is Beta-distributed with this concentration (sd ≈ 0.18 at mean 0.4 "
             "and 6)"),
     _p("fee_rounding_rupiah", float, 5_000.0, 1.0, 100_000.0, "Rp", "Fees are asked in multiples of",
        "Pungutan dibulatkan ke kelipatan", C, group="officials"),
@@ -502,7 +595,8 @@ INIT_ONLY = frozenset({
     "tie_decay_per_year", "lockin_tie_threshold", "hamlet_angle_jitter", "hamlet_radius_min_share",
     "hamlet_size_spread", "init_literacy_min", "init_literacy_max", "confidence_noise_sd", "init_tie_jitter",
     "init_patron_own_head_share", "fee_seeking_concentration", "own_hamlet_head_bonus", "spinup_weeks",
-    "rival_camp_aversion",
+    "rival_camp_aversion", "urban_advantage_sd", "persons_per_household", "adult_share", "init_birth_certificate_share",
+    "init_ktp_share", "init_kk_share", "init_assistance_share", "assistance_eligible_share",
 })
 
 
