@@ -307,11 +307,6 @@ def margins(cells: np.ndarray) -> np.ndarray:
     return np.stack((c.sum(axis=(1, 2)), c.sum(axis=(0, 2)), c.sum(axis=(0, 1))))
 
 
-def _margins(code: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    """A statistic's sums per literacy, distance and income quartile (3 × 4) from the cell of each value."""
-    return margins(np.bincount(code, weights=weights, minlength=64))
-
-
 class Accounts:
     """Trailing-window counters: flows per village, statistics per quartile, per service and per channel (ring
     buffers of a year), and weekly snapshots of the stocks per village and per quartile cell."""
@@ -351,54 +346,74 @@ class Accounts:
         A resolved need's shortfall is 1 if abandoned, else its cost over the household's monthly income plus
         its delay over ``abandon_after_weeks``, capped at 1; its cost burden is its cost over monthly income.
         """
-        households = needs.household
-        is_done, is_abandoned = res.done, res.abandoned
-        is_resolved = is_done | is_abandoned
-        if not is_resolved.any():
+        resolved = np.nonzero(res.done | res.abandoned)[0]
+        if resolved.size == 0:
             return
-        ch_all = res.channel
-        paid_all = res.paid
-        is_excluded = is_abandoned & res.blocked
-        for column, mask in ((Flow.RESOLVED, is_resolved), (Flow.COMPLETED, is_done), (Flow.ABANDONED, is_abandoned),
-                             (Flow.EXCLUDED, is_excluded), (Flow.IN_PERSON, is_done & (ch_all == Channel.IN_PERSON)),
-                             (Flow.ONLINE, is_done & (ch_all == Channel.ONLINE)),
-                             (Flow.ENTRUSTED, is_done & (ch_all == Channel.ENTRUST)),
-                             (Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST) & paid_all),
-                             (Flow.BROKER, is_done & (ch_all == Channel.BROKER))):
-            self.tally(step, column, households[mask])
-        hh = households[is_resolved]
-        waited = needs.weeks_waited(step)[is_resolved]
-        burden = needs.cost[is_resolved] / income[hh].astype(np.float64)
-        shortfall = np.where(is_abandoned[is_resolved], 1.0, np.minimum(burden + waited / abandon_after_weeks, 1.0))
-        ch = ch_all[is_resolved]
-        completed = is_done[is_resolved]
+        hh = needs.household[resolved]
+        ch = res.channel[resolved]
+        completed = res.done[resolved]
+        abandoned = res.abandoned[resolved]
+        paid = res.paid[resolved]
+        excluded = abandoned & res.blocked[resolved]
+        # The flows of the resolved needs, all columns at once: (village, column) pairs counted in one pass.
+        flows = np.zeros((resolved.size, len(Flow)), dtype=bool)
+        flows[:, Flow.RESOLVED] = True
+        flows[:, Flow.COMPLETED] = completed
+        flows[:, Flow.ABANDONED] = abandoned
+        flows[:, Flow.EXCLUDED] = excluded
+        flows[:, Flow.IN_PERSON] = completed & (ch == Channel.IN_PERSON)
+        flows[:, Flow.ONLINE] = completed & (ch == Channel.ONLINE)
+        flows[:, Flow.ENTRUSTED] = completed & (ch == Channel.ENTRUST)
+        flows[:, Flow.PAID_ENTRUSTED] = flows[:, Flow.ENTRUSTED] & paid
+        flows[:, Flow.BROKER] = completed & (ch == Channel.BROKER)
+        counted = [Flow.RESOLVED, Flow.COMPLETED, Flow.ABANDONED, Flow.EXCLUDED, Flow.IN_PERSON, Flow.ONLINE,
+                   Flow.ENTRUSTED, Flow.PAID_ENTRUSTED, Flow.BROKER]
+        row = self.flow[step % WINDOW_WEEKS]
+        if self.n_villages == 1:
+            row[0, counted] += flows[:, counted].sum(axis=0)
+        else:
+            v = self.village[hh].astype(np.int64)
+            pairs = (v[:, None] * len(Flow) + np.arange(len(Flow)))[flows]
+            row += np.bincount(pairs, minlength=row.size).reshape(row.shape)
+        waited = needs.weeks_waited(step)[resolved]
+        burden = needs.cost[resolved] / income[hh].astype(np.float64)
+        shortfall = np.where(abandoned, 1.0, np.minimum(burden + waited / abandon_after_weeks, 1.0))
         brokered = completed & ((ch == Channel.ENTRUST) | (ch == Channel.BROKER))
-        paid = paid_all[is_resolved]
         delay = np.where(completed, waited, 0)
-        g = self.groups[step % WINDOW_WEEKS]
-        # One count per cell of literacy x distance x income quartiles, then each dimension's margins.
-        code = self.quartile_code[hh]
-        for stat, weights in ((Group.SHORTFALL, shortfall), (Group.RESOLVED, None), (Group.BROKERED, brokered),
-                              (Group.COMPLETED, completed), (Group.PAID, paid), (Group.DELAY, delay),
-                              (Group.BURDEN, burden), (Group.EXCLUDED, is_excluded[is_resolved])):
-            g[:, :, stat] += _margins(code, weights)
+        # One sum per cell of literacy x distance x income quartiles and statistic, then each dimension's margins.
+        stats = np.empty((resolved.size, len(Group)))
+        stats[:, Group.SHORTFALL] = shortfall
+        stats[:, Group.RESOLVED] = 1.0
+        stats[:, Group.BROKERED] = brokered
+        stats[:, Group.COMPLETED] = completed
+        stats[:, Group.PAID] = paid
+        stats[:, Group.DELAY] = delay
+        stats[:, Group.BURDEN] = burden
+        stats[:, Group.EXCLUDED] = excluded
+        code = self.quartile_code[hh].astype(np.int64)
+        cells = np.bincount((code[:, None] * len(Group) + np.arange(len(Group))).ravel(), weights=stats.ravel(),
+                            minlength=64 * len(Group)).reshape(64, len(Group))
+        self.groups[step % WINDOW_WEEKS] += margins(cells)
         # By service.
-        svc = needs.service[is_resolved].astype(np.int64)
-        n = self.services.shape[1]
-        unpaid = completed & (ch == Channel.ENTRUST) & ~paid
-        self_service = completed & ((ch == Channel.IN_PERSON) | (ch == Channel.ONLINE))
+        svc = needs.service[resolved].astype(np.int64)
+        by_service = np.empty((resolved.size, len(ServiceStat)))
+        by_service[:, ServiceStat.RESOLVED] = 1.0
+        by_service[:, ServiceStat.COMPLETED] = completed
+        by_service[:, ServiceStat.PAID] = paid
+        by_service[:, ServiceStat.UNPAID] = flows[:, Flow.ENTRUSTED] & ~paid
+        by_service[:, ServiceStat.SELF] = flows[:, Flow.IN_PERSON] | flows[:, Flow.ONLINE]
+        by_service[:, ServiceStat.FEES] = res.fee[resolved]
+        by_service[:, ServiceStat.BROKER] = flows[:, Flow.BROKER]
+        by_service[:, ServiceStat.DELAY] = delay
         row = self.services[step % WINDOW_WEEKS]
-        for stat, weights in ((ServiceStat.RESOLVED, None), (ServiceStat.COMPLETED, completed),
-                              (ServiceStat.PAID, paid), (ServiceStat.UNPAID, unpaid), (ServiceStat.SELF, self_service),
-                              (ServiceStat.FEES, res.fee[is_resolved]),
-                              (ServiceStat.BROKER, completed & (ch == Channel.BROKER)), (ServiceStat.DELAY, delay)):
-            row[:, stat] += np.bincount(svc, weights=weights, minlength=n)
+        row += np.bincount((svc[:, None] * len(ServiceStat) + np.arange(len(ServiceStat))).ravel(),
+                           weights=by_service.ravel(), minlength=row.size).reshape(row.shape)
         # By channel: what each costs in weeks.
         timed = self.channels[step % WINDOW_WEEKS]
         for c, channel in enumerate(TIMED_CHANNELS):
             through = completed & (ch == channel)
             timed[c, 0] += np.count_nonzero(through)
-            timed[c, 1] += delay[through].sum()
+            timed[c, 1] += delay[through].sum(dtype=np.float64)
 
     def record_stocks(self, step: int, held: np.ndarray, cells: np.ndarray) -> None:
         """This week's stocks: per village (villages × ``N_HELD``) and the documents' per quartile cell."""

@@ -173,7 +173,8 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     # Outside broker (calo): waits at the office that issues the document; for his fee (priced on the same saved
     # cost) he spares the household the queue, the rejections and the further visits, with no tie: an open bribe.
     can_use_broker = SERVICE_BROKER[s]
-    broker_fee = round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self, p.fee_rounding_rupiah)
+    broker_fee = np.maximum(round_fee(p.broker_levy_rupiah + p.broker_capture_share * cost_self,
+                                      p.fee_rounding_rupiah), p.fee_rounding_rupiah)   # a broker never works free
     broker_trip = trip
 
     cs = p.cost_sensitivity

@@ -19,6 +19,7 @@ counted without a pass over every household.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -67,7 +68,7 @@ class Documents:
                  children: np.ndarray, eligible: np.ndarray):
         n = village.shape[0]
         self.village = village
-        self.cell = cell.astype(np.int64)
+        self.cell = cell.astype(np.uint8)
         self.adults = adults.astype(np.int8)
         self.children = children.astype(np.int8)
         self.ktp = np.zeros(n, dtype=np.int8)
@@ -77,7 +78,8 @@ class Documents:
         self.enrolled = np.zeros(n, dtype=bool)
         self.by_village = np.zeros((n_villages, N_STOCKS), dtype=np.int64)
         self.by_cell = np.zeros((64, N_STOCKS), dtype=np.int64)
-        self._add(np.arange(n), +1)
+        everyone = np.arange(n)
+        self._add(everyone, self._contribution(everyone))
 
     @property
     def n(self) -> int:
@@ -101,30 +103,33 @@ class Documents:
         out[:, Stock.EXCLUDED] = eligible & ~enrolled & (~self.kk[h] | (self.ktp[h] == 0))
         return out
 
-    def _add(self, households: np.ndarray, sign: int) -> None:
-        """Add (``sign`` +1) or take away (-1) the contribution of ``households`` (each once) to the sums."""
+    def _add(self, households: np.ndarray, contribution: np.ndarray) -> None:
+        """Add ``contribution`` (one row per household of ``households``, each once) to the running sums: one
+        weighted count over (area, stock) pairs per table."""
         if households.size == 0:
             return
-        c = sign * self._contribution(households)
-        np.add.at(self.by_village, self.village[households], c)
-        np.add.at(self.by_cell, self.cell[households], c)
+        k = np.arange(N_STOCKS)
+        weights = contribution.ravel()
+        for sums, area in ((self.by_village, self.village), (self.by_cell, self.cell)):
+            pairs = (area[households].astype(np.int64)[:, None] * N_STOCKS + k).ravel()
+            sums += np.bincount(pairs, weights=weights, minlength=sums.size).reshape(sums.shape).astype(np.int64)
 
-    def _changing(self, households: np.ndarray) -> np.ndarray:
-        """The distinct households about to change, their contribution already taken away (``_settle`` adds it
-        back once they have changed)."""
-        unique = np.unique(households)
-        self._add(unique, -1)
-        return unique
+    def _changing(self, households: np.ndarray, unique: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct households about to change (``households`` as they are when ``unique``) and their
+        contribution before the change (``_settle`` adds the difference once they have changed)."""
+        u = households if unique else np.unique(households)
+        return u, self._contribution(u)
 
-    def _settle(self, unique: np.ndarray) -> None:
-        self._add(unique, +1)
+    def _settle(self, changing: tuple[np.ndarray, np.ndarray]) -> None:
+        u, before = changing
+        self._add(u, self._contribution(u) - before)
 
     # ------------------------------------------------------------------ initial holdings
     def start(self, rng: np.random.Generator, p: TrackedParams) -> None:
         """The stock at the start: each child holds a birth certificate with ``init_birth_certificate_share``,
         each adult an e-KTP with ``init_ktp_share``, each household a current family card with
         ``init_kk_share``, each eligible household is enrolled with ``init_assistance_share``."""
-        everyone = self._changing(np.arange(self.n))
+        everyone = self._changing(np.arange(self.n), unique=True)
         self.birth_certificates[:] = rng.binomial(self.children, p.init_birth_certificate_share)
         self.ktp[:] = rng.binomial(self.adults, p.init_ktp_share)
         self.kk[:] = rng.random(self.n) < p.init_kk_share
@@ -132,36 +137,23 @@ class Documents:
         self._settle(everyone)
 
     # ------------------------------------------------------------------ life events
-    def birth(self, households: np.ndarray) -> None:
-        """A child is born in each of ``households`` (repeats: several): no certificate yet, the card outdated."""
-        u = self._changing(households)
-        np.add.at(self.children, households, 1)
-        np.minimum(self.children, MAX_MEMBERS, out=self.children)
-        self.kk[households] = False
-        self._settle(u)
-
-    def come_of_age(self, households: np.ndarray, had_certificate: np.ndarray) -> None:
-        """A child of each household turns 17 (each household once): an adult without an e-KTP now; the child's
-        birth certificate, where it had one (``had_certificate``), no longer counts among children's."""
-        u = self._changing(households)
-        self.children[households] -= 1
-        self.birth_certificates[households] -= had_certificate.astype(np.int8)
-        self.adults[households] = np.minimum(self.adults[households] + 1, MAX_MEMBERS)
-        self._settle(u)
-
-    def death(self, households: np.ndarray, had_ktp: np.ndarray) -> None:
-        """An adult of each household dies (each household once, never its last adult): the card outdated; his
-        e-KTP, where he had one, no longer counts."""
-        u = self._changing(households)
-        self.adults[households] -= 1
-        self.ktp[households] -= had_ktp.astype(np.int8)
-        self.kk[households] = False
-        self._settle(u)
-
-    def outdate_family_card(self, households: np.ndarray) -> None:
-        """The family card of ``households`` no longer lists its members as they are (a marriage, a move)."""
-        u = self._changing(households)
-        self.kk[households] = False
+    def live(self, events: Events) -> None:
+        """This week's births, comings of age, deaths, marriages and moves change the households they happen in,
+        all at once (``events``; every flag read before any change)."""
+        e = events
+        u = self._changing(np.concatenate((e.births, e.grown, e.died, e.outdated)))
+        born, count = np.unique(e.births, return_counts=True)
+        self.children[born] = np.minimum(self.children[born] + count, MAX_MEMBERS)
+        # A child turns 17: an adult without an e-KTP now; his certificate no longer counts among children's.
+        self.children[e.grown] -= 1
+        self.birth_certificates[e.grown] -= e.had_certificate.astype(np.int8)
+        self.adults[e.grown] = np.minimum(self.adults[e.grown] + 1, MAX_MEMBERS)
+        # An adult dies (never a household's last): his e-KTP no longer counts.
+        self.adults[e.died] -= 1
+        self.ktp[e.died] -= e.had_ktp.astype(np.int8)
+        # The family card no longer lists the members as they are.
+        for changed in (e.births, e.died, e.outdated):
+            self.kk[changed] = False
         self._settle(u)
 
     # ------------------------------------------------------------------ what completed needs issue
@@ -169,29 +161,30 @@ class Documents:
         """Completed needs (one per entry: household, service) add what they issue (``issues``: the ``Issues`` code
         of each service) to the household's stock, never beyond its members."""
         what = issues[services]
-        if not (what != Issues.NOTHING).any():
+        h = households
+        adds = (((what == Issues.KTP) & (self.ktp.take(h) < self.adults.take(h)))
+                | ((what == Issues.BIRTH_CERTIFICATE) & (self.birth_certificates.take(h) < self.children.take(h)))
+                | ((what == Issues.KK) & ~self.kk.take(h))
+                | ((what == Issues.ENROLMENT) & self.eligible.take(h) & ~self.enrolled.take(h)))
+        if not adds.any():
             return
-        u = self._changing(households[what != Issues.NOTHING])
-        for code, stock in ((Issues.KTP, self.ktp), (Issues.BIRTH_CERTIFICATE, self.birth_certificates)):
-            h = households[what == code]
-            np.add.at(stock, h, 1)
-        np.minimum(self.ktp, self.adults, out=self.ktp)
-        np.minimum(self.birth_certificates, self.children, out=self.birth_certificates)
-        self.kk[households[what == Issues.KK]] = True
-        enrolled = households[what == Issues.ENROLMENT]
-        self.enrolled[enrolled] = self.eligible[enrolled]
+        h, what = h[adds], what[adds]
+        u = self._changing(h)
+        for code, stock, members in ((Issues.KTP, self.ktp, self.adults),
+                                     (Issues.BIRTH_CERTIFICATE, self.birth_certificates, self.children)):
+            issued, count = np.unique(h[what == code], return_counts=True)
+            stock[issued] = np.minimum(stock[issued] + count, members[issued])
+        self.kk[h[what == Issues.KK]] = True
+        self.enrolled[h[what == Issues.ENROLMENT]] = True
         self._settle(u)
 
     # ------------------------------------------------------------------ reading
     def lacks(self, households: np.ndarray, requires: np.ndarray) -> np.ndarray:
         """Per need (household, the ``Requires`` bits of its service): a required document the household lacks,
         as the ``Requires`` bits of what is missing (0: nothing missing)."""
-        missing = np.zeros(households.shape[0], dtype=np.int8)
-        needs_kk = (requires & Requires.KK) != 0
-        needs_ktp = (requires & Requires.KTP) != 0
-        missing |= np.where(needs_kk & ~self.kk[households], Requires.KK, 0).astype(np.int8)
-        missing |= np.where(needs_ktp & (self.ktp[households] == 0), Requires.KTP, 0).astype(np.int8)
-        return missing
+        held = self.kk.take(households).view(np.int8) * np.int8(Requires.KK)
+        held |= (self.ktp.take(households) > 0).view(np.int8) * np.int8(Requires.KTP)
+        return requires & ~held
 
 
 class Issues(IntEnum):
@@ -223,28 +216,29 @@ class Occasions(NamedTuple):
     urgent: np.ndarray
 
 
-def _candidates(rng: np.random.Generator, weights: np.ndarray, cap: int, rate_per_year: float) -> np.ndarray:
-    """Households each hit by an event at ``rate_per_year`` per unit of ``weights`` (members, say), drawn without a
-    pass over every household: ``cap`` draws per household at the rate, each kept with ``weight / cap``; a
-    household may be hit more than once. ``weights`` must not exceed ``cap``."""
-    n = weights.shape[0]
+def _candidates(rng: np.random.Generator, n: int, weight: Callable[[np.ndarray], np.ndarray], cap: int,
+                rate_per_year: float) -> np.ndarray:
+    """Households (of ``n``) each hit by an event at ``rate_per_year`` per unit of ``weight(households)`` (members,
+    say), drawn without a pass over every household: ``cap`` draws per household at the rate, each kept with
+    ``weight / cap``; a household may be hit more than once. Weights must not exceed ``cap``."""
     if rate_per_year <= 0 or n == 0:
         return np.zeros(0, dtype=np.int64)
     m = int(rng.binomial(n * cap, min(rate_per_year / WEEKS_PER_YEAR, 1.0)))
     if m == 0:
         return np.zeros(0, dtype=np.int64)
     drawn = rng.integers(0, n, m)
-    return drawn[rng.random(m) * cap < weights[drawn]]
+    return drawn[rng.random(m) * cap < weight(drawn)]
 
 
-def awareness(week: Week) -> np.ndarray:
-    """Per household, how readily it seeks a document no deadline asks for yet, relative to a household of middle
-    skill (0 to 2): ``2 / (1 + exp(-awareness_slope × (skill - 1/2)))``, skill being its literacy and know-how
-    as its own attempts weigh them. Better-educated parents register births sooner (low maternal education is
-    a determinant of unregistered births in Indonesia: IDHS 2017); 8% of households without a child's certificate
-    did not know how (Susenas 2016, East Kalimantan)."""
+def awareness(week: Week, households: np.ndarray) -> np.ndarray:
+    """How readily each household (index array) seeks a document no deadline asks for yet, relative to a household
+    of middle skill (0 to 2): ``2 / (1 + exp(-awareness_slope × (skill - 1/2)))``, skill being its literacy and
+    know-how as its own attempts weigh them. Better-educated parents register births sooner (low maternal
+    education is a determinant of unregistered births in Indonesia: IDHS 2017); 8% of households without a child's
+    certificate did not know how (Susenas 2016, East Kalimantan)."""
     r, p = week.world.residents, week.p
-    skill = p.skill_literacy_weight * r.literacy + (1 - p.skill_literacy_weight) * r.confidence
+    skill = (p.skill_literacy_weight * r.literacy.take(households)
+             + (1 - p.skill_literacy_weight) * r.confidence.take(households))
     return 2.0 / (1.0 + np.exp(-p.awareness_slope * (skill - 0.5)))
 
 
@@ -253,11 +247,22 @@ def _once(households: np.ndarray) -> np.ndarray:
     return np.unique(households)
 
 
+class Events(NamedTuple):
+    """This week's life events (index arrays of households; a household may have several births)."""
+
+    births: np.ndarray
+    grown: np.ndarray             # a child turned 17 (each household once)
+    had_certificate: np.ndarray   # ... and held a birth certificate
+    died: np.ndarray              # an adult died (each household once)
+    had_ktp: np.ndarray           # ... and held an e-KTP
+    outdated: np.ndarray          # a marriage or a move outdated the family card
+
+
 def life_events(week: Week, services: ServiceCodes) -> Occasions:
     """This week's births, comings of age, deaths, marriages, moves, school entries and lost cards: the change they
     make to each household's members and documents, and the needs they create."""
     d, rng, p = week.world.documents, week.rng, week.p
-    aware = awareness(week)
+    n = d.n
     hh: list[np.ndarray] = []
     sv: list[np.ndarray] = []
     ur: list[np.ndarray] = []
@@ -267,46 +272,52 @@ def life_events(week: Week, services: ServiceCodes) -> Occasions:
         sv.append(np.full(households.size, service, dtype=np.int8))
         ur.append(np.full(households.size, urgent))
 
-    persons = d.adults.astype(np.int64) + d.children
-    # Births: a child without a certificate; some parents seek it at once, and the family card must list him.
-    births = _candidates(rng, persons, 2 * MAX_MEMBERS, p.birth_rate_per_1000 / 1000)
-    d.birth(births)
-    need(births[rng.random(births.size) < p.birth_certificate_at_birth_share * aware[births]],
+    def persons(h: np.ndarray) -> np.ndarray:
+        return np.minimum(d.adults.take(h).astype(np.int64) + d.children.take(h), MAX_MEMBERS)
+
+    # Births, deaths, marriages and moves happen to persons: one draw of households at their summed rate, each
+    # event then one of the four in proportion to its rate (households of more than MAX_MEMBERS persons count as
+    # that many).
+    rates = np.array([p.birth_rate_per_1000, p.death_rate_per_1000, p.marriage_rate_per_1000,
+                      p.move_rate_per_1000]) / 1000
+    hit = _candidates(rng, n, persons, MAX_MEMBERS, float(rates.sum()))
+    kind = np.searchsorted(np.cumsum(rates) / max(rates.sum(), 1e-300), rng.random(hit.size), side="right")
+    births, died, wed, moved = (hit[kind == c] for c in range(4))
+    died = _once(died)
+    died = died[d.adults[died] > 1]
+    wed, moved = _once(wed), _once(moved)
+    # Coming of age: one of the household's children turns 17, and may seek the e-KTP now due.
+    grown = _once(_candidates(rng, n, d.children.take, MAX_MEMBERS, 1 / CHILD_YEARS))
+    grown = grown[d.children[grown] > 0]
+    d.live(Events(births, grown, rng.random(grown.size) * d.children[grown] < d.birth_certificates[grown], died,
+                  rng.random(died.size) * d.adults[died] < d.ktp[died], np.concatenate((wed, moved))))
+    # A newborn's certificate, sought at once by some parents; the family card must list him.
+    need(births[rng.random(births.size) < p.birth_certificate_at_birth_share * awareness(week, births)],
          services.birth_certificate)
     need(_once(births), services.kk)
-    # Coming of age: one of the household's children turns 17, and may seek the e-KTP now due.
-    grown = _once(_candidates(rng, d.children, MAX_MEMBERS, 1 / CHILD_YEARS))
-    had = rng.random(grown.size) * d.children[grown] < d.birth_certificates[grown]
-    d.come_of_age(grown, had)
-    need(grown[rng.random(grown.size) < p.ktp_at_17_share * aware[grown]], services.ktp)
-    # Deaths of adults (never a household's last): the family card must be updated.
-    died = _once(_candidates(rng, persons, 2 * MAX_MEMBERS, p.death_rate_per_1000 / 1000))
-    died = died[d.adults[died] > 1]
-    d.death(died, rng.random(died.size) * d.adults[died] < d.ktp[died])
+    need(grown[rng.random(grown.size) < p.ktp_at_17_share * awareness(week, grown)], services.ktp)
     need(died, services.kk)
-    # Marriages: a new family card, and the spouse's e-KTP shows the new status.
-    wed = _once(_candidates(rng, persons, 2 * MAX_MEMBERS, p.marriage_rate_per_1000 / 1000))
-    d.outdate_family_card(wed)
+    # A marriage needs a new family card, and the spouse's e-KTP shows the new status.
     need(wed, services.kk, urgent=True)
     need(wed, services.ktp, urgent=True)
-    # Moves into or out of the household: a moving letter and a new family card.
-    moved = _once(_candidates(rng, persons, 2 * MAX_MEMBERS, p.move_rate_per_1000 / 1000))
-    d.outdate_family_card(moved)
+    # A move into or out of the household: a moving letter and a new family card.
     need(moved, services.moving_letter, urgent=True)
     need(moved, services.kk, urgent=True)
     # School entry: a child reaching school age without a certificate needs one.
-    pupils = _candidates(rng, d.children, MAX_MEMBERS, 1 / CHILD_YEARS)
+    pupils = _candidates(rng, n, d.children.take, MAX_MEMBERS, 1 / CHILD_YEARS)
     lacking = rng.random(pupils.size) * d.children[pupils] >= d.birth_certificates[pupils]
     need(pupils[lacking], services.birth_certificate, urgent=True)
     # Lost or damaged e-KTPs are replaced.
-    need(_candidates(rng, d.ktp, MAX_MEMBERS, p.ktp_replacement_rate_per_year), services.ktp, urgent=True)
+    need(_candidates(rng, n, d.ktp.take, MAX_MEMBERS, p.ktp_replacement_rate_per_year), services.ktp, urgent=True)
     # Poor households not enrolled in social assistance apply when the register is updated.
-    applying = _candidates(rng, (d.eligible & ~d.enrolled).astype(np.int8), 1, p.assistance_apply_rate_per_year)
+    applying = _candidates(rng, n, lambda h: d.eligible.take(h) & ~d.enrolled.take(h), 1,
+                           p.assistance_apply_rate_per_year)
     need(applying, services.social_assistance, urgent=True)
-    # Catching up: a household lacking a document seeks it without an occasion (awareness, a drive).
-    need(_candidates(rng, (d.children - d.birth_certificates) * aware, 2 * MAX_MEMBERS, p.catch_up_rate_per_year),
-         services.birth_certificate)
-    need(_candidates(rng, (d.adults - d.ktp) * aware, 2 * MAX_MEMBERS, p.catch_up_rate_per_year), services.ktp)
+    # Catching up: a household lacking a document seeks one without an occasion (awareness, a drive).
+    need(_candidates(rng, n, lambda h: (d.children.take(h) > d.birth_certificates.take(h)) * awareness(week, h), 2,
+                     p.catch_up_rate_per_year), services.birth_certificate)
+    need(_candidates(rng, n, lambda h: (d.adults.take(h) > d.ktp.take(h)) * awareness(week, h), 2,
+                     p.catch_up_rate_per_year), services.ktp)
     return Occasions(np.concatenate(hh).astype(np.int32), np.concatenate(sv), np.concatenate(ur))
 
 

@@ -42,7 +42,8 @@ class Needs:
     service: np.ndarray = field(default_factory=lambda: _empty(np.int8))
     arrival: np.ndarray = field(default_factory=lambda: _empty(np.int32))   # the week it arose
     cost: np.ndarray = field(default_factory=lambda: _empty(np.float64))   # rupiah spent on it so far
-    handler: np.ndarray = field(default_factory=lambda: _empty(np.int8))   # ENTRUST or BROKER in hand, else -1
+    handler: np.ndarray = field(default_factory=lambda: _empty(np.int8))   # who has it in hand (ENTRUST, BROKER,
+                                                                           # ONLINE), else NOT_IN_HAND
     due: np.ndarray = field(default_factory=lambda: _empty(np.int32))      # the week an in-hand need completes
     fee: np.ndarray = field(default_factory=lambda: _empty(np.float64))    # rupiah its handler was paid
     urgent: np.ndarray = field(default_factory=lambda: _empty(bool))       # waiting costs the household
@@ -88,10 +89,6 @@ class Needs:
         """Boolean mask of the needs an official or a broker has taken."""
         return self.handler != NOT_IN_HAND
 
-    def keys(self) -> np.ndarray:
-        """One number per need for its (household, service) pair."""
-        return self.household.astype(np.int64) * 8 + self.service
-
 
 def arrive(week: Week) -> None:
     """This week's new needs: from life events, for village letters and land papers at their yearly rates (a
@@ -109,25 +106,26 @@ def arrive(week: Week) -> None:
         # The same (household, service) pairs in household order: the per-need lookups into household arrays then
         # walk memory forwards.
         order = np.argsort(households, kind="stable")
+        first = len(needs)
         needs.append(households[order], services[order], week.t, urgent[order])
-    _require(week)
+        _require(week, first)
 
 
-def _require(week: Week) -> None:
-    """A need for each document that a pending need requires and its household lacks, unless one is pending."""
+def _require(week: Week, first: int) -> None:
+    """A need for each document that a need arisen this week (index ``first`` on) requires and its household
+    lacks, unless one is pending. (Events that take a document away create the need for it themselves.)"""
     needs, documents = week.world.needs, week.world.documents
-    holders = needs.household
-    missing = documents.lacks(holders, SERVICE_REQUIRES[needs.service])
+    holders = needs.household[first:]
+    missing = documents.lacks(holders, SERVICE_REQUIRES[needs.service[first:]])
     if not missing.any():
         return
-    pending = needs.keys()
     for bit, service in ((Requires.KK, SERVICE_CODES.kk), (Requires.KTP, SERVICE_CODES.ktp)):
         households = np.unique(holders[(missing & bit) != 0])
-        keys = households.astype(np.int64) * 8 + service
-        new = households[~np.isin(keys, pending)]
+        if households.size == 0:
+            continue
+        new = households[~np.isin(households, needs.household[needs.service == service], kind="table")]
         if new.size:
             needs.append(new, np.full(new.size, service, dtype=np.int8), week.t)
-            pending = np.concatenate((pending, new.astype(np.int64) * 8 + service))
 
 
 def blocked(week: Week) -> np.ndarray:

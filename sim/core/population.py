@@ -202,7 +202,7 @@ def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.nda
 
 def fee_seeking_draws(rng: np.random.Generator, p: TrackedParams, n: int) -> np.ndarray:
     """Fee-seeking of ``n`` officials taking their seats. It varies between officials: a Beta distribution with
-    the given mean and concentration (sd ≈ 0.18 at mean 0.4 and concentration 6): some nearly dutiful, some
+    the given mean and concentration (sd ≈ 0.17 at mean 0.3 and concentration 6): some nearly dutiful, some
     greedy."""
     m = min(max(p.fee_seeking_mean, 1e-3), 1 - 1e-3)
     k = p.fee_seeking_concentration

@@ -274,8 +274,9 @@ _PARAMS: list[Param] = [
        note="a household seeks a certificate at a birth, an e-KTP at 17 or a missing document with its chance times "
             "2 / (1 + exp(-this × (skill - 1/2))): 1 at middle skill, less below it. Low maternal education is a "
             "determinant of unregistered births (IDHS 2017); the size of the effect is an assumption"),
-    _p("catch_up_rate_per_year", float, 0.1, 0.0, 2.0, "per missing document/year",
-       "Missing documents sought without an occasion", "Dokumen yang belum dimiliki diurus tanpa keperluan", U,
+    _p("catch_up_rate_per_year", float, 0.1, 0.0, 2.0, "per household/year",
+       "Households lacking a document that seek one without an occasion",
+       "Rumah tangga yang belum memiliki dokumen dan mengurusnya tanpa keperluan", U,
        plausible=(0.02, 0.3), group="documents", note="awareness, a neighbour's example, a registration drive"),
     _p("assistance_eligible_share", float, 0.156, 0.0, 1.0, "share of households",
        "Households poor enough for social assistance", "Rumah tangga miskin yang berhak atas bansos", C,
@@ -310,7 +311,7 @@ _PARAMS: list[Param] = [
        "Keengganan ditolak", U, plausible=(0.5, 2.0), group="choice"),
     _p("moral_cost_entrust", float, 0.8, 0.0, 10.0, "utility", "Moral cost of entrusting (titip)",
        "Biaya moral menitip", U, plausible=(0.2, 1.0), group="choice"),
-    _p("moral_cost_broker", float, 0.7, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
+    _p("moral_cost_broker", float, 1.0, 0.0, 10.0, "utility", "Moral cost of paying an outside broker (calo)",
        "Biaya moral memakai calo", U, plausible=(0.5, 2.0), group="choice"),
     _p("own_hamlet_head_bonus", float, 0.3, 0.0, 5.0, "utility", "Preference for one's own hamlet head (kadus)",
        "Preferensi pada kepala dusun sendiri", U, plausible=(0.1, 0.5), group="choice",
@@ -375,7 +376,7 @@ _PARAMS: list[Param] = [
        plausible=(0.95, 0.99), group="self_service", note="some applications fail whatever the skill"),
     _p("walking_km", float, 2.0, 0.0, 20.0, "km", "Distance walked inside the village (ojek beyond)",
        "Jarak jalan kaki di dalam desa (ojek setelahnya)", U, plausible=(1.0, 3.0), group="self_service"),
-    _p("registry_at_kecamatan_share", float, 0.5, 0.0, 1.0, "share of visits",
+    _p("registry_at_kecamatan_share", float, 0.65, 0.0, 1.0, "share of visits",
        "Civil-registry visits made at the kecamatan office", "Kunjungan adminduk yang dilayani di kantor kecamatan",
        U, plausible=(0.3, 0.8), group="self_service",
        note="e-KTP recording and most applications are taken at the kecamatan office; in Brebes a family card takes "
@@ -429,7 +430,7 @@ _PARAMS: list[Param] = [
        "default is the full apparatus of a large village such as Bangbayang", plausible=(5, 7), group="officials"),
     _p("official_capacity_per_week", int, 12, 1, 100_000, "cases/week", "Cases an official handles per week",
        "Kasus per perangkat per minggu", U, plausible=(6, 20), group="officials"),
-    _p("fee_seeking_mean", float, 0.4, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
+    _p("fee_seeking_mean", float, 0.3, 0.0, 1.0, "0-1", "Officials' mean fee-seeking propensity",
        "Rata-rata kecenderungan memungut", U, plausible=(0.3, 0.8), group="officials"),
     _p("fee_capture_share", float, 0.35, 0.0, 2.0, "share", "Share of the resident's saved cost asked as fee",
        "Porsi biaya yang dihemat yang diminta", U, plausible=(0.2, 0.5), group="officials"),
@@ -457,7 +458,7 @@ _PARAMS: list[Param] = [
        "Penurunan pungutan setelah sanksi", U, plausible=(0.3, 0.7), group="officials"),
     _p("fee_seeking_concentration", float, 6.0, 0.5, 100.0, "-", "Similarity of officials' fee-seeking",
        "Kemiripan kecenderungan memungut antarperangkat", U, plausible=(3.0, 12.0), group="officials",
-       note="officials' initial fee-seeking is Beta-distributed with this concentration (sd ≈ 0.18 at mean 0.4 "
+       note="officials' initial fee-seeking is Beta-distributed with this concentration (sd ≈ 0.17 at mean 0.3 "
             "and 6)"),
     _p("fee_rounding_rupiah", float, 5_000.0, 1.0, 100_000.0, "Rp", "Fees are asked in multiples of",
        "Pungutan dibulatkan ke kelipatan", C, group="officials"),
