@@ -693,18 +693,27 @@ def regency(**params):
     return ClientelismModel("brebes", rng=0, n_households=2970, spinup_weeks=0, **params)
 
 
-def test_each_villages_stocks_are_its_own_households_and_officials():
+def regency_stocks():
+    """The regency at week 0, its stocks set by hand: households 30 and 31 (village 3) and 75 (village 7) locked
+    in, village 3's households of literacy 0.5 and the others' 0, two accounts activated in village 7, and
+    village 7's officials of fee-seeking 0.25, the others' 0."""
     m = regency(lockin_tie_threshold=0.5)
     w, r = m.world, m.residents
     assert (m.geography.households == 10).all()
     w.ties = Ties(r.n, w.officials.per_village, 0.0, 0.5)
     w.ties.start(np.array([30, 31, 75]), np.array([0, 3, 12]), np.array([0.9, 0.5, 0.7], dtype=np.float32), 0)
     r.literacy[:] = 0.0
-    r.literacy[30:40] = 0.5                            # village 3
-    r.activate(np.array([70, 71, 71]))                 # village 7
-    w.officials.fee_seeking[:] = 0.0
+    r.literacy[30:40] = 0.5
+    r.activate(np.array([70, 71, 71]))
     per = w.officials.per_village
-    w.officials.fee_seeking[7 * per:8 * per] = 0.25    # village 7's officials
+    w.officials.fee_seeking[:] = 0.0
+    w.officials.fee_seeking[7 * per:8 * per] = 0.25
+    return m
+
+
+def test_each_villages_stocks_are_its_own_households_and_officials():
+    m = regency_stocks()
+    w, per = m.world, m.world.officials.per_village
     held = m._held()
     expected = np.zeros_like(held)
     expected[:, :Held.LOCKED_IN] = w.documents.by_village
@@ -717,14 +726,9 @@ def test_each_villages_stocks_are_its_own_households_and_officials():
 
 
 def regency_week():
-    """The regency at week 0 with a week's needs in three villages (3 and 7 in Salem, 200 elsewhere) and the
-    stocks of ``test_each_villages_stocks_are_its_own_households_and_officials``."""
-    m = regency(lockin_tie_threshold=0.5)
+    """The regency of ``regency_stocks`` with a week's needs in three villages (3 and 7 in Salem, 200 elsewhere)."""
+    m = regency_stocks()
     w, r = m.world, m.residents
-    w.ties = Ties(r.n, w.officials.per_village, 0.0, 0.5)
-    w.ties.start(np.array([30, 31, 75]), np.array([0, 3, 12]), np.array([0.9, 0.5, 0.7], dtype=np.float32), 0)
-    r.literacy[:] = 0.0
-    r.literacy[30:40] = 0.5
     r.last_own_week[[30, 31, 2000]] = 0                # 30 on its own; 31 and 2000 helped as well
     r.last_helped_week[[31, 2000, 2001]] = 0
     w.accounts = Accounts(r, m.n_villages, len(SERVICE_NAMES))
@@ -767,7 +771,8 @@ def test_village_counts_are_the_villages_own_and_add_up_to_the_regencys_outcomes
     assert_values(m.outcomes(), ratio_outcomes(totals.to_dict(), 1))
     assert_values(m.outcomes(), {"paid_dependence_share": 2 / 4, "independence_share": 1 / 4,
                                  "official_earnings_rupiah": 20_000 * 52 / (297 * per),
-                                 "mean_fee_seeking": m.officials_state.fee_seeking.mean(),
+                                 "mean_fee_seeking": 0.25 / 297, "mean_literacy": 5 / 2970,
+                                 "online_activated_share": 2 / 2970,
                                  "patron_lockin_share": 3 / 2970, "exclusion_share": 1 / 6})
 
 
