@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The tests that hold the model's behaviour (not the bit-for-bit baseline, which any change breaks, and not the
 # experiment machinery, command line or page).
-MODEL_TESTS = ["tests/test_mechanisms.py", "tests/test_gatekeeping.py", "tests/test_elections.py",
-               "tests/test_calibration.py", "tests/test_stationarity.py", "tests/test_run.py",
-               "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
+MODEL_TESTS = ["tests/test_definitions.py", "tests/test_mechanisms.py", "tests/test_gatekeeping.py",
+               "tests/test_elections.py", "tests/test_calibration.py", "tests/test_stationarity.py",
+               "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,179 @@ MUTANTS = [
            "sim/core/elections.py",
            "turnover = np.ones(n_v, dtype=bool) if forced else u < p.turnover_prob",
            "turnover = np.zeros(n_v, dtype=bool)"),
+    # Definitions, bookkeeping and per-village rules, each with the test of tests/test_definitions.py written to
+    # catch it named in its ``rule`` (others may fail too: the one-village week checks every outcome at once).
+    Mutant("broker_share_over_completed", "outcomes: brokers' share of paid cases is over the paid cases "
+           "(test_every_ratio_outcome_on_counts_by_hand)",
+           "sim/core/accounting.py",
+           '"broker_share_of_paid": _ratio(c["broker"], c["paid_entrusted"] + c["broker"])',
+           '"broker_share_of_paid": _ratio(c["broker"], c["completed"])'),
+    Mutant("exclusion_over_abandoned", "outcomes: exclusion is a share of resolved needs "
+           "(test_every_ratio_outcome_on_counts_by_hand)",
+           "sim/core/accounting.py",
+           '"exclusion_share": _ratio(c["excluded"], c["resolved"])',
+           '"exclusion_share": _ratio(c["excluded"], c["abandoned"])'),
+    Mutant("independence_over_all_households", "outcomes: independence is over the households active in the year "
+           "(test_every_ratio_outcome_on_counts_by_hand)",
+           "sim/core/accounting.py",
+           '"independence_share": _ratio(c["independent"], c["active"])',
+           '"independence_share": _ratio(c["independent"], c["households"])'),
+    Mutant("flows_not_scaled_to_a_year", "outcomes: fees are per year over a window shorter than a year "
+           "(test_every_ratio_outcome_on_counts_by_hand)",
+           "sim/core/accounting.py",
+           "per_year = WEEKS_PER_YEAR / max(weeks, 1)",
+           "per_year = 1.0"),
+    Mutant("completion_gap_reversed", "outcomes: the completion gap is the advantaged minus the disadvantaged "
+           "(test_every_outcome_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           'out[f"completion_gap_{dim}"] = float(completion[d, better] - completion[d, worse])',
+           'out[f"completion_gap_{dim}"] = float(completion[d, worse] - completion[d, better])'),
+    Mutant("coverage_gap_reversed", "outcomes: the coverage gap is the advantaged minus the disadvantaged "
+           "(test_every_outcome_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           'out[f"coverage_gap_{dim}"] = float(coverage[d, better] - coverage[d, worse])',
+           'out[f"coverage_gap_{dim}"] = float(coverage[d, worse] - coverage[d, better])'),
+    Mutant("farthest_quarter_off_by_one", "outcomes: the distance gaps compare the farthest quarter (q4) "
+           "(test_every_outcome_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           '("distance", 3, 0)',
+           '("distance", 2, 0)'),
+    Mutant("delay_counts_abandoned_waits", "outcomes: a quarter's delay is over its completed needs only "
+           "(test_every_outcome_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           "delay = np.where(completed, waited, 0)",
+           "delay = waited"),
+    Mutant("free_cases_counted_as_paid", "bookkeeping: a case an official did for free is not paid dependence "
+           "(test_every_outcome_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           "(Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST) & paid_all)",
+           "(Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST))"),
+    Mutant("registry_pool_without_moving_letter", "outcomes: the civil registry pools e-KTP, family card, birth "
+           "certificate and moving letter (test_every_service_measure_and_the_pooled_civil_registry_of_one_"
+           "village_week_by_hand)",
+           "sim/core/accounting.py",
+           'REGISTRY_SERVICES = ("ktp", "kk", "birth_certificate", "moving_letter")',
+           'REGISTRY_SERVICES = ("ktp", "kk", "birth_certificate")'),
+    Mutant("paid_service_cases_counted_as_free", "outcomes: a service's unpaid facilitation excludes paid cases "
+           "(test_every_service_measure_and_the_pooled_civil_registry_of_one_village_week_by_hand)",
+           "sim/core/accounting.py",
+           "unpaid = completed & (ch == Channel.ENTRUST) & ~paid",
+           "unpaid = completed & (ch == Channel.ENTRUST)"),
+    Mutant("channel_delays_upside_down", "outcomes: a channel's delay is its weeks over its completed needs "
+           "(test_each_channels_delay_is_over_the_needs_that_channel_completed)",
+           "sim/core/accounting.py",
+           "completed, delay = channel_window[c]",
+           "delay, completed = channel_window[c]"),
+    Mutant("window_not_cleared", "outcomes: the row a year back leaves the window "
+           "(test_flows_are_summed_over_the_trailing_year_and_the_row_a_year_back_is_cleared)",
+           "sim/core/accounting.py",
+           "ring[following] = 0",
+           "ring[following] *= 1"),
+    Mutant("stocks_summed_not_averaged", "outcomes: stocks are averaged over the window "
+           "(test_stocks_are_averaged_over_the_weeks_recorded_at_most_a_year)",
+           "sim/core/accounting.py",
+           "self.held_window = self.held.sum(axis=0) / rows",
+           "self.held_window = self.held.sum(axis=0)"),
+    Mutant("stocks_averaged_over_a_full_year_at_once", "outcomes: stocks are averaged over the weeks recorded so "
+           "far (test_stocks_are_averaged_over_the_weeks_recorded_at_most_a_year)",
+           "sim/core/accounting.py",
+           "rows = min(self.weeks_closed, WINDOW_WEEKS)",
+           "rows = WINDOW_WEEKS"),
+    Mutant("tallies_to_other_villages", "bookkeeping: a flow counts in its household's village "
+           "(test_tallies_go_to_each_households_village)",
+           "sim/core/accounting.py",
+           "np.bincount(self.village[households], weights=weights, minlength=self.n_villages)",
+           "np.bincount(self.village[households[::-1]], weights=weights, minlength=self.n_villages)"),
+    Mutant("kecamatan_households_counted_twice", "outcomes: a kecamatan's counts are its villages' summed once "
+           "(test_kecamatan_counts_are_their_villages_summed)",
+           "sim/core/accounting.py",
+           'sums["households"] = sums["households"].astype(np.int64)',
+           'sums["households"] = 2 * sums["households"].astype(np.int64)'),
+    Mutant("broker_fees_as_officials_earnings", "bookkeeping: a broker's fee is not an official's earnings "
+           "(test_a_week_through_the_models_own_resolution_is_counted_issued_and_shown)",
+           "sim/core/entrusting.py",
+           "w.accounts.tally(week.t, Flow.FEES, brokered, fee)",
+           "w.accounts.tally(week.t, Flow.OFFICIAL_FEES, brokered, fee)"),
+    Mutant("completed_needs_issue_nothing", "bookkeeping: a completed need adds what it issues to the household's "
+           "documents (test_a_week_through_the_models_own_resolution_is_counted_issued_and_shown)",
+           "sim/model.py",
+           "w.documents.issue(pending.household[done], pending.service[done], SERVICE_ISSUES)",
+           "w.documents.issue(pending.household[done][:0], pending.service[done][:0], SERVICE_ISSUES)"),
+    Mutant("birth_certificate_issues_nothing", "bookkeeping: a completed birth-certificate need issues one "
+           "(test_a_week_through_the_models_own_resolution_is_counted_issued_and_shown)",
+           "sim/core/services.py",
+           "Issues.BIRTH_CERTIFICATE, Requires.KK | Requires.KTP)",
+           "Issues.NOTHING, Requires.KK | Requires.KTP)"),
+    Mutant("issued_cards_leave_the_sums_stale", "bookkeeping: Documents' running sums follow what is issued "
+           "(test_what_completed_needs_issue_capped_at_the_members)",
+           "sim/core/documents.py",
+           "u = self._changing(households[what != Issues.NOTHING])",
+           "u = self._changing(households[what == Issues.KTP])"),
+    Mutant("coming_of_age_leaves_the_sums_stale", "bookkeeping: Documents' running sums follow a child coming of "
+           "age (test_life_events_change_the_members_documents_and_sums)",
+           "sim/core/documents.py",
+           "u = self._changing(households)\n        self.children[households] -= 1",
+           "u = households[:0]\n        self.children[households] -= 1"),
+    Mutant("document_sums_in_other_villages", "bookkeeping: a household's documents count in its own village "
+           "(test_what_completed_needs_issue_capped_at_the_members)",
+           "sim/core/documents.py",
+           "np.add.at(self.by_village, self.village[households], c)",
+           "np.add.at(self.by_village, self.village[households[::-1]], c)"),
+    Mutant("neighbours_see_the_lowest_channel", "bookkeeping: a household with several needs shows the highest "
+           "channel (test_a_household_with_several_needs_shows_the_highest_numbered_channel)",
+           "sim/core/population.py",
+           "key.sort()",
+           "key[::-1].sort()"),
+    Mutant("activation_counted_twice", "bookkeeping: an account activated twice counts once "
+           "(test_an_account_activated_twice_counts_once_in_its_village)",
+           "sim/core/population.py",
+           "new = np.unique(households[~self.activated[households]])",
+           "new = households[~self.activated[households]]"),
+    Mutant("trailing_year_of_53_weeks", "outcomes: independence counts the households active in the trailing 52 "
+           "weeks (test_independence_is_over_the_households_active_in_the_trailing_52_weeks)",
+           "sim/core/population.py",
+           "since = week - WINDOW_WEEKS + 1",
+           "since = week - WINDOW_WEEKS"),
+    Mutant("camps_mislabelled", "outcomes: the head's camp is CURRENT, the opposition FORMER "
+           "(test_a_camps_shares_are_over_its_completed_needs_and_its_fee_over_its_paid_ones)",
+           "sim/core/elections.py",
+           '(("neutral", 0), ("head", CURRENT), ("opposition", FORMER))',
+           '(("neutral", 0), ("head", FORMER), ("opposition", CURRENT))'),
+    Mutant("lock_in_counted_in_mirrored_villages", "per village: a village's locked-in households are its own "
+           "(test_each_villages_stocks_are_its_own_households_and_officials)",
+           "sim/model.py",
+           "np.add.reduceat(locked.view(np.uint8), offsets, dtype=np.int64)",
+           "np.add.reduceat(locked.view(np.uint8)[::-1], offsets, dtype=np.int64)"),
+    Mutant("earnings_per_village_not_per_official", "outcomes: officials' earnings are per official of every "
+           "village (test_village_counts_are_the_villages_own_and_add_up_to_the_regencys_outcomes)",
+           "sim/model.py",
+           "officials=self.n_officials,",
+           "officials=self.world.officials.per_village,"),
+    Mutant("regency_wide_peer_norm", "7.6 per village: officials move towards their own village's norm "
+           "(test_officials_adapt_to_their_own_villages_norm)",
+           "sim/core/officials.py",
+           "peer_fee_seeking = self.fee_seeking.reshape(shape).mean(axis=1)[village]",
+           "peer_fee_seeking = np.full(self.n, self.fee_seeking.mean())"),
+    Mutant("gate_of_another_village", "7.3 per village: a need meets its own village's office "
+           "(test_the_gate_a_need_meets_is_its_own_villages_office)",
+           "sim/core/gatekeeping.py",
+           "deviation = office_deviation(officials, p.n_hamlets)[village]",
+           "deviation = office_deviation(officials, p.n_hamlets)[village[::-1]]"),
+    Mutant("entrusted_to_another_villages_official", "7.4 per village: a household entrusts to an official of its "
+           "own village (test_a_household_entrusts_to_an_official_of_its_own_village)",
+           "sim/core/entrusting.py",
+           "whom = village * officials.per_village + slot",
+           "whom = slot"),
+    Mutant("camps_of_another_villages_officials", "7.3 per village: a household weighs the camps of its own "
+           "village's officials (test_a_household_weighs_the_camps_of_its_own_villages_officials)",
+           "sim/core/choice.py",
+           "self.affinity = affinity[f[:, None], official_faction[v]]",
+           "self.affinity = affinity[f[:, None], official_faction[0 * v]]"),
+    Mutant("dismissal_ends_ties_in_every_village", "7.7 per village: a dismissal ends ties to that official only "
+           "in his village (test_a_dismissal_ends_ties_to_that_official_only_in_his_village)",
+           "sim/core/elections.py",
+           "w.ties.forget(np.nonzero(r.village == v)[0], slot)",
+           "w.ties.forget(np.arange(r.n), slot)"),
 ]
 
 

@@ -304,14 +304,14 @@ def outcomes_markdown() -> str:
     lines = ["# Outcomes", "",
              "Generated from `sim/core/outcomes.py` by `python -m sim.core.outcomes > docs/outcomes.md`; a test keeps",
              "this file identical to the declarations. Flows are measured over the needs resolved in the trailing",
-             f"{WINDOW_WEEKS} weeks, stocks at the week; a run's outcomes are those of its final week. Tables and",
-             "parquet files store shares as fractions (0–1); the terminal, the report and the studies show them in",
-             "percent, and effects on them in percentage points (pp).", "",
+             f"{WINDOW_WEEKS} weeks, stocks averaged over the same weeks; a run's outcomes are those of its final",
+             "week. Tables and parquet files store shares as fractions (0–1); the terminal, the report and the",
+             "studies show them in percent, and effects on them in percentage points (pp).", "",
              "| outcome | label | unit (stored) | shown as | effects in | definition |",
              "| --- | --- | --- | --- | --- | --- |"]
     rows = [(f"`{o.name}`", o) for o in (*OUTCOMES.values(), *EXTRA_OUTCOMES.values())]
     rows += [(f"`{m}_<dimension>_q<1-4>`", o if o.name not in OUTCOMES else Outcome(
-        m, o.label + " of the quarter", o.kind, o.unit, "The same, among the quarter's needs."))
+        m, o.label + " of the quarter", o.kind, o.unit, "The same, for the quarter's households only."))
         for m, o in GROUP_MEASURES.items()]
     rows += [(f"`{m}_<service>`", o) for m, o in SERVICE_MEASURES.items()]
     for name, o in rows:
