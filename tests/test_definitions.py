@@ -40,7 +40,7 @@ from sim.core.accounting import (
     service_outcomes,
 )
 from sim.core.choice import Choice, OfficialPick
-from sim.core.documents import MAX_MEMBERS, Documents, Issues, Stock
+from sim.core.documents import MAX_MEMBERS, Documents, Events, Issues, Stock
 from sim.core.elections import CampLedger
 from sim.core.geography import Geography
 from sim.core.needs import Needs
@@ -68,6 +68,26 @@ SERVICE = {name: i for i, name in enumerate(SERVICE_NAMES)}
 IN_PERSON, ONLINE, ENTRUST, BROKER, DEFER = (Channel.IN_PERSON, Channel.ONLINE, Channel.ENTRUST, Channel.BROKER,
                                              Channel.DEFER)
 ABANDONED, EXCLUDED, PENDING = "abandoned", "excluded", "pending"   # what else can happen to a need in a week
+
+
+# The life events, one kind at a time, through ``Documents.live``.
+NONE = np.zeros(0, dtype=np.int64)
+
+
+def birth(d, households):
+    d.live(Events(np.asarray(households), NONE, NONE.astype(bool), NONE, NONE.astype(bool), NONE))
+
+
+def come_of_age(d, households, had_certificate):
+    d.live(Events(NONE, np.asarray(households), np.asarray(had_certificate), NONE, NONE.astype(bool), NONE))
+
+
+def death(d, households, had_ktp):
+    d.live(Events(NONE, NONE, NONE.astype(bool), np.asarray(households), np.asarray(had_ktp), NONE))
+
+
+def outdate_family_card(d, households):
+    d.live(Events(NONE, NONE, NONE.astype(bool), NONE, NONE.astype(bool), np.asarray(households)))
 
 
 def assert_values(actual: dict, expected: dict) -> None:
@@ -489,7 +509,7 @@ def test_a_week_through_the_models_own_resolution_is_counted_issued_and_shown():
     # An adult with an e-KTP and a child without a certificate in each household; the family cards of
     # households 0, 4 and 5 are out of date.
     w.documents = d = documents_by_hand(r, [(1, 1, 1, 0, True, False, False)] * 10)
-    d.outdate_family_card(np.array([0, 4, 5]))
+    outdate_family_card(d, np.array([0, 4, 5]))
     w.ties = Ties(r.n, w.officials.per_village, 0.0, m.p.lockin_tie_threshold)
     w.ties.start(np.array([1, 2]), np.array([0, 0]), np.array([0.2, 0.2], dtype=np.float32), -10)   # past exchanges
     w.officials.fee_seeking[:] = 0.0
@@ -633,14 +653,14 @@ def test_life_events_change_the_members_documents_and_sums():
     d = three_households()
     d.issue(np.array([0, 0, 1, 2, 0, 1]), np.array([SERVICE[s] for s in ("ktp", "ktp", "kk", "kk", "kk",
                                                                           "birth_certificate")]), SERVICE_ISSUES)
-    d.birth(np.array([2, 2]))                                   # twins in household 2
+    birth(d, np.array([2, 2]))                                   # twins in household 2
     assert d.children.tolist() == [1, 2, 2] and d.kk.tolist() == [True, True, False]
-    d.come_of_age(np.array([1]), np.array([True]))              # household 1's child with a certificate turns 17
+    come_of_age(d, np.array([1]), np.array([True]))              # household 1's child with a certificate turns 17
     assert (d.adults.tolist(), d.children.tolist(), d.birth_certificates.tolist()) == ([2, 2, 3], [1, 1, 2],
                                                                                       [0, 0, 0])
-    d.death(np.array([0]), np.array([True]))                    # an adult of household 0 with his e-KTP
+    death(d, np.array([0]), np.array([True]))                    # an adult of household 0 with his e-KTP
     assert (d.adults[0], d.ktp[0], d.kk[0]) == (1, 1, False)
-    d.outdate_family_card(np.array([1]))
+    outdate_family_card(d, np.array([1]))
     assert d.kk.tolist() == [False, False, False]
     # Household 0: eligible, not enrolled, no current card: excluded; household 1 the same, without an e-KTP.
     assert d.by_village[0].tolist() == [2, 3, 2, 1, 0, 0, 2, 0, 2]
@@ -667,15 +687,15 @@ def test_the_running_sums_are_a_recount_after_any_sequence_of_events(case):
         hh = np.array(hh, dtype=np.int64)
         once = np.unique(hh)
         if event == "birth":
-            d.birth(hh)
+            birth(d, hh)
         elif event == "come_of_age":            # a child of each, with a certificate at the rate the model draws
             once = once[d.children[once] > 0]
-            d.come_of_age(once, rng.random(once.size) * d.children[once] < d.birth_certificates[once])
+            come_of_age(d, once, rng.random(once.size) * d.children[once] < d.birth_certificates[once])
         elif event == "death":                  # never a household's last adult
             once = once[d.adults[once] > 1]
-            d.death(once, rng.random(once.size) * d.adults[once] < d.ktp[once])
+            death(d, once, rng.random(once.size) * d.adults[once] < d.ktp[once])
         elif event == "outdate":
-            d.outdate_family_card(hh)
+            outdate_family_card(d, hh)
         elif event == "issue":
             d.issue(hh, np.array(services[:hh.size], dtype=np.int64), SERVICE_ISSUES)
         else:

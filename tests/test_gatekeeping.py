@@ -26,7 +26,7 @@ def _choice_at(office_fee_seeking: float, service: int, **params):
     households = np.arange(300, dtype=np.int32)
     needs = Needs()
     needs.append(households, np.full(300, service, dtype=np.int8), m.week)
-    return m, choose(context(m, needs, np.random.default_rng(3)))
+    return m, choose(context(m, needs, np.random.default_rng(3)), np.arange(300))
 
 
 def test_a_dutiful_office_coaches_and_a_fee_seeking_one_withholds_and_slow_walks():

@@ -40,9 +40,9 @@ def array_counts(model: ClientelismModel) -> tuple[np.ndarray, np.ndarray]:
     channels = np.zeros(N_CHANNELS, dtype=np.int64)
     slots = np.zeros(model.officials_state.per_village, dtype=np.int64)
     for _ in range(REPEATS):
-        channel, official, *_ = model.choose_channels()
-        channels += np.bincount(channel, minlength=N_CHANNELS)
-        slots += np.bincount(official, minlength=model.officials_state.per_village)
+        choice = model.choose_channels()
+        channels += np.bincount(choice.channel, minlength=N_CHANNELS)
+        slots += np.bincount(choice.official, minlength=model.officials_state.per_village)
     return channels, slots
 
 
@@ -96,6 +96,8 @@ def test_choice_shares_are_not_trivial():
 
 
 def test_needs_arrive_at_the_same_rate():
+    # The services that arise at random occasions (village letters, land papers); the others come from life
+    # events, which the reference does not model.
     model = ClientelismModel(rng=7, n_households=2000)
     ref = ReferenceModel.from_array_model(model, rng=7)
     weeks = 20
@@ -104,13 +106,14 @@ def test_needs_arrive_at_the_same_rate():
     for _ in range(weeks):   # the arrival half of the reference's step (its step then drops handled needs)
         ref.agents.shuffle_do("arrive_needs")
     arrived_ref = sum(len(agent.needs) for agent in ref.agents)
+    occasions = [i for i, s in enumerate(SERVICES) if s.rate_per_year > 0]
+    assert len(occasions) >= 2
     expected = 2000 * weeks * sum(s.rate_per_year for s in SERVICES) / 52
     arrived_array = 0
     for _ in range(weeks):
-        start = len(model.world.needs)
-        model.arrive_needs()
-        arrived_array += len(model.world.needs) - start
         model.world.needs.keep(np.zeros(len(model.world.needs), dtype=bool))
+        model.arrive_needs()
+        arrived_array += int(np.isin(model.world.needs.service, occasions).sum())
     sd = np.sqrt(expected)
     assert abs(arrived_ref - expected) < 4 * sd
     assert abs(arrived_array - expected) < 4 * sd

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The tests that hold the model's behaviour (not the bit-for-bit baseline, which any change breaks, and not the
 # experiment machinery, command line or page).
-MODEL_TESTS = ["tests/test_definitions.py", "tests/test_mechanisms.py", "tests/test_gatekeeping.py",
+MODEL_TESTS = ["tests/test_definitions.py", "tests/test_documents.py", "tests/test_reading_week.py",
+               "tests/test_mechanisms.py", "tests/test_gatekeeping.py",
                "tests/test_elections.py", "tests/test_calibration.py", "tests/test_stationarity.py",
                "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
 
@@ -87,8 +88,8 @@ MUTANTS = [
            "r.add_literacy(learner, p.peer_learning_rate * np.minimum(gap, 0))"),
     Mutant("fee_ignores_fee_seeking", "7.3 a dutiful official asks no fee; the fee scales with fee-seeking",
            "sim/core/officials.py",
-           "fee = self.fee_seeking[officials] * (p.levy_rupiah",
-           "fee = 1.0 * (p.levy_rupiah"),
+           "return rng.random(officials.shape[0]) < self.fee_seeking.take(officials)",
+           "return rng.random(officials.shape[0]) < 1.0 + 0 * self.fee_seeking.take(officials)"),
     Mutant("loyal_clients_pay_more", "7.3 loyal clients get a discount",
            "sim/core/officials.py",
            "np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)",
@@ -123,16 +124,16 @@ MUTANTS = [
            "u[:, c] -= weight * ((packed"),
     Mutant("distance_is_free", "7.3 a trip costs fares and time by distance",
            "sim/core/travel.py",
-           "+ p.travel_cost_per_km_rupiah * remote",
-           "+ 0.0 * remote"),
+           "local_fares[:, None] + p.travel_cost_per_km_rupiah * remote",
+           "local_fares[:, None] + 0.0 * remote"),
     Mutant("cost_ignores_income", "7.3 costs weigh against the household's income",
            "sim/core/choice.py",
-           "u[:, Channel.IN_PERSON] = -cs * cost_self / income",
-           "u[:, Channel.IN_PERSON] = -cs * cost_self / income.mean()"),
+           "u[:, Channel.IN_PERSON] = (value - cs * cost_self / income",
+           "u[:, Channel.IN_PERSON] = (value - cs * cost_self / income.mean()"),
     Mutant("deferred_needs_never_lapse", "7.4 a deferred need may lapse, and counts as unmet",
            "sim/core/needs.py",
-           "(week.rng.random(len(needs)) < week.p.lapse_prob_per_week)",
-           "(week.rng.random(len(needs)) < 0.0)"),
+           "week.rng.random(deferring.size) < week.p.lapse_prob_per_week",
+           "week.rng.random(deferring.size) < 0.0"),
     Mutant("favours_to_the_rival_camp", "7.3 an official favours his own camp's loyal clients",
            "sim/core/choice.py",
            "is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o >= 0)",
@@ -222,8 +223,8 @@ MUTANTS = [
     Mutant("free_cases_counted_as_paid", "bookkeeping: a case an official did for free is not paid dependence "
            "(test_every_outcome_of_one_village_week_by_hand)",
            "sim/core/accounting.py",
-           "(Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST) & paid_all)",
-           "(Flow.PAID_ENTRUSTED, is_done & (ch_all == Channel.ENTRUST))"),
+           "flows[:, Flow.PAID_ENTRUSTED] = flows[:, Flow.ENTRUSTED] & paid",
+           "flows[:, Flow.PAID_ENTRUSTED] = flows[:, Flow.ENTRUSTED]"),
     Mutant("registry_pool_without_moving_letter", "outcomes: the civil registry pools e-KTP, family card, birth "
            "certificate and moving letter (test_every_service_measure_and_the_pooled_civil_registry_of_one_"
            "village_week_by_hand)",
@@ -233,8 +234,8 @@ MUTANTS = [
     Mutant("paid_service_cases_counted_as_free", "outcomes: a service's unpaid facilitation excludes paid cases "
            "(test_every_service_measure_and_the_pooled_civil_registry_of_one_village_week_by_hand)",
            "sim/core/accounting.py",
-           "unpaid = completed & (ch == Channel.ENTRUST) & ~paid",
-           "unpaid = completed & (ch == Channel.ENTRUST)"),
+           "by_service[:, ServiceStat.UNPAID] = flows[:, Flow.ENTRUSTED] & ~paid",
+           "by_service[:, ServiceStat.UNPAID] = flows[:, Flow.ENTRUSTED]"),
     Mutant("channel_delays_upside_down", "outcomes: a channel's delay is its weeks over its completed needs "
            "(test_each_channels_delay_is_over_the_needs_that_channel_completed)",
            "sim/core/accounting.py",
@@ -283,18 +284,18 @@ MUTANTS = [
     Mutant("issued_cards_leave_the_sums_stale", "bookkeeping: Documents' running sums follow what is issued "
            "(test_what_completed_needs_issue_capped_at_the_members)",
            "sim/core/documents.py",
-           "u = self._changing(households[what != Issues.NOTHING])",
-           "u = self._changing(households[what == Issues.KTP])"),
+           "u = self._changing(h)\n",
+           "u = self._changing(h[what == Issues.KTP])\n"),
     Mutant("coming_of_age_leaves_the_sums_stale", "bookkeeping: Documents' running sums follow a child coming of "
            "age (test_life_events_change_the_members_documents_and_sums)",
            "sim/core/documents.py",
-           "u = self._changing(households)\n        self.children[households] -= 1",
-           "u = households[:0]\n        self.children[households] -= 1"),
+           "u = self._changing(np.concatenate((e.births, e.grown, e.died, e.outdated)))",
+           "u = self._changing(np.concatenate((e.births, e.died, e.outdated)))"),
     Mutant("document_sums_in_other_villages", "bookkeeping: a household's documents count in its own village "
            "(test_what_completed_needs_issue_capped_at_the_members)",
            "sim/core/documents.py",
-           "np.add.at(self.by_village, self.village[households], c)",
-           "np.add.at(self.by_village, self.village[households[::-1]], c)"),
+           "for sums, area in ((self.by_village, self.village), (self.by_cell, self.cell)):",
+           "for sums, area in ((self.by_village, self.village[::-1]), (self.by_cell, self.cell)):"),
     Mutant("neighbours_see_the_lowest_channel", "bookkeeping: a household with several needs shows the highest "
            "channel (test_a_household_with_several_needs_shows_the_highest_numbered_channel)",
            "sim/core/population.py",
@@ -350,6 +351,72 @@ MUTANTS = [
            "sim/core/elections.py",
            "w.ties.forget(np.nonzero(r.village == v)[0], slot)",
            "w.ties.forget(np.arange(r.n), slot)"),
+    # Validity III: documents as a stock, time and trips per channel, officials who ask or waive a fee.
+    Mutant("entrusted_cases_done_at_once", "7.4 an entrusted case is in hand for entrusted_weeks "
+           "(test_documents: test_an_entrusted_case_is_in_hand_until_its_weeks_are_over)",
+           "sim/core/needs.py",
+           "return week.t + max(int(round(weeks)), 1) - 1",
+           "return week.t + 0 * int(round(weeks))"),
+    Mutant("brokers_cost_no_trip", "7.4 a broker waits at the office: the household pays the trip "
+           "(test_documents: test_a_broker_costs_the_trip_to_his_office_and_his_fee)",
+           "sim/core/entrusting.py",
+           "w.needs.spend(which, fee + choice.broker_trip[chosen] + choice.presence_trip[chosen])",
+           "w.needs.spend(which, fee + choice.presence_trip[chosen])"),
+    Mutant("brokers_chosen_without_their_trip", "7.3 a broker's channel counts the trip to his office "
+           "(test_reference: the reference agents count it)",
+           "sim/core/choice.py",
+           "value - cs * (broker_fee + broker_trip + presence_trip) / income",
+           "value - cs * (broker_fee + presence_trip) / income"),
+    Mutant("registry_trip_all_at_the_regency", "7.3 a registry visit is at the kecamatan desk in a share of cases "
+           "(test_documents: test_a_registry_visit_is_at_the_kecamatan_desk_in_a_share_of_cases)",
+           "sim/core/travel.py",
+           "cost[rows] = share * kecamatan + (1 - share) * cost[rows]",
+           "cost[rows] = 0 * kecamatan + cost[rows]"),
+    Mutant("registry_trips_chosen_all_at_the_regency", "7.3 the choice counts registry visits at the kecamatan desk "
+           "(test_reference: the reference agents count them)",
+           "sim/core/travel.py",
+           "cost[:, Office.REGENCY] = share * cost[:, Office.KECAMATAN] + (1 - share) * cost[:, Office.REGENCY]",
+           "cost[:, Office.REGENCY] = 0 * share + cost[:, Office.REGENCY]"),
+    Mutant("recording_without_presence", "7.3 a first e-KTP is recorded in person whoever handles it "
+           "(test_documents: test_a_first_e_ktp_is_recorded_in_person_whoever_handles_it)",
+           "sim/core/choice.py",
+           "presence_trip = np.where(first_ktp, trips[:, Office.KECAMATAN], 0.0)",
+           "presence_trip = np.where(first_ktp, 0.0, 0.0)"),
+    Mutant("literacy_ignored_in_person", "7.3 literacy counts at one's own attempt "
+           "(test_documents: test_literacy_counts_at_ones_own_attempt)",
+           "sim/core/choice.py",
+           "skill = p.skill_literacy_weight * literacy + (1 - p.skill_literacy_weight) * confidence",
+           "skill = 0 * literacy + confidence"),
+    Mutant("nothing_is_required", "7.2 a need waits for the documents its service requires "
+           "(test_documents: test_a_need_waits_for_the_document_it_requires_and_its_lack_creates_a_need_for_it)",
+           "sim/core/documents.py",
+           "return requires & ~held",
+           "return requires & 0"),
+    Mutant("awareness_ignores_skill", "7.2 the more skilled seek documents sooner "
+           "(test_documents: test_the_more_skilled_seek_documents_sooner)",
+           "sim/core/documents.py",
+           "return 2.0 / (1.0 + np.exp(-p.awareness_slope * (skill - 0.5)))",
+           "return 1.0 + 0 * skill"),
+    Mutant("every_need_presses", "7.3 a need that does not press costs nothing while it waits "
+           "(test_documents: test_a_need_that_does_not_press_is_let_go_when_no_channel_is_worth_it)",
+           "sim/core/choice.py",
+           "urgency = p.defer_cost_per_week * needs.urgent.take(free)",
+           "urgency = p.defer_cost_per_week + 0 * needs.urgent.take(free)"),
+    Mutant("no_urban_advantage", "5 households of a kelurahan are better off and more literate "
+           "(test_documents: test_urban_households_are_better_off_and_more_literate)",
+           "sim/core/population.py",
+           "urban = geo.kelurahan[village] * p.urban_advantage_sd",
+           "urban = geo.kelurahan[village] * 0.0"),
+    Mutant("births_keep_the_card", "7.2 a birth outdates the family card "
+           "(test_documents: test_a_birth_outdates_the_family_card_and_adds_a_child_without_a_certificate)",
+           "sim/core/documents.py",
+           "for changed in (e.births, e.died, e.outdated):",
+           "for changed in (e.died, e.outdated):"),
+    Mutant("stocks_read_at_the_week", "outcomes: stocks are averaged over the trailing year, so no week's event "
+           "moves them at once (test_reading_week)",
+           "sim/core/accounting.py",
+           "self.held_window = self.held.sum(axis=0) / rows",
+           "self.held_window = self.held[step % WINDOW_WEEKS] + 0 * rows"),
 ]
 
 

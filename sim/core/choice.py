@@ -128,7 +128,9 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     red = week.policy.complexity_reduction
     complexity = SERVICE_COMPLEXITY[s] * p.complexity_multiplier * (1 - red)
     visits = 1 + (SERVICE_VISITS[s] - 1) * (1 - red)
-    trip = travel.trip(i, office)
+    trips = travel.trips(i)                            # to every office, (needs × offices)
+    rows = np.arange(k)
+    trip = trips[rows, office]
 
     # In person: every visit costs a trip; rejections mean starting again. The chance depends on the household's
     # skill, its literacy (forms, queue numbers and the registry's own applications are digital) and its
@@ -138,23 +140,17 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     g = gatekeeping.gate(i, s, r, officials, w.politics.salience, p)
     passes = gatekeeping.passes(g, p)
     p_self = success_probability(complexity, gatekeeping.coached(skill, g, p), p) * passes
-    village_trip = trip.copy()                         # the trip to the gate: already known for village documents
-    away = np.nonzero(office != Office.VILLAGE)[0]
-    village_trip[away] = travel.trip(i.take(away), np.full(away.size, Office.VILLAGE, dtype=office.dtype))
-    attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * village_trip
+    attempt_cost = visits * trip + gatekeeping.extra_visits(g, p) * trips[:, Office.VILLAGE]
     cost_self = attempt_cost / p_self
     # A first e-KTP is recorded in person (photograph, fingerprints, iris, signature) at the kecamatan office,
     # whoever handles the rest: an official or a broker spares the household every visit but that one.
     first_ktp = (s == SERVICE_CODES.ktp) & (w.documents.ktp.take(i) < w.documents.adults.take(i))
-    presence_trip = np.zeros(k)
-    rows_ktp = np.nonzero(first_ktp)[0]
-    if rows_ktp.size:
-        presence_trip[rows_ktp] = travel.trip(i.take(rows_ktp), np.full(rows_ktp.size, Office.KECAMATAN,
-                                                                          dtype=office.dtype))
+    presence_trip = np.where(first_ktp, trips[:, Office.KECAMATAN], 0.0)
     # Online: needs literacy, and a first activation at the registry (or its mobile visit).
     can_go_online = SERVICE_ONLINE[s] & (literacy >= p.online_min_literacy) & week.online_open
     p_online = success_probability(complexity, literacy, p)
-    cost_online = p.online_cost_rupiah / p_online + travel.activation(i, can_go_online)
+    activation = np.where(can_go_online & ~r.activated.take(i), trips[:, Office.REGENCY], 0.0)
+    cost_online = p.online_cost_rupiah / p_online + activation
     # Entrust: the household picks an official (tie, faction, own hamlet head, noise). He asks a fee with a chance
     # equal to his fee-seeking (else he does it free, as his duty), priced on what the household saves.
     ties = w.ties.current(step, i)
@@ -163,7 +159,6 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     score = ties + pick.table(p.faction_trust)[key] + p.official_pick_noise * rng.random(ties.shape,
                                                                                            dtype=np.float32)
     official = np.argmax(score, axis=1)
-    rows = np.arange(k)
     tie_o = ties[rows, official].astype(np.float64)
     affinity_o = pick.affinity[key, official].astype(np.float64)
     is_loyal = (tie_o >= p.lockin_tie_threshold) & (affinity_o >= 0)

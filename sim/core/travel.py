@@ -63,6 +63,30 @@ class TravelCosts:
         fares = fixed + p.local_fare_per_km_rupiah * local + p.travel_cost_per_km_rupiah * remote
         return 2 * fares + hours * wage
 
+    def trips(self, households: np.ndarray) -> np.ndarray:
+        """Rupiah cost of one round trip of each household (index array) to each office (households × offices, in
+        ``Office`` order), a registry visit being the mix of its kecamatan desk and the regency office as in
+        ``trip``; the same numbers as ``trip``, computed at once."""
+        p = self.p
+        r = self.r
+        local = r.dist_local_km.take(households).astype(np.float64)
+        if self.one_village:
+            remote = np.broadcast_to(self.remote_km[0], (households.shape[0], len(Office))).copy()
+        else:
+            remote = self.remote_km.take(r.village.take(households), axis=0)
+        if self.mobile_visit:   # the registry is at the village office this week
+            remote[:, Office.REGENCY] = 0.0
+        wage = (r.income_rupiah.take(households) / p.work_hours_per_month).astype(np.float64)
+        fixed = p.trip_fixed_rupiah * np.minimum(local / p.walking_km, 1.0)
+        local_fares = fixed + p.local_fare_per_km_rupiah * local
+        local_hours = 2 * (local / p.local_speed_kmh)
+        hours = local_hours[:, None] + 2 * (remote / p.travel_speed_kmh) + self.wait_hours
+        cost = 2 * (local_fares[:, None] + p.travel_cost_per_km_rupiah * remote) + hours * wage[:, None]
+        share = p.registry_at_kecamatan_share
+        if share > 0 and not self.mobile_visit:
+            cost[:, Office.REGENCY] = share * cost[:, Office.KECAMATAN] + (1 - share) * cost[:, Office.REGENCY]
+        return cost
+
     def activation(self, households: np.ndarray, is_needed: np.ndarray) -> np.ndarray:
         """Cost of activating the online account (a trip to the regency office) where ``is_needed`` holds and
         the household has not activated it yet; 0 elsewhere."""
