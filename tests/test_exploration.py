@@ -290,6 +290,7 @@ def test_exploration_runs_the_same_on_a_local_dask_cluster(serial_exploration, t
 
 
 def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploration, tmp_path):
+    from sim.experiments.executors import RunSettings
     from sim.experiments.runner import completed_ids, run_experiment
 
     folder = serial_exploration
@@ -304,7 +305,7 @@ def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploratio
         (copy / "runs" / f"run_{run_id:06d}.parquet").unlink()
     assert len(completed_ids(copy)) == len(kept) // 2
     spec = from_mapping(json.loads((copy / "experiment.json").read_text()))
-    run_experiment(spec, 4, resume=copy, executor="serial", workers=1, progress=False)
+    run_experiment(spec, 4, RunSettings("serial", workers=1, progress=False), resume=copy)
     same_tables(copy, folder)
 
 

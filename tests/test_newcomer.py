@@ -87,12 +87,12 @@ def test_setup_says_what_is_missing_in_one_line_and_fails_only_under_ci(tmp_path
 
 @pytest.fixture(scope="module")
 def tiny_comparison(tmp_path_factory):
+    from sim.experiments.executors import RunSettings
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=60",
-                                  "n_households=200"])
-    return run_experiment(spec, 0, constants, executor="serial", workers=1,
-                          results_dir=tmp_path_factory.mktemp("results"), progress=False)
+    _, spec, _ = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=60", "n_households=200"])
+    return run_experiment(spec, 0, RunSettings("serial", workers=1, results_dir=tmp_path_factory.mktemp("results"),
+                                               progress=False))
 
 
 @pytest.mark.parametrize("browser,words", [(NO_BROWSER, "apt-get install chromium"),

@@ -17,6 +17,7 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.experiments import budget
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
@@ -30,8 +31,8 @@ def cli(*args, env=None, timeout=600):
 
 
 def experiment(args, results, executor="serial"):
-    _, spec, constants = prepare(args)
-    return run_experiment(spec, 0, constants, executor=executor, workers=2, results_dir=results, progress=False)
+    _, spec, _ = prepare(args)
+    return run_experiment(spec, 0, RunSettings(executor, workers=2, results_dir=results, progress=False))
 
 
 def error_line(out) -> str:

@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -186,27 +187,22 @@ def compact(folder: Path, batch_files: int = 200) -> None:
 
 
 # ---------------------------------------------------------------- an experiment
-def run_experiment(spec: Experiment, master_seed: int, constants: dict | None = None, executor: str = "processes",
-                   workers: int | None = None, results_dir: str | Path = "results", resume: str | Path | None = None,
-                   progress: bool = True, command: list[str] | None = None, dask_address: str | None = None,
-                   on_start=None, allow_code_change: bool = False) -> Path:
+def run_experiment(spec: Experiment | None, master_seed: int, settings: RunSettings, *,
+                   resume: str | Path | None = None, on_start: Callable[[Path], None] | None = None) -> Path:
     """Generate (or reload) the design, run what is missing, compact, and return the folder.
 
-    ``constants`` are added to the specification's own. With ``resume=<folder>`` the folder's specification,
-    master seed and constants are used, and the code and packages must be those it started with (or
-    ``allow_code_change``). ``on_start(folder)`` is called once the folder exists, before any run. The
-    executor (``executor``, ``workers``, ``dask_address``: see ``RunSettings``) is set up, and a Dask cluster
-    reached and checked, before anything is written.
+    ``settings`` say how and where it runs (see ``RunSettings``). With ``resume=<folder>`` the folder's
+    specification and master seed are used instead of ``spec`` and ``master_seed``, and the code and packages
+    must be those it started with (or ``settings.allow_code_change``). ``on_start(folder)`` is called once the
+    folder exists, before any run. The executor is set up, and a Dask cluster reached and checked, before
+    anything is written.
     """
-    settings = RunSettings(executor, workers, dask_address, results_dir, progress)
-    if resume is None and constants:
-        spec = spec.model_copy(update={"constants": {**spec.constants, **constants}})
     if resume is not None:
         _, _, manifest = load_folder(resume)     # a bad folder, or other code, is reported before connecting
-        check_same_code(Path(resume), manifest, allow_code_change)
+        check_same_code(Path(resume), manifest, settings.allow_code_change)
     runner = make_executor(settings)
     try:
-        return _run(spec, master_seed, settings, runner, resume, command, on_start, allow_code_change)
+        return _run(spec, master_seed, settings, runner, resume, on_start)
     finally:
         runner.close()
 
@@ -225,8 +221,8 @@ def check_same_code(folder: Path, manifest: dict, allow_code_change: bool) -> No
                       "then come from two versions of the model; the manifest records both)")
 
 
-def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Executor, resume, command, on_start,
-         allow_code_change: bool) -> Path:
+def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runner: Executor,
+         resume: str | Path | None, on_start: Callable[[Path], None] | None) -> Path:
     from sim.experiments.cluster import ClusterLost
 
     start = time.time()
@@ -247,13 +243,13 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
         write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
         write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
-                    "constants": dict(spec.constants), "command": command or sys.argv,
+                    "constants": dict(spec.constants), "command": list(settings.command or sys.argv),
                     "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
                     "environment": environment(), "sessions": []}
     commit = git_commit()
     session = {"started": datetime.now().isoformat(timespec="seconds"), "git_commit": commit,
                "environment": environment(), "executor": executor, "workers": workers,
-               "runs_before": len(completed_ids(folder)), "allow_code_change": bool(allow_code_change)}
+               "runs_before": len(completed_ids(folder)), "allow_code_change": bool(settings.allow_code_change)}
     manifest.setdefault("sessions", []).append(session)
     manifest.update({"git_commit": manifest.get("git_commit", commit) if resume is not None else commit,
                      "versions": session["environment"], "python": platform.python_version(),
