@@ -59,7 +59,7 @@ def test_the_design_has_the_baseline_once_per_replicate_and_a_row_per_other_valu
     # Common random numbers: replicate r has one seed in all its rows, a different one from the other replicates.
     seeds = design.groupby("replicate")["seed"].agg(["nunique", "first"])
     assert (seeds["nunique"] == 1).all()
-    assert list(seeds["first"]) == designs.replicate_seeds(7, 3) == list(designs.comparison(
+    assert list(seeds["first"]) == designs.replicate_seeds(7, 3) == list(designs.initial(
         from_mapping({"name": "c", "kind": "comparison", "policies": ["pemekaran"], "replicates": 3}), 7)
         .query("policy == 'none'")["seed"])
 
@@ -165,11 +165,11 @@ def test_the_range_effect_is_the_mean_paired_difference_computed_by_hand(folder)
 
 
 def test_the_table_shows_each_range_effect_with_its_ci_in_the_declared_unit(folder):
-    from sim.experiments import report as r
+    from sim.experiments.kinds.drivers import ranges_table
 
     _, spec, _ = load_folder(folder)
     ranges = analysis.driver_ranges(spec, pd.read_parquet(folder / "runs.parquet"))
-    table = r._drivers_table(ranges).set_index("driver")
+    table = ranges_table(ranges).set_index("driver")
     assert list(table.index) == [d.name for d in spec.drivers]
     assert list(table.columns) == ["moved (lowest → highest)", "paid dependence (pp)", "patron lock-in (pp)",
                                    "unmet share (pp)", "literacy access gap (index pts)",

@@ -359,7 +359,7 @@ def test_study_answers_from_an_exploration_folder(serial_exploration, regency_ex
     import subprocess
     import sys
 
-    from sim.experiments.spec import Experiment
+    from sim.experiments.spec import from_record
 
     out = subprocess.run([sys.executable, *STUDY, "--from", str(serial_exploration)], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1])
@@ -367,7 +367,7 @@ def test_study_answers_from_an_exploration_folder(serial_exploration, regency_ex
     assert re.search(r"Pemekaran cuts paid dependence more than digital training in \d+% of the 34 explored "
                      r"scenarios, by more than 1\.0 pp in \d+%", out.stdout)
     table = pd.read_csv(serial_exploration / "pemekaran_vs_training_by_scenario.csv")
-    spec = Experiment.model_validate(json.loads((serial_exploration / "experiment.json").read_text()))
+    spec = from_record(json.loads((serial_exploration / "experiment.json").read_text()))
     runs = pd.read_parquet(serial_exploration / "runs.parquet")
     eff = discovery.effects(spec, runs, "paid_dependence_share")
     assert np.allclose(table["advantage"], eff["pemekaran"] - eff["digital_training"])

@@ -408,7 +408,7 @@ def test_comparison_designs_keep_pairs_whatever_the_arms(tmp_path):
     _, spec, _ = prepare(["experiment=policy_comparison", "replicates=4", "digital_training_intensity=0.3"])
     from sim.experiments import design as designs
 
-    table = designs.comparison(spec, 11)
+    table = designs.initial(spec, 11)
     seeds = table.pivot(index="replicate", columns="policy", values="seed")
     assert (seeds.nunique(axis=1) == 1).all() and seeds.iloc[:, 0].nunique() == 4
     assert np.isnan(table.loc[table.policy == "none", "digital_training_intensity"]).all()

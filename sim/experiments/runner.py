@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +38,9 @@ from sim.errors import ConfigError
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
+from sim.experiments.kinds import kind_of
 from sim.experiments.provenance import differences, environment, git_commit
-from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, SERIES_EVERY, Experiment
+from sim.experiments.spec import Experiment, from_record
 from sim.shell.files import write_atomic
 from sim.shell.progress import Progress
 
@@ -70,7 +72,7 @@ def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experime
     if not path.is_dir() or not is_experiment_folder(path):
         raise ConfigError(key, str(folder), "an experiment folder holding manifest.json, experiment.json and "
                           "design.parquet (results/<experiment>/<time>/)")
-    spec = Experiment.model_validate(json.loads((path / "experiment.json").read_text()))
+    spec = from_record(json.loads((path / "experiment.json").read_text()))
     manifest = json.loads((path / "manifest.json").read_text())
     return path, spec, manifest
 
@@ -125,7 +127,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
         return 0
-    every = SERIES_EVERY.get(spec.kind, 1)
+    every = kind_of(spec).series_every
     data = spec.model_dump()
 
     def jobs():   # built as they are submitted, a thousand design rows at a time
@@ -239,7 +241,7 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
         designs.validate(spec, design)      # every run's inputs, before anything is written
         folder = new_folder(settings.results_dir, spec.name)
         folder.mkdir(parents=True)
-        record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
+        record = spec.model_dump()   # its kind's keys: a valid experiment file
         write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
         write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
@@ -283,15 +285,10 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         execute(folder, design, spec, runner, settings.progress, checkpoint)
-        if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
-            from sim.experiments.analysis import morris_indices
-
-            runs = _read_runs(folder)
-            ranking = morris_indices(spec, runs, master_seed, spec.outcome)
-            top = list(ranking["parameter"][: spec.sobol.top])
-            stage2 = designs.sobol(spec, master_seed, top, start=int(design["run_id"].max()) + 1)
-            designs.validate(spec, stage2)
-            design = pd.concat([design, stage2], ignore_index=True)
+        kind = kind_of(spec)
+        while (stage := kind.next_stage(spec, partial(_read_runs, folder), master_seed, design)) is not None:
+            designs.validate(spec, stage)
+            design = pd.concat([design, stage], ignore_index=True)
             write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
