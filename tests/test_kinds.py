@@ -1,5 +1,5 @@
-"""Experiment kinds as plug-ins: the generic modules reach a kind only through its interface, and saved folders
-of every vintage still load."""
+"""Experiment kinds as plug-ins: the generic modules reach a kind only through its interface, the key table of
+docs/experiment_keys.md is the specification models' own, and saved folders of every vintage still load."""
 
 import re
 from pathlib import Path
@@ -9,10 +9,24 @@ from pydantic import ValidationError
 
 from sim.experiments.kinds import KINDS
 from sim.experiments.launch import prepare
-from sim.experiments.spec import available, from_record
+from sim.experiments.spec import available, from_record, keys_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERIC = sorted((ROOT / "sim" / "experiments").glob("*.py"))   # everything but the kinds package
+
+
+def test_docs_table_matches_the_specification_models():
+    assert (ROOT / "docs" / "experiment_keys.md").read_text() == keys_markdown(), \
+        "regenerate with: python -m sim.experiments.spec > docs/experiment_keys.md"
+
+
+def test_every_key_has_a_meaning_in_the_table(monkeypatch):
+    # A key without a description would leave its row empty: the table refuses to be written.
+    from sim.experiments.kinds.hysteresis import HysteresisExperiment
+
+    monkeypatch.setattr(HysteresisExperiment.model_fields["control"], "description", None)
+    with pytest.raises(ValueError, match="HysteresisExperiment.control has no description"):
+        keys_markdown()
 
 
 @pytest.mark.parametrize("path", GENERIC, ids=lambda p: p.name)

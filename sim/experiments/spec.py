@@ -4,6 +4,8 @@ A specification is one model per kind (``sim.experiments.kinds``), told apart by
 discriminated union); every kind's model shares the common keys of ``Experiment``. It is checked here (pydantic,
 unknown keys forbidden) and every parameter name and value against the registry, so a bad file ends with one
 clear message before anything is written.
+
+``python -m sim.experiments.spec > docs/experiment_keys.md`` writes the table of every kind's keys.
 """
 
 from __future__ import annotations
@@ -130,3 +132,106 @@ def from_mapping(data: dict) -> Experiment:
     check(spec)
     return spec
 
+
+# ---------------------------------------------------------------- the table of docs/experiment_keys.md
+_TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "true/false", type(None): "nothing"}
+
+
+def _type_text(annotation, plural: bool = False) -> str:
+    """A key's type in words: ``list of numbers``, ```all`` or list of text``, ``mapping`` (of the keys below)."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return " or ".join(f"`{a}`" for a in args)
+    if origin is list:
+        return f"list of {_type_text(args[0], plural=True)}"
+    if origin is dict:
+        return f"mapping of {_type_text(args[0])} to {_type_text(args[1])}"
+    if args:   # a union; an integer is a number
+        names = [_type_text(a, plural) for a in args if not (a is int and float in args)]
+        return " or ".join(dict.fromkeys(names))
+    name = "mapping" if isinstance(annotation, type) and issubclass(annotation, Strict) else _TYPE_NAMES[annotation]
+    return name + "s" if plural and name in ("mapping", "number", "integer") else name
+
+
+def _value_text(value) -> str:
+    """A default as an experiment file would write it (YAML's flow style)."""
+    if isinstance(value, Strict):
+        value = value.model_dump()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
+    return str(value) if value != "" else '""'
+
+
+def _allowed_text(info) -> str:
+    """A key's bounds, lengths and pattern, from its field's constraints."""
+    words = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
+    out = []
+    for item in info.metadata:
+        for attr, word in words.items():
+            if getattr(item, attr, None) is not None:
+                out.append(f"{word} {_value_text(getattr(item, attr))}")
+        if getattr(item, "min_length", None) is not None:
+            out.append(f"at least {item.min_length}")
+        if getattr(item, "max_length", None) is not None:
+            out.append(f"at most {item.max_length} characters")
+        if getattr(item, "pattern", None) is not None:
+            out.append(f"`{item.pattern}`".replace("|", "\\|"))
+    return ", ".join(out)
+
+
+def _rows(model: type[Strict], prefix: str = "", skip: tuple[str, ...] = ()) -> list[str]:
+    """Table rows of a model's keys, each nested mapping's keys after its own row (``prim.density``,
+    ``sweeps[].values``)."""
+    rows = []
+    for key, info in model.model_fields.items():
+        if key in skip:
+            continue
+        if not info.description:
+            raise ValueError(f"{model.__name__}.{key} has no description: give its Field one")
+        if info.default_factory is not None:
+            default = f"`{_value_text(info.default_factory())}`"
+        else:
+            default = "required" if info.is_required() else f"`{_value_text(info.default)}`"
+        rows.append(f"| `{prefix}{key}` | {_type_text(info.annotation)} | {default} | {_allowed_text(info)} "
+                    f"| {info.description} |")
+        inner, suffix = info.annotation, "."
+        if get_origin(inner) is list:
+            inner, suffix = get_args(inner)[0], "[]."
+        if isinstance(inner, type) and issubclass(inner, Strict):
+            rows += _rows(inner, f"{prefix}{key}{suffix}")
+    return rows
+
+
+def _paragraph(doc: str | None) -> str:
+    return " ".join((doc or "").split("\n\n")[0].split())
+
+
+def keys_markdown() -> str:
+    """The tables of ``docs/experiment_keys.md``: the keys of every kind, then each kind's own."""
+    header = ["| key | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
+    kinds = ", ".join(f"`{name}`" for name in KINDS)
+    lines = ["# Experiment keys", "",
+             "Generated from the specification models of `sim/experiments/kinds/` by",
+             "`python -m sim.experiments.spec > docs/experiment_keys.md`; a test keeps this",
+             "file identical to the code. An experiment file is YAML (or an experiment",
+             "folder's `experiment.json`) holding the keys every kind has and those of its",
+             "kind; an unknown key, or one of another kind, is refused with a suggestion.",
+             "`name.key` is a key of the mapping under `name`, `name[].key` one of each",
+             "mapping of the list under `name`.", "",
+             "## Every kind", "", f"`kind` is one of {kinds}.", "", *header, *_rows(Experiment, skip=("kind",)), ""]
+    for name, kind in KINDS.items():
+        lines += [f"## {name}", "", _paragraph(kind.spec.__doc__), "", *header,
+                  *_rows(kind.spec, skip=COMMON_KEYS), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(keys_markdown(), end="")

@@ -12,8 +12,8 @@ In the EMA Workbench vocabulary of uncertainties (X), levers (L) and outcomes (M
   CART from EMA Workbench) and robustness (minimax regret, satisficing).
 
 A new kind is a module here (its specification model, a subclass of ``Experiment``, and its ``Kind``) and one
-line of ``KINDS``; the specification's schema, its checks and messages, the runner, the size estimate and the
-report then know it.
+line of ``KINDS``; the specification's schema, its checks and messages, the runner, the size estimate, the
+report and ``docs/experiment_keys.md`` then know it.
 """
 
 from __future__ import annotations

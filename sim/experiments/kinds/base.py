@@ -40,7 +40,8 @@ class Strict(BaseModel):
 
 
 class Experiment(Strict):
-    """An experiment's specification: the keys of every kind (each kind's model adds its own)."""
+    """An experiment's specification: the keys of every kind (each kind's model adds its own; see
+    ``docs/experiment_keys.md``)."""
 
     name: str = Field(pattern=NAME_PATTERN, description="the experiment's name and its folder's (letters, digits, "
                       "`.`, `_`, `-`)")
