@@ -23,15 +23,15 @@ import resource
 import tempfile
 import time
 
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 
 def timed(args: list[str], executor: str, workers: int, tmp: str, seed: int = 0) -> tuple[float, int]:
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     start = time.perf_counter()
-    folder = run_experiment(spec, seed, constants, executor=executor, workers=workers, results_dir=tmp,
-                            progress=False)
+    folder = run_experiment(spec, seed, RunSettings(executor, workers, results_dir=tmp, progress=False))
     wall = time.perf_counter() - start
     return wall, sum(1 for _ in (folder / "runs").glob("run_*.parquet"))
 
@@ -87,10 +87,9 @@ def large_design(n_runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, \
             LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        _, spec, constants = prepare(large)
+        _, spec, _ = prepare(large)
         start = time.perf_counter()
-        run_experiment(spec, 0, constants, executor="dask", workers=2, results_dir=tmp, progress=False,
-                       dask_address=cluster.scheduler_address)
+        run_experiment(spec, 0, RunSettings("dask", 2, cluster.scheduler_address, tmp, progress=False))
         wall = time.perf_counter() - start
         workers_mib = client.run(worker_peak_rss_mib)
     print(f"large design: {4 * replicates:,} runs through 2 workers in {wall:.0f} s; peak memory: client "

@@ -17,15 +17,15 @@ import platform
 import tempfile
 import time
 
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
 
 def timed(executor: str, replicates: int, results: str) -> tuple[float, int]:
-    _, spec, constants = prepare(["experiment=policy_comparison", f"replicates={replicates}"])
+    _, spec, _ = prepare(["experiment=policy_comparison", f"replicates={replicates}"])
     start = time.perf_counter()
-    folder = run_experiment(spec, 0, constants, executor=executor, workers=os.cpu_count(), results_dir=results,
-                            progress=False)
+    folder = run_experiment(spec, 0, RunSettings(executor, os.cpu_count(), results_dir=results, progress=False))
     wall = time.perf_counter() - start
     runs = sum(1 for _ in (folder / "runs").glob("run_*.parquet"))
     return wall, runs

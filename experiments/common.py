@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.report import build
 from sim.experiments.runner import load_folder, run_experiment
@@ -61,7 +62,7 @@ def run_or_load(experiment: str, args, needs: tuple[str, ...] = (), kind: str = 
             if getattr(args, "samples", None):
                 overrides.append(f"samples={args.samples}")
             check_overrides(overrides)
-            _, spec, constants = prepare(overrides)
+            _, spec, _ = prepare(overrides)
         if spec.kind != kind:
             raise ConfigError("--from", args.folder, f"a{'n' if kind[0] in 'aeiou' else ''} {kind} experiment's "
                               f"folder (this one is a{'n' if spec.kind[0] in 'aeiou' else ''} {spec.kind})")
@@ -71,8 +72,8 @@ def run_or_load(experiment: str, args, needs: tuple[str, ...] = (), kind: str = 
             raise ConfigError("--from", args.folder, f"an experiment comparing {', '.join(needs)} (this one lacks "
                               f"{', '.join(missing)})")
         if not args.folder:
-            folder = run_experiment(spec, args.seed, constants, executor=args.executor, workers=None,
-                                    results_dir=args.results_dir, progress=False)
+            folder = run_experiment(spec, args.seed, RunSettings(args.executor, results_dir=args.results_dir,
+                                                                 progress=False))
             build(folder, quiet=True)
     except ConfigError as exc:
         fail(str(exc))

@@ -100,11 +100,12 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
 
 def small_experiment(args: list[str], results, **kw):
     """An experiment from command-line style ``args``, master seed 4, quiet; its folder."""
+    from sim.experiments.executors import RunSettings
     from sim.experiments.launch import prepare
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(args)
-    return run_experiment(spec, 4, constants, results_dir=results, progress=False, **kw)
+    _, spec, _ = prepare(args)
+    return run_experiment(spec, 4, RunSettings(results_dir=results, progress=False, **kw))
 
 
 def same_tables(a, b) -> None:

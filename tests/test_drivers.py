@@ -17,6 +17,7 @@ from scipy import stats
 
 from sim.experiments import analysis, budget
 from sim.experiments import design as designs
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import load_folder, run_experiment
 from sim.experiments.spec import from_mapping
@@ -58,7 +59,7 @@ def test_the_design_has_the_baseline_once_per_replicate_and_a_row_per_other_valu
     # Common random numbers: replicate r has one seed in all its rows, a different one from the other replicates.
     seeds = design.groupby("replicate")["seed"].agg(["nunique", "first"])
     assert (seeds["nunique"] == 1).all()
-    assert list(seeds["first"]) == designs.replicate_seeds(7, 3) == list(designs.comparison(
+    assert list(seeds["first"]) == designs.replicate_seeds(7, 3) == list(designs.initial(
         from_mapping({"name": "c", "kind": "comparison", "policies": ["pemekaran"], "replicates": 3}), 7)
         .query("policy == 'none'")["seed"])
 
@@ -164,11 +165,11 @@ def test_the_range_effect_is_the_mean_paired_difference_computed_by_hand(folder)
 
 
 def test_the_table_shows_each_range_effect_with_its_ci_in_the_declared_unit(folder):
-    from sim.experiments import report as r
+    from sim.experiments.kinds.drivers import ranges_table
 
     _, spec, _ = load_folder(folder)
     ranges = analysis.driver_ranges(spec, pd.read_parquet(folder / "runs.parquet"))
-    table = r._drivers_table(ranges).set_index("driver")
+    table = ranges_table(ranges).set_index("driver")
     assert list(table.index) == [d.name for d in spec.drivers]
     assert list(table.columns) == ["moved (lowest → highest)", "paid dependence (pp)", "patron lock-in (pp)",
                                    "unmet share (pp)", "literacy access gap (index pts)",
@@ -231,7 +232,7 @@ def test_resume_and_rerun_give_the_same_design_and_tables(folder, tmp_path):
     for f in sorted((copy / "runs").glob("run_*.parquet"))[5:12]:     # as if killed before these finished
         f.unlink()
     (copy / "runs.parquet").unlink()
-    run_experiment(None, 0, resume=copy, executor="serial", progress=False)
+    run_experiment(None, 0, RunSettings("serial", progress=False), resume=copy)
     for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(folder / name), pd.read_parquet(copy / name), check_exact=True)
     # rerun= runs the design generated again from experiment.json and the master seed: the same rows.
@@ -243,11 +244,10 @@ def test_resume_and_rerun_give_the_same_design_and_tables(folder, tmp_path):
 
 def test_serial_and_processes_give_identical_tables(tmp_path):
     args = ["experiment=drivers", "replicates=2", "steps=20", "n_households=100", "spinup_weeks=10"]
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     spec = spec.model_copy(update={"drivers": spec.drivers[3:4]})      # distance: 10, 40 and 130 km against 74
-    a = run_experiment(spec, 2, constants, executor="serial", results_dir=tmp_path / "a", progress=False)
-    b = run_experiment(spec, 2, constants, executor="processes", workers=2, results_dir=tmp_path / "b",
-                       progress=False)
+    a = run_experiment(spec, 2, RunSettings("serial", results_dir=tmp_path / "a", progress=False))
+    b = run_experiment(spec, 2, RunSettings("processes", workers=2, results_dir=tmp_path / "b", progress=False))
     for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)
     assert len(pd.read_parquet(a / "runs.parquet")) == 2 * 4

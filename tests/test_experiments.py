@@ -15,6 +15,7 @@ from helpers import paired_t
 
 from sim.core.outcomes import OUTCOME_NAMES
 from sim.experiments.analysis import hysteresis_gap, paired_effects
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 from sim.params.registry import PARAMS
@@ -29,10 +30,9 @@ def cli(*args, cwd=ROOT, **kw):
 
 
 def run(args, results, executor="serial", progress=False):
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     seed = next((int(a.split("=")[1]) for a in args if a.startswith("seed=")), 0)
-    return run_experiment(spec, seed, constants, executor=executor, workers=2, results_dir=results,
-                          progress=progress)
+    return run_experiment(spec, seed, RunSettings(executor, workers=2, results_dir=results, progress=progress))
 
 
 COMPARISON = ["experiment=policy_comparison", "replicates=3", "steps=60", *TINY]
@@ -157,11 +157,10 @@ def test_interrupted_experiment_resumes_to_identical_tables(tmp_path, sig, execu
 
 def test_sensitivity_morris_then_sobol(tmp_path):
     args = ["experiment=sensitivity", "steps=30", "n_households=200"]
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     spec = spec.model_copy(update={"morris": spec.morris.model_copy(update={"trajectories": 2}),
                                    "sobol": spec.sobol.model_copy(update={"top": 2, "base_samples": 4})})
-    folder = run_experiment(spec, 3, constants, executor="processes", workers=2, results_dir=tmp_path,
-                            progress=False)
+    folder = run_experiment(spec, 3, RunSettings("processes", workers=2, results_dir=tmp_path, progress=False))
     from sim.experiments.report import build
 
     build(folder, write_images=False, quiet=True)
@@ -186,9 +185,9 @@ def test_sensitivity_morris_then_sobol(tmp_path):
 
 def test_hysteresis_records_both_branches(tmp_path):
     args = ["experiment=hysteresis", "replicates=2", "steps=10", *TINY]
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     spec = spec.model_copy(update={"burn_in_steps": 10})
-    folder = run_experiment(spec, 0, constants, executor="serial", workers=1, results_dir=tmp_path, progress=False)
+    folder = run_experiment(spec, 0, RunSettings("serial", workers=1, results_dir=tmp_path, progress=False))
     runs = pd.read_parquet(folder / "runs.parquet")
     n_points = sum(2 * len(s.values) for s in spec.sweeps)
     assert len(runs) == 2 * 2 * n_points                            # two replicates, each swept and held
@@ -210,10 +209,9 @@ def test_pattern5_the_distance_loop_net_of_its_control(tmp_path):
     # lets ties settle; persistence shows in lock-in instead, tests/test_mechanisms.py). A drift, or a loop the
     # control does not share, makes this fail.
     args = ["experiment=hysteresis", "replicates=16"]
-    _, spec, constants = prepare(args)
+    _, spec, _ = prepare(args)
     spec = spec.model_copy(update={"sweeps": [spec.sweeps[1]]})
-    folder = run_experiment(spec, 1, constants, executor="processes", workers=2, results_dir=tmp_path,
-                            progress=False)
+    folder = run_experiment(spec, 1, RunSettings("processes", workers=2, results_dir=tmp_path, progress=False))
     runs = pd.read_parquet(folder / "runs.parquet")
     gap = hysteresis_gap(spec, runs)
     assert list(gap["value"]) == list(spec.sweeps[0].values)

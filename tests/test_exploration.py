@@ -290,6 +290,7 @@ def test_exploration_runs_the_same_on_a_local_dask_cluster(serial_exploration, t
 
 
 def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploration, tmp_path):
+    from sim.experiments.executors import RunSettings
     from sim.experiments.runner import completed_ids, run_experiment
 
     folder = serial_exploration
@@ -304,7 +305,7 @@ def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploratio
         (copy / "runs" / f"run_{run_id:06d}.parquet").unlink()
     assert len(completed_ids(copy)) == len(kept) // 2
     spec = from_mapping(json.loads((copy / "experiment.json").read_text()))
-    run_experiment(spec, 4, resume=copy, executor="serial", workers=1, progress=False)
+    run_experiment(spec, 4, RunSettings("serial", workers=1, progress=False), resume=copy)
     same_tables(copy, folder)
 
 
@@ -358,7 +359,7 @@ def test_study_answers_from_an_exploration_folder(serial_exploration, regency_ex
     import subprocess
     import sys
 
-    from sim.experiments.spec import Experiment
+    from sim.experiments.spec import from_record
 
     out = subprocess.run([sys.executable, *STUDY, "--from", str(serial_exploration)], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1])
@@ -366,7 +367,7 @@ def test_study_answers_from_an_exploration_folder(serial_exploration, regency_ex
     assert re.search(r"Pemekaran cuts paid dependence more than digital training in \d+% of the 34 explored "
                      r"scenarios, by more than 1\.0 pp in \d+%", out.stdout)
     table = pd.read_csv(serial_exploration / "pemekaran_vs_training_by_scenario.csv")
-    spec = Experiment.model_validate(json.loads((serial_exploration / "experiment.json").read_text()))
+    spec = from_record(json.loads((serial_exploration / "experiment.json").read_text()))
     runs = pd.read_parquet(serial_exploration / "runs.parquet")
     eff = discovery.effects(spec, runs, "paid_dependence_share")
     assert np.allclose(table["advantage"], eff["pemekaran"] - eff["digital_training"])

@@ -18,6 +18,7 @@ import pytest
 from sim.core.outcomes import ALL_OUTCOME_NAMES
 from sim.errors import ConfigError
 from sim.experiments import design as designs
+from sim.experiments.kinds.sensitivity import sobol_stage
 from sim.experiments.launch import prepare
 from sim.experiments.spec import available
 from sim.params.registry import MAX_STEPS, PARAMS, SHARE_GROUPS, validate
@@ -87,12 +88,12 @@ def test_setup_says_what_is_missing_in_one_line_and_fails_only_under_ci(tmp_path
 
 @pytest.fixture(scope="module")
 def tiny_comparison(tmp_path_factory):
+    from sim.experiments.executors import RunSettings
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=60",
-                                  "n_households=200"])
-    return run_experiment(spec, 0, constants, executor="serial", workers=1,
-                          results_dir=tmp_path_factory.mktemp("results"), progress=False)
+    _, spec, _ = prepare(["experiment=pemekaran_vs_training", "replicates=2", "steps=60", "n_households=200"])
+    return run_experiment(spec, 0, RunSettings("serial", workers=1, results_dir=tmp_path_factory.mktemp("results"),
+                                               progress=False))
 
 
 @pytest.mark.parametrize("browser,words", [(NO_BROWSER, "apt-get install chromium"),
@@ -207,7 +208,7 @@ def test_every_shipped_experiment_default_design_is_valid_in_every_row(name, mas
     if spec.kind == "sensitivity":
         # The Sobol stage's parameters depend on the Morris results: check the hardest case, all of them.
         every = spec.uncertainty_names()
-        stage2 = designs.sobol(spec, master_seed, every, start=len(design))
+        stage2 = sobol_stage(spec, master_seed, every, start=len(design))
         designs.validate(spec, stage2)
         assert len(design) == spec.morris.trajectories * (len(every) + 1) * spec.replicates
 
@@ -222,7 +223,7 @@ def test_shares_are_sampled_within_what_the_others_leave_and_cover_it():
     (a, b), = SHARE_GROUPS
     raw_sum = raw[:, names.index(a)] + raw[:, names.index(b)]
     assert (raw_sum > 1).any()            # the sampler alone produces invalid rows: the mapping is needed
-    rows = pd.DataFrame(designs._param_rows(names, raw, designs.fixed_values(spec)))
+    rows = pd.DataFrame(designs.param_rows(names, raw, designs.fixed_values(spec)))
     total = rows[a] + rows[b]
     assert (total <= 1 + 1e-12).all()
     # Where nothing constrains it the second share keeps its sampled value; at the top it fills the room.
@@ -262,17 +263,17 @@ def test_sobol_analysis_is_reproducible_with_master_seed_zero():
 
     _, spec, _ = prepare(["experiment=sensitivity"])
     top = ["trust_weight", "moral_cost_entrust"]
-    stage = designs.sobol(spec, 0, top, start=0)
+    stage = sobol_stage(spec, 0, top, start=0)
     rng = np.random.default_rng(1)
     runs = stage.assign(brokered_share=rng.random(len(stage)), policy="none")
     import sim.experiments.analysis as analysis
 
-    original = analysis._sobol_names
-    analysis._sobol_names = lambda runs, spec, seed: top
+    original = analysis.sobol_names
+    analysis.sobol_names = lambda runs, spec, seed: top
     try:
         first, second = sobol_indices(spec, runs, 0, "brokered_share"), sobol_indices(spec, runs, 0, "brokered_share")
     finally:
-        analysis._sobol_names = original
+        analysis.sobol_names = original
     pd.testing.assert_frame_equal(first, second, check_exact=True)
 
 

@@ -153,13 +153,13 @@ def test_regency_experiment_tables_and_report(tmp_path):
     """brebes_pemekaran end to end (small): per-village and per-kecamatan tables that add up, and the report."""
     import pandas as pd
 
+    from sim.experiments.executors import RunSettings
     from sim.experiments.launch import prepare
     from sim.experiments.report import build
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(["experiment=brebes_pemekaran", "replicates=2", "steps=60", f"n_households={SMALL}"])
-    folder = run_experiment(spec, 0, constants, executor="processes", workers=2, results_dir=tmp_path,
-                            progress=False)
+    _, spec, _ = prepare(["experiment=brebes_pemekaran", "replicates=2", "steps=60", f"n_households={SMALL}"])
+    folder = run_experiment(spec, 0, RunSettings("processes", workers=2, results_dir=tmp_path, progress=False))
     runs = pd.read_parquet(folder / "runs.parquet")
     villages = pd.read_parquet(folder / "villages.parquet")
     kecamatan = pd.read_parquet(folder / "kecamatan.parquet")

@@ -17,6 +17,7 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.experiments import budget
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
@@ -30,8 +31,8 @@ def cli(*args, env=None, timeout=600):
 
 
 def experiment(args, results, executor="serial"):
-    _, spec, constants = prepare(args)
-    return run_experiment(spec, 0, constants, executor=executor, workers=2, results_dir=results, progress=False)
+    _, spec, _ = prepare(args)
+    return run_experiment(spec, 0, RunSettings(executor, workers=2, results_dir=results, progress=False))
 
 
 def error_line(out) -> str:
@@ -407,7 +408,7 @@ def test_comparison_designs_keep_pairs_whatever_the_arms(tmp_path):
     _, spec, _ = prepare(["experiment=policy_comparison", "replicates=4", "digital_training_intensity=0.3"])
     from sim.experiments import design as designs
 
-    table = designs.comparison(spec, 11)
+    table = designs.initial(spec, 11)
     seeds = table.pivot(index="replicate", columns="policy", values="seed")
     assert (seeds.nunique(axis=1) == 1).all() and seeds.iloc[:, 0].nunique() == 4
     assert np.isnan(table.loc[table.policy == "none", "digital_training_intensity"]).all()

@@ -11,12 +11,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, OUTCOME_NAMES, QUARTILES, group_name, outcome
-from sim.experiments.spec import Experiment
+
+if TYPE_CHECKING:
+    from sim.experiments.kinds.base import Experiment
 
 
 def _ci(d: np.ndarray) -> tuple[float, float, float]:
@@ -118,7 +122,7 @@ def sobol_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcom
     stage = runs[runs["stage"] == "sobol"]
     if stage.empty:
         return pd.DataFrame(columns=["parameter", "S1", "S1_conf", "ST", "ST_conf", "outcome"])
-    names = _sobol_names(runs, spec, master_seed)
+    names = sobol_names(runs, spec, master_seed)
     Y = np.nan_to_num(sample_means(runs, "sobol", outcome))
     # A Generator, not the integer: SALib's Sobol analysis tests ``if seed:``, so master seed 0 would leave its
     # bootstrap confidence intervals to numpy's global, unseeded state.
@@ -128,7 +132,7 @@ def sobol_indices(spec: Experiment, runs: pd.DataFrame, master_seed: int, outcom
                          "ST_conf": res["ST_conf"], "outcome": outcome})
 
 
-def _sobol_names(runs: pd.DataFrame, spec: Experiment, master_seed: int) -> list[str]:
+def sobol_names(runs: pd.DataFrame, spec: Experiment, master_seed: int) -> list[str]:
     """The uncertainties of the Sobol stage: the top of the Morris ranking on the experiment's outcome."""
     ranking = morris_indices(spec, runs, master_seed, spec.outcome)
     return list(ranking["parameter"][: spec.sobol.top])
@@ -188,7 +192,7 @@ DRIVER_OUTCOMES = ("paid_dependence_share", "patron_lockin_share", "unmet_share"
 def _driver_runs(spec: Experiment, runs: pd.DataFrame):
     """Per driver: the baseline runs and, for each of its values (lowest first), the runs at that value, each
     indexed by replicate; a value equal to the baseline's is the baseline runs themselves."""
-    from sim.experiments.spec import BASELINE
+    from sim.experiments.kinds.drivers import BASELINE
 
     base = runs[runs["driver"] == BASELINE].set_index("replicate").sort_index()
     out = []

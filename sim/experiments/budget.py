@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import ConfigError
-from sim.experiments.spec import SERIES_EVERY, Experiment
+from sim.experiments.kinds import kind_of
+from sim.experiments.spec import Experiment
 
 STARTUP_S = 3.0                 # starting the workers and writing the design
 RUN_OVERHEAD_S = 0.05           # per run: building its tables and writing its files
@@ -71,33 +72,9 @@ def _size(n: float) -> str:
 
 
 def count_runs(spec: Experiment) -> int:
-    """Runs of the whole design, without generating it (a sensitivity experiment's Sobol stage included)."""
-    if spec.kind == "comparison":
-        return len(spec.arms) * spec.replicates
-    if spec.kind == "sensitivity":
-        k = len(spec.uncertainty_names())
-        return (spec.morris.trajectories * (k + 1) + spec.sobol.base_samples * (spec.sobol.top + 2)) * spec.replicates
-    if spec.kind == "drivers":   # the baseline, and each value that is not the baseline's
-        from sim.experiments.spec import driver_points
-
-        moved = sum(not is_baseline for _, points in driver_points(spec) for _, is_baseline in points)
-        return (1 + moved) * spec.replicates
-    if spec.kind == "exploration":   # every arm at each sample's replicates, and at the defaults
-        return len(spec.arms) * (spec.samples * spec.replicates + spec.defaults_replicates)
-    return len(spec.sweeps) * spec.replicates
-
-
-def design_columns(spec: Experiment) -> int:
-    """Columns of the design table (ids, seed and the values it varies)."""
-    if spec.kind == "sensitivity":
-        return 7 + len(spec.uncertainty_names())
-    if spec.kind == "comparison":
-        return 6 + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
-    if spec.kind == "drivers":
-        return 8 + len(spec.drivers)
-    if spec.kind == "exploration":
-        return 6 + len(spec.uncertainty_names()) + max((len(spec.arm_settings(a)) for a in spec.arms), default=0)
-    return 7
+    """Runs of the whole design, without generating it (later stages, such as a sensitivity experiment's Sobol
+    stage, included)."""
+    return kind_of(spec).count_runs(spec)
 
 
 def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
@@ -109,20 +86,18 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
     from sim.core.geography import GEOGRAPHIES
 
     villages = 297 if spec.scenario in GEOGRAPHIES else 1
-    if spec.kind == "hysteresis":
-        weeks = spec.burn_in_steps + 2 * max(len(s.values) for s in spec.sweeps) * spec.steps
-    else:
-        weeks = spec.steps
-    runs = count_runs(spec)
+    kind = kind_of(spec)
+    weeks = kind.weeks_per_run(spec)
+    runs = kind.count_runs(spec)
     parallel = 1 if executor == "serial" else max(workers or os.cpu_count() or 1, 1)
     simulated = weeks + int(values["spinup_weeks"])     # each run (each chain) spins up before its reported weeks
     seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
         / parallel
-    recorded = weeks // SERIES_EVERY.get(spec.kind, 1)
+    recorded = weeks // kind.series_every
     per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
                                                                    if villages > 1 else 0)
     disk = int(runs * per_run * 1.3)   # the per-run files, and their compaction (smaller: shared metadata)
-    design = runs * design_columns(spec) * DESIGN_BYTES_PER_CELL
+    design = runs * kind.design_columns(spec) * DESIGN_BYTES_PER_CELL
     models = households * MODEL_BYTES_PER_HOUSEHOLD * parallel
     return Budget(runs, weeks, households, villages, seconds, disk, design, models, parallel)
 

@@ -17,22 +17,26 @@ Latin hypercube over the uncertainties, with the same seed in every arm of a poi
 * ``sentence`` — a box said in one sentence a policymaker can read.
 
 Effects are in the stored unit (shares as fractions: 0.02 is 2 percentage points). Lower is better for every
-outcome asked about (``sim.experiments.spec.LOWER_IS_BETTER``), so a policy "works" where its effect is below
-minus the threshold.
+outcome asked about (``sim.experiments.kinds.exploration.LOWER_IS_BETTER``), so a policy "works" where its effect
+is below minus the threshold.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sim.core.outcomes import outcome
 from sim.experiments.analysis import _ci
-from sim.experiments.spec import Experiment, PrimSettings
 from sim.params.registry import PARAMS
+
+if TYPE_CHECKING:
+    from sim.experiments.kinds.base import Experiment
+    from sim.experiments.kinds.exploration import PrimSettings
 
 RARE = 0.05   # a success share below this (or above 1 - this) leaves PRIM nothing to separate
 

@@ -27,13 +27,16 @@ from sim.experiments.jobs import Job, RunFailed, compute, compute_and_store, sto
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How and where an experiment runs (not what it runs: that is its specification)."""
+    """How and where an experiment runs, and what its manifest records of how it was started (not what it runs:
+    that is its specification)."""
 
     executor: str = "processes"         # serial, processes or dask
     workers: int | None = None          # processes (or local Dask workers); default all cores
     dask_address: str | None = None     # an existing Dask scheduler; None starts a local cluster
     results_dir: str | Path = "results"
     progress: bool = True               # a bar on a terminal, lines in a log
+    command: tuple[str, ...] | None = None   # the command line the manifest records (default: this process's)
+    allow_code_change: bool = False     # resume with code or packages other than those the experiment started with
 
 
 class Executor(Protocol):

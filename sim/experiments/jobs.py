@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import ConfigError
-from sim.experiments.spec import Experiment
+from sim.experiments.kinds import kind_of
+from sim.experiments.spec import parse
 from sim.shell.files import write_atomic
 
 AREA_TABLES = ("villages", "kecamatan")   # per-run tables of a scenario with several villages
@@ -72,12 +72,8 @@ class RunFailed(Exception):
 
 def compute(job: Job) -> RunOutput:
     """Run one design row (nothing written). Area tables exist for scenarios with several villages only."""
-    spec = Experiment.model_validate(job.spec)
-    areas: dict[str, pd.DataFrame] = {}
-    if spec.kind == "hysteresis":
-        rows, series = _hysteresis_chain(spec, job.row)
-    else:
-        rows, series, areas = _single(spec, job.row)
+    spec = parse(job.spec)
+    rows, series, areas = kind_of(spec).run(spec, job.row)
     series = series.iloc[::job.every] if job.every > 1 else series
     series = series.reset_index(drop=True)
     series.insert(0, "run_id", job.run_id)
@@ -104,45 +100,3 @@ def write_parquet(path: Path, df: pd.DataFrame) -> None:
     """Write a table as parquet, atomically."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     write_atomic(path, lambda tmp: pq.write_table(table, tmp))
-
-
-def _single(spec: Experiment, row: dict):
-    from sim.core.geography import GEOGRAPHIES
-    from sim.params.registry import PARAMS
-    from sim.simulation import run_scenario
-
-    # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
-    varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
-    several = spec.scenario in GEOGRAPHIES   # a scenario of several villages: keep its area tables
-    result = run_scenario(spec.scenario, row.get("levers", row["policy"]), seed=int(row["seed"]), steps=spec.steps,
-                          area_tables=several, **{**spec.shared_constants(), **varied})
-    ids = {k: v for k, v in row.items() if k not in PARAMS}
-    areas = {}
-    if several:
-        keys = {k: ids[k] for k in ("run_id", "policy", "sample", "replicate", "seed") if k in ids}
-        areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
-    return [{**ids, **result.params, **result.outcomes, **result.groups, **result.services}], result.timeseries, areas
-
-
-def _hysteresis_chain(spec: Experiment, row: dict):
-    """One chain of a hysteresis sweep: burn-in, then the lever up its values and back down, each point
-    starting from the end state of the previous one."""
-    from sim.model import ClientelismModel
-
-    sweep = spec.sweeps[int(row["sweep"])]
-    model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]), **spec.shared_constants())
-    for _ in range(spec.burn_in_steps):
-        model.step()
-    rows = []
-    up = list(sweep.values)
-    points = [("up", v) for v in up] + [("down", v) for v in reversed(up)]
-    if row.get("control", False):   # the same points in time, the lever held at its first value
-        points = [(branch, up[0]) for branch, _ in points]
-    for point, (branch, value) in enumerate(points):
-        model.set_parameter(sweep.parameter, value)
-        for _ in range(spec.steps):
-            model.step()
-        rows.append({**row, "branch": branch, "point": point, "value": float(value), "step": model.steps,
-                     **model.parameters(), **model.outcomes(), **model.group_outcomes(),
-                     **model.service_outcomes()})
-    return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True)

@@ -126,6 +126,7 @@ def _say(text: str) -> None:
 def run_from_command_line(args: list[str]) -> None:
     """Run (or resume, or rerun) an experiment from command-line overrides, then write its report."""
     from sim.experiments import budget
+    from sim.experiments.executors import RunSettings
     from sim.experiments.report import build
     from sim.experiments.runner import ExperimentFailed, Interrupted, check_same_code, load_folder, run_experiment
     from sim.experiments.spec import notes
@@ -137,12 +138,12 @@ def run_from_command_line(args: list[str]) -> None:
         if folder_arg is not None:
             cfg, _ = compose([a for a in args if not a.startswith(("resume=", "rerun="))])
             folder, spec, manifest = load_folder(folder_arg, key="resume" if "resume" in values else "rerun")
-            constants, seed = manifest["constants"], manifest["master_seed"]
+            seed = manifest["master_seed"]
             resume = values.get("resume")
             if resume is not None:
                 check_same_code(folder, manifest, cfg.allow_code_change)
         else:
-            cfg, spec, constants = prepare(args)
+            cfg, spec, _ = prepare(args)
             seed, resume = cfg.seed, None
         cost = budget.estimate(spec, cfg.executor, cfg.workers)
         budget.check(cost, cfg.results_dir)
@@ -164,10 +165,9 @@ def run_from_command_line(args: list[str]) -> None:
         _say(f"folder: {folder}")
 
     try:
-        folder = run_experiment(spec, seed, constants, executor=cfg.executor, workers=cfg.workers,
-                                results_dir=cfg.results_dir, resume=resume, progress=True,
-                                command=["python", "-m", "sim", *args], dask_address=cfg.dask_address,
-                                on_start=started, allow_code_change=cfg.allow_code_change)
+        settings = RunSettings(cfg.executor, cfg.workers, cfg.dask_address, cfg.results_dir, progress=True,
+                               command=("python", "-m", "sim", *args), allow_code_change=cfg.allow_code_change)
+        folder = run_experiment(spec, seed, settings, resume=resume, on_start=started)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

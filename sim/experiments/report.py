@@ -43,8 +43,10 @@ from scipy import stats
 
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
 from sim.errors import ConfigError
-from sim.experiments import analysis
+from sim.experiments.kinds import kind_of
+from sim.experiments.kinds.base import Section
 from sim.experiments.runner import load_folder
+from sim.experiments.spec import Experiment
 from sim.params.registry import PARAMS
 from sim.shell.files import write_atomic
 
@@ -291,38 +293,6 @@ def drivers_figure(effects: pd.DataFrame, shown=DRIVER_FIGURE_OUTCOMES) -> go.Fi
     return fig
 
 
-def _effect_ci(declared, mean: float, low: float, high: float) -> str:
-    """A paired effect with its 95% CI in the outcome's effect unit: ``+3.1 (2.4 … 3.8)``; ``+3.1 (no CI)``
-    from one replicate, ``–`` when nothing was measured."""
-    if mean != mean:
-        return "–"
-
-    def number(x: float, signed: bool = False) -> str:
-        x = round(x * declared.scale, declared.digits)
-        x = 0.0 if x == 0 else x
-        return f"{x:{'+' if signed and x else ''},.{declared.digits}f}"
-
-    if low != low or high != high:
-        return f"{number(mean, signed=True)} (no CI)"
-    return f"{number(mean, signed=True)} ({number(low)} … {number(high)})"
-
-
-def _drivers_table(ranges: pd.DataFrame, shown=analysis.DRIVER_OUTCOMES) -> pd.DataFrame:
-    """One row per driver (what it moves, lowest to highest value), one column per headline outcome: the range
-    effect with its 95% CI in the outcome's effect unit."""
-    cells = ranges.set_index(["driver", "outcome"])
-    rows = []
-    for d in ranges.drop_duplicates("driver").itertuples(index=False):
-        unit = PARAMS[d.parameter].unit if d.parameter in PARAMS else ""
-        moved = f"{d.parameter}: {d.low:g} → {d.high:g}" + (f" ({unit})" if unit else "")
-        row = {"driver": d.name, "moved (lowest → highest)": moved}
-        for name in shown:
-            e = cells.loc[(d.driver, name)]
-            row[outcome(name).header] = _effect_ci(outcome(name), e["effect"], e["ci95_low"], e["ci95_high"])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 # ------------------------------------------------------------------ assembling
 def _village_panels(panels: list[tuple[str, pd.DataFrame]], title: str, label: str, colorscale: str,
                     symmetric: bool = False) -> go.Figure:
@@ -430,85 +400,26 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
         raise ConfigError("report folder", str(folder), "a finished experiment (runs.parquet is missing: "
                           "resume it first with resume=<folder>)")
     runs = pd.read_parquet(path / "runs.parquet")
-    figures: dict[str, go.Figure] = {}
-    extra, lines = "", []   # HTML above the figures, and lines printed under the table (an exploration's)
-    if spec.kind == "comparison":
-        policies = [spec.baseline.name, *spec.policy_names]
-        series = pd.read_parquet(path / "timeseries.parquet")
-        effects = analysis.paired_effects(runs, spec.baseline.name)
-        qeff = analysis.quartile_effects(runs, spec.baseline.name)
-        figures["trajectories"] = trajectories(runs, series, policies, policy_start_week(runs, spec.policy_names))
-        figures["effects"] = effects_figure(effects, spec.policy_names)
-        figures["quartiles_paid"] = quartile_figure(qeff, spec.policy_names, "paid_dependence_share")
-        figures["quartiles_shortfall"] = quartile_figure(qeff, spec.policy_names, "shortfall")
-        if (path / "villages.parquet").is_file():
-            villages = pd.read_parquet(path / "villages.parquet")
-            kecamatan = pd.read_parquet(path / "kecamatan.parquet")
-            kec_effects = analysis.area_effects(kecamatan, spec.baseline.name, "kecamatan")
-            figures["villages_lockin"] = village_map(villages, policies, "patron_lockin_share")
-            figures["villages_lockin_change"] = village_change_map(villages, spec.baseline.name, spec.policy_names)
-            figures["villages_paid"] = village_map(villages, policies, "paid_dependence_share")
-            figures["kecamatan_effects"] = kecamatan_effects_figure(kec_effects)
-            kec = kecamatan_summary(kecamatan)
-            write_atomic(path / "kecamatan_summary.csv", lambda p: kec.to_csv(p, index=False))
-            write_atomic(path / "kecamatan_effects.csv", lambda p: kec_effects.to_csv(p, index=False))
-        summary = effects
-        shown = _effects_pivot(effects)
-        replicates = int(effects["replicates"].min()) if len(effects) else 0
-        table_title = (f"{spec.name}: paired effects against '{spec.baseline.name}' in the final year, mean ± "
-                       f"half-width of the 95% CI over {replicates} paired replicates")
-    elif spec.kind == "sensitivity":
-        morris = analysis.morris_indices(spec, runs, manifest["master_seed"], spec.outcome)
-        sobol = analysis.sobol_indices(spec, runs, manifest["master_seed"], spec.outcome)
-        figures["morris"] = morris_figure(morris)
-        figures["sobol"] = sobol_figure(sobol)
-        summary = pd.concat([morris.assign(method="morris"), sobol.assign(method="sobol")], ignore_index=True)
-        shown = _sensitivity_table(morris, sobol)
-        table_title = f"{spec.name}: sensitivity of the {outcome(spec.outcome).label}"
-    elif spec.kind == "drivers":
-        summary = analysis.driver_effects(spec, runs)
-        ranges = analysis.driver_ranges(spec, runs)
-        write_atomic(path / "drivers_range.csv", lambda p: ranges.to_csv(p, index=False))
-        figures["drivers"] = drivers_figure(summary)
-        shown = _drivers_table(ranges)
-        replicates = int(ranges["replicates"].min()) if len(ranges) else 0
-        table_title = f"Each driver's effect (lowest → highest value, paired over {replicates} seeds, 95% CI)"
-    elif spec.kind == "exploration":
-        from sim.experiments.report_exploration import sections
-
-        part = sections(path, spec, runs)
-        figures, summary, shown, table_title, extra, lines = (part.figures, part.summary, part.shown, part.title,
-                                                              part.html, part.lines)
-    else:
-        summary = analysis.hysteresis_summary(spec, runs)
-        figures["hysteresis"] = hysteresis_figure(summary)
-        shown = _hysteresis_table(summary)
-        table_title = (f"{spec.name}: {outcome(spec.outcome).label} along each branch, mean ± half-width of the 95% "
-                       f"CI (high regime: {outcome(spec.outcome).format(spec.regime_threshold)} or more)")
-
-    write_atomic(path / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    section = kind_of(spec).report(path, spec, runs, manifest["master_seed"])
+    for name, table in section.tables.items():
+        write_atomic(path / f"{name}.csv", lambda p, table=table: table.to_csv(p, index=False))
     report = path / "report.html"
-    page = _html(spec, manifest, figures, shown, table_title, extra)
+    page = _html(spec, manifest, section)
     write_atomic(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
     if write_images:
-        why_not = export_images(figures, path / "figures")
+        why_not = export_images(section.figures, path / "figures")
         if why_not is not None and not quiet:
             print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
-        _print_table(shown, table_title, UNITS_CAPTION if spec.kind in ("comparison", "drivers") else "")
-        for line in lines:
+        _print_table(section.shown, section.title, section.caption)
+        for line in section.lines:
             print(line)
     return report
 
 
-UNITS_CAPTION = ("pp: percentage points; index pts: points of the 0–1 access-shortfall index (gap = bottom minus "
-                 "top quarter); definitions: docs/outcomes.md")
-
-
-def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFrame, table_title: str,
-          extra: str = "") -> str:
+def _html(spec: Experiment, manifest: dict, section: Section) -> str:
     parts = []
-    for i, fig in enumerate(figures.values()):
+    for i, fig in enumerate(section.figures.values()):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     meta = (f"experiment <b>{html.escape(spec.name)}</b> ({spec.kind}) · scenario {html.escape(spec.scenario)} · "
             f"{manifest.get('runs_completed')} runs · master seed {manifest.get('master_seed')} · "
@@ -519,14 +430,15 @@ def _html(spec, manifest: dict, figures: dict[str, go.Figure], table: pd.DataFra
              "<code>docs/outcomes.md</code>.</p><p>" + html.escape(SHORTFALL).replace("**access shortfall**",
                                                                                    "<b>access shortfall</b>")
              + "</p>")
-    numbers = (f"<h2>{html.escape(table_title)}</h2>"
-               + table.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–"))
+    numbers = (f"<h2>{html.escape(section.title)}</h2>"
+               + section.shown.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–"))
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
             f"{html.escape(spec.name)}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table.numbers{border-collapse:collapse;margin:1em 0}table.numbers td,table.numbers th"
             "{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
             "table.numbers td:first-child,table.numbers th:first-child{text-align:left}</style></head><body>"
-            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>{notes}{numbers}{extra}"
+            f"<h1>{html.escape(spec.name)}</h1><p>{html.escape(spec.description)}</p><p>{meta}</p>{notes}{numbers}"
+            f"{section.html}"
             + "".join(parts) + "</body></html>")
 
 
@@ -585,48 +497,6 @@ def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
     for tmp, target in zip(tmps, written):
         os.replace(tmp, target)
     return None
-
-
-def _effects_pivot(effects: pd.DataFrame) -> pd.DataFrame:
-    """One row per outcome (its unit beside its name), one column per policy: 'effect ± half-width of the 95% CI'.
-
-    Outcomes run down the table so that seven policies still fit a terminal."""
-    names = [o for o in EFFECT_OUTCOMES if o in set(effects["outcome"])]
-    policies = list(dict.fromkeys(effects["policy"]))
-    cells = effects.set_index(["outcome", "policy"])
-    rows = []
-    for name in names:
-        declared = outcome(name)
-        row = {"outcome (effect unit)": declared.header}
-        for policy in policies:
-            e = cells.loc[(name, policy)]
-            half = (e["ci95_high"] - e["ci95_low"]) / 2
-            row[policy] = declared.format_effect(e["effect"], half, unit=False)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _sensitivity_table(morris: pd.DataFrame, sobol: pd.DataFrame) -> pd.DataFrame:
-    """Sobol indices when there are any, else the Morris top ten (μ* and σ in the outcome's effect unit)."""
-    if len(sobol):
-        return pd.DataFrame({"parameter": sobol["parameter"],
-                             **{c: sobol[c].map(lambda v: f"{v:.3f}") for c in ("S1", "S1_conf", "ST", "ST_conf")}})
-    declared = outcome(morris["outcome"].iloc[0])
-    top = morris.head(10)
-    return pd.DataFrame({"parameter": top["parameter"],
-                         f"μ* ({declared.effect_unit})": top["mu_star"].map(lambda v: declared.format(v, unit=False)),
-                         f"σ ({declared.effect_unit})": top["sigma"].map(lambda v: declared.format(v, unit=False))})
-
-
-def _hysteresis_table(summary: pd.DataFrame) -> pd.DataFrame:
-    declared = outcome(summary["outcome"].iloc[0])
-    return pd.DataFrame({
-        "parameter": summary["parameter"], "branch": summary["branch"], "value": summary["value"],
-        f"{declared.label} ({declared.shown_unit})": [
-            declared.format(m, unit=False) + ("" if h != h else f" ± {declared.format(h, unit=False)}")
-            for m, h in zip(summary["mean"], (summary["ci95_high"] - summary["ci95_low"]) / 2)],
-        "seeds in the high regime": summary["high_regime_share"].map(lambda v: f"{100 * v:.0f}%"),
-        "replicates": summary["replicates"]})
 
 
 def _print_table(df: pd.DataFrame, title: str, caption: str = "") -> None:

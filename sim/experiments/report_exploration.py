@@ -1,15 +1,14 @@
 """The report of an exploration (``kind: exploration``): scenario discovery and the robust ranking.
 
-Writes, beside the other experiments' files, ``prim_boxes.csv`` (each policy's PRIM box per discovery question,
-CART's cross-check and the sentence), ``robustness.csv`` (the summary: minimax regret and satisficing with the
-at-defaults effects), ``exploration_effects.csv`` (every policy's paired effect in every sampled scenario, with
-the scenario's values) and, for a scenario of several villages, ``kecamatan_discovery.csv``.
+Its tables, written beside the other experiments' files: ``prim_boxes.csv`` (each policy's PRIM box per discovery
+question, CART's cross-check and the sentence), ``robustness.csv`` (the summary: minimax regret and satisficing
+with the at-defaults effects), ``exploration_effects.csv`` (every policy's paired effect in every sampled
+scenario, with the scenario's values) and, for a scenario of several villages, ``kecamatan_discovery.csv``.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,21 +18,9 @@ from plotly.subplots import make_subplots
 
 from sim.core.outcomes import outcome
 from sim.experiments import discovery
+from sim.experiments.kinds.base import Section
+from sim.experiments.kinds.exploration import ExplorationExperiment
 from sim.experiments.report import COLOURS
-from sim.experiments.spec import Experiment
-from sim.shell.files import write_atomic
-
-
-@dataclass
-class Sections:
-    """What an exploration adds to a report: figures, the main table, the summary, and HTML above the figures."""
-
-    figures: dict[str, go.Figure]
-    summary: pd.DataFrame
-    shown: pd.DataFrame
-    title: str
-    html: str
-    lines: list[str] = field(default_factory=list)   # printed under the main table
 
 
 def peeling_figure(found: list[tuple[discovery.Box, dict]], name: str) -> go.Figure:
@@ -162,8 +149,8 @@ def _boxes_html(boxes: pd.DataFrame) -> str:
     return shown.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–")
 
 
-def sections(path: Path, spec: Experiment, runs: pd.DataFrame) -> Sections:
-    """Everything an exploration's report shows, from its saved tables (writes its CSV files)."""
+def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Section:
+    """Everything an exploration's report shows, from its saved tables."""
     found = discovery.discover(spec, runs)
     boxes = discovery.boxes_table(found, spec.prim.significance)
     robust = discovery.robustness(spec, runs)
@@ -171,9 +158,7 @@ def sections(path: Path, spec: Experiment, runs: pd.DataFrame) -> Sections:
     x = discovery.uncertainties(spec, runs)
     eff = {q.outcome: discovery.effects(spec, runs, q.outcome) for q in spec.discovery}
     long = pd.concat([e.add_prefix(f"{name}:") for name, e in eff.items()], axis=1).join(x)
-    write_atomic(path / "prim_boxes.csv", lambda p: boxes.to_csv(p, index=False))
-    write_atomic(path / "robustness.csv", lambda p: robust.to_csv(p, index=False))
-    write_atomic(path / "exploration_effects.csv", lambda p: long.to_csv(p))
+    tables = {"prim_boxes": boxes, "robustness": robust, "exploration_effects": long.reset_index()}
     figures = {"robustness": robustness_figure(robust, reg),
                "exploration_effects": effects_figure(eff, {q.outcome: q.threshold for q in spec.discovery})}
     for q in spec.discovery:
@@ -193,7 +178,7 @@ def sections(path: Path, spec: Experiment, runs: pd.DataFrame) -> Sections:
     if (path / "kecamatan.parquet").is_file():
         kec = pd.read_parquet(path / "kecamatan.parquet")
         areas = discovery.area_discovery(spec, kec, runs, "kecamatan")
-        write_atomic(path / "kecamatan_discovery.csv", lambda p: areas.to_csv(p, index=False))
+        tables["kecamatan_discovery"] = areas
         figures["kecamatan_discovery"] = area_figure(areas, "kecamatan")
         gains = areas[areas["success_share"] >= discovery.RARE].sort_values("success_share", ascending=False)
         parts.append("<h2>Which kecamatan gains, under which assumptions?</h2><ul>"
@@ -204,4 +189,4 @@ def sections(path: Path, spec: Experiment, runs: pd.DataFrame) -> Sections:
     decl = outcome(spec.robustness.outcome)
     title = (f"{spec.name}: robust ranking on the {decl.label} over {len(x)} scenarios (minimax regret first), "
              f"beside the effect at the scenario's values ({spec.defaults_replicates} paired replicates, 95% CI)")
-    return Sections(figures, robust, _robust_table(robust), title, "".join(parts), lines)
+    return Section({**tables, "summary": robust}, _robust_table(robust), title, figures, "".join(parts), lines=lines)

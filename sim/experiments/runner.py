@@ -23,7 +23,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +38,9 @@ from sim.errors import ConfigError
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
+from sim.experiments.kinds import kind_of
 from sim.experiments.provenance import differences, environment, git_commit
-from sim.experiments.spec import COMMON_KEYS, KIND_KEYS, SERIES_EVERY, Experiment
+from sim.experiments.spec import Experiment, from_record
 from sim.shell.files import write_atomic
 from sim.shell.progress import Progress
 
@@ -69,7 +72,7 @@ def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experime
     if not path.is_dir() or not is_experiment_folder(path):
         raise ConfigError(key, str(folder), "an experiment folder holding manifest.json, experiment.json and "
                           "design.parquet (results/<experiment>/<time>/)")
-    spec = Experiment.model_validate(json.loads((path / "experiment.json").read_text()))
+    spec = from_record(json.loads((path / "experiment.json").read_text()))
     manifest = json.loads((path / "manifest.json").read_text())
     return path, spec, manifest
 
@@ -124,7 +127,7 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
     todo = design[~design["run_id"].isin(done)]
     if todo.empty:
         return 0
-    every = SERIES_EVERY.get(spec.kind, 1)
+    every = kind_of(spec).series_every
     data = spec.model_dump()
 
     def jobs():   # built as they are submitted, a thousand design rows at a time
@@ -186,27 +189,22 @@ def compact(folder: Path, batch_files: int = 200) -> None:
 
 
 # ---------------------------------------------------------------- an experiment
-def run_experiment(spec: Experiment, master_seed: int, constants: dict | None = None, executor: str = "processes",
-                   workers: int | None = None, results_dir: str | Path = "results", resume: str | Path | None = None,
-                   progress: bool = True, command: list[str] | None = None, dask_address: str | None = None,
-                   on_start=None, allow_code_change: bool = False) -> Path:
+def run_experiment(spec: Experiment | None, master_seed: int, settings: RunSettings, *,
+                   resume: str | Path | None = None, on_start: Callable[[Path], None] | None = None) -> Path:
     """Generate (or reload) the design, run what is missing, compact, and return the folder.
 
-    ``constants`` are added to the specification's own. With ``resume=<folder>`` the folder's specification,
-    master seed and constants are used, and the code and packages must be those it started with (or
-    ``allow_code_change``). ``on_start(folder)`` is called once the folder exists, before any run. The
-    executor (``executor``, ``workers``, ``dask_address``: see ``RunSettings``) is set up, and a Dask cluster
-    reached and checked, before anything is written.
+    ``settings`` say how and where it runs (see ``RunSettings``). With ``resume=<folder>`` the folder's
+    specification and master seed are used instead of ``spec`` and ``master_seed``, and the code and packages
+    must be those it started with (or ``settings.allow_code_change``). ``on_start(folder)`` is called once the
+    folder exists, before any run. The executor is set up, and a Dask cluster reached and checked, before
+    anything is written.
     """
-    settings = RunSettings(executor, workers, dask_address, results_dir, progress)
-    if resume is None and constants:
-        spec = spec.model_copy(update={"constants": {**spec.constants, **constants}})
     if resume is not None:
         _, _, manifest = load_folder(resume)     # a bad folder, or other code, is reported before connecting
-        check_same_code(Path(resume), manifest, allow_code_change)
+        check_same_code(Path(resume), manifest, settings.allow_code_change)
     runner = make_executor(settings)
     try:
-        return _run(spec, master_seed, settings, runner, resume, command, on_start, allow_code_change)
+        return _run(spec, master_seed, settings, runner, resume, on_start)
     finally:
         runner.close()
 
@@ -225,8 +223,8 @@ def check_same_code(folder: Path, manifest: dict, allow_code_change: bool) -> No
                       "then come from two versions of the model; the manifest records both)")
 
 
-def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Executor, resume, command, on_start,
-         allow_code_change: bool) -> Path:
+def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runner: Executor,
+         resume: str | Path | None, on_start: Callable[[Path], None] | None) -> Path:
     from sim.experiments.cluster import ClusterLost
 
     start = time.time()
@@ -243,17 +241,17 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
         designs.validate(spec, design)      # every run's inputs, before anything is written
         folder = new_folder(settings.results_dir, spec.name)
         folder.mkdir(parents=True)
-        record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
+        record = spec.model_dump()   # its kind's keys: a valid experiment file
         write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
         write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
-                    "constants": dict(spec.constants), "command": command or sys.argv,
+                    "constants": dict(spec.constants), "command": list(settings.command or sys.argv),
                     "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
                     "environment": environment(), "sessions": []}
     commit = git_commit()
     session = {"started": datetime.now().isoformat(timespec="seconds"), "git_commit": commit,
                "environment": environment(), "executor": executor, "workers": workers,
-               "runs_before": len(completed_ids(folder)), "allow_code_change": bool(allow_code_change)}
+               "runs_before": len(completed_ids(folder)), "allow_code_change": bool(settings.allow_code_change)}
     manifest.setdefault("sessions", []).append(session)
     manifest.update({"git_commit": manifest.get("git_commit", commit) if resume is not None else commit,
                      "versions": session["environment"], "python": platform.python_version(),
@@ -287,15 +285,10 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         execute(folder, design, spec, runner, settings.progress, checkpoint)
-        if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
-            from sim.experiments.analysis import morris_indices
-
-            runs = _read_runs(folder)
-            ranking = morris_indices(spec, runs, master_seed, spec.outcome)
-            top = list(ranking["parameter"][: spec.sobol.top])
-            stage2 = designs.sobol(spec, master_seed, top, start=int(design["run_id"].max()) + 1)
-            designs.validate(spec, stage2)
-            design = pd.concat([design, stage2], ignore_index=True)
+        kind = kind_of(spec)
+        while (stage := kind.next_stage(spec, partial(_read_runs, folder), master_seed, design)) is not None:
+            designs.validate(spec, stage)
+            design = pd.concat([design, stage], ignore_index=True)
             write_parquet(folder / "design.parquet", design)
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)

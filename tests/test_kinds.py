@@ -1,0 +1,62 @@
+"""Experiment kinds as plug-ins: the generic modules reach a kind only through its interface, the key table of
+docs/experiment_keys.md is the specification models' own, and saved folders of every vintage still load."""
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from sim.experiments.kinds import KINDS
+from sim.experiments.launch import prepare
+from sim.experiments.spec import available, from_record, keys_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERIC = sorted((ROOT / "sim" / "experiments").glob("*.py"))   # everything but the kinds package
+
+
+def test_docs_table_matches_the_specification_models():
+    assert (ROOT / "docs" / "experiment_keys.md").read_text() == keys_markdown(), \
+        "regenerate with: python -m sim.experiments.spec > docs/experiment_keys.md"
+
+
+def test_every_key_has_a_meaning_in_the_table(monkeypatch):
+    # A key without a description would leave its row empty: the table refuses to be written.
+    from sim.experiments.kinds.hysteresis import HysteresisExperiment
+
+    monkeypatch.setattr(HysteresisExperiment.model_fields["control"], "description", None)
+    with pytest.raises(ValueError, match="HysteresisExperiment.control has no description"):
+        keys_markdown()
+
+
+@pytest.mark.parametrize("path", GENERIC, ids=lambda p: p.name)
+def test_generic_modules_have_no_branch_on_a_kind(path):
+    names = "|".join(KINDS)
+    per_kind = [re.compile(rf"[\"']({names})[\"']"),                         # a kind named: a branch or a table
+                re.compile(r"\bspec\.kind\b\s*(==|!=|\bin\b|\bnot\s+in\b)"),  # a comparison with the kind
+                re.compile(r"\[\s*spec\.kind\s*\]|\.get\(\s*spec\.kind\b")]   # a table looked up by the kind
+    found = [f"{path.name}:{i}: {line.strip()}" for i, line in enumerate(path.read_text().splitlines(), start=1)
+             if any(p.search(line) for p in per_kind)]
+    assert found == [], "per-kind behaviour belongs in sim/experiments/kinds/: " + "; ".join(found)
+
+
+def test_the_scan_finds_a_branch_on_a_kind(tmp_path):
+    # The scan above, on a module that still branches: it must see it.
+    module = tmp_path / "runner.py"
+    module.write_text('def every(spec):\n    return 4 if spec.kind == "sensitivity" else 1\n')
+    with pytest.raises(AssertionError, match="runner.py:2"):
+        test_generic_modules_have_no_branch_on_a_kind(module)
+
+
+@pytest.mark.parametrize("name", available())
+def test_a_record_of_every_kinds_keys_loads_as_its_own_kind(name):
+    # Folders written before a record held only its kind's keys hold every kind's (with their defaults).
+    _, spec, _ = prepare([f"experiment={name}"])
+    others = {}
+    for other in available():
+        others.update(prepare([f"experiment={other}"])[1].model_dump())
+    record = {**others, **spec.model_dump()}
+    assert set(record) > set(spec.model_dump())
+    assert from_record(record) == spec
+    with pytest.raises(ValidationError, match="bogus"):
+        from_record({**record, "bogus": 1})            # a key of no kind is still refused
