@@ -457,8 +457,8 @@ _PARAMS: list[Param] = [
 _LEVER_TEXT = {
     "pemekaran": ("Pemekaran: share of the move to the new seat", "Pemekaran: porsi perpindahan ke pusat baru",
                   "share"),
-    "digital_training": ("Digital training: households trained per year", "Pelatihan digital: rumah tangga per tahun",
-                         "share/year"),
+    "digital_training": ("Digital training: households trained per year",
+                         "Pelatihan digital: rumah tangga terlatih per tahun", "share/year"),
     "simplification": ("Simplification: intensity", "Penyederhanaan: intensitas", "0-1"),
     "enforcement": ("Enforcement (Saber Pungli, Ombudsman): intensity",
                     "Penegakan (Saber Pungli, Ombudsman): intensitas", "0-1"),
