@@ -113,3 +113,24 @@ def same_tables(a, b) -> None:
 
     for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)
+
+
+def weekly_run(args: tuple) -> dict:
+    """Run one model for ``steps`` weeks; return the weekly series of some outcomes and, at the weeks asked for,
+    the trailing year's self-service and completed counts of the regency's documents (picklable)."""
+    policy, seed, steps, overrides, series, at_weeks = args
+    from sim.core.accounting import ServiceStat
+    from sim.core.services import SERVICE_OFFICE, Office
+    from sim.model import ClientelismModel
+
+    regency = SERVICE_OFFICE == Office.REGENCY
+    model = ClientelismModel(policy=policy, rng=seed, **overrides)
+    counts = {}
+    for week in range(1, steps + 1):
+        model.step()
+        if week in at_weeks:
+            window = model.accounts.service_window
+            counts[week] = (float(window[regency, ServiceStat.SELF].sum()),
+                            float(window[regency, ServiceStat.COMPLETED].sum()))
+    values = model.datacollector.model_vars
+    return {**{name: np.asarray(values[name], dtype=float) for name in series}, "regency": counts}
