@@ -1,6 +1,7 @@
 """The classroom page: a live village, bilingual, in the browser.
 
-Run with ``make viz`` (``solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production``).
+Run with ``make viz`` (``python -m sim.viz.serve``: ``solara run sim/viz/app.py --host 127.0.0.1 --port 8765
+--production``).
 
 The page is built with Solara, as Mesa's SolaraViz is, with controls of its own
 (``sim.viz.controls``): SolaraViz's panel cannot be translated or show its
@@ -36,14 +37,13 @@ from sim.viz.controls import RunButtons, RunPanel, VillagePanel
 from sim.viz.drawing import map_key_html
 from sim.viz.i18n import LANGUAGES, POLICY_TEXT, TEXT, message, t
 from sim.viz.live import LiveView, play_loop
+from sim.viz.serve import quiet_server
 
-# The server's page: its own title, no "This website runs on Solara" badge (it covered the last chart),
-# no usage statistics sent to Solara's makers (they leave the machine: api.ipify.org, api.mixpanel.com;
-# the server imports the app before it reports its start), and a tab that vanished without closing
-# (laptop asleep, network gone) is given up after 10 minutes instead of Solara's 24 hours
-# (SOLARA_KERNEL_CULL_TIMEOUT still decides when it is set).
-solara.server.settings.telemetry.mixpanel_enable = False
-solara.server.settings.theme.show_banner = False
+# The server's page: its own title, no "This website runs on Solara" badge (it covered the last chart), no usage
+# statistics sent off the machine (the server imports the app before it reports its start: ``quiet_server``), and
+# a tab that vanished without closing (laptop asleep, network gone) is given up after 10 minutes instead of
+# Solara's 24 hours (SOLARA_KERNEL_CULL_TIMEOUT still decides when it is set).
+quiet_server()
 solara.server.settings.theme.title = TEXT["page_title"]["en"]
 if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
     solara.server.settings.kernel.cull_timeout = "10m"
