@@ -42,11 +42,33 @@ TEXT: dict[str, dict[str, str]] = {
     "seed": {"en": "Seed (whole number)", "id": "Benih acak (bilangan bulat)"},
     "scenario": {"en": "Scenario", "id": "Skenario"},
     "compare": {"en": "Side by side: policy and baseline", "id": "Berdampingan: kebijakan dan tanpa kebijakan"},
-    "policy_on": {"en": "{name}: on", "id": "{name}: aktif"},
+    "lasts": {"en": "Lasts", "id": "Berlangsung"},
+    "years_n": {"en": "{n} years", "id": "{n} tahun"},
+    "year_1": {"en": "1 year", "id": "1 tahun"},
+    "no_end": {"en": "to the end of the run", "id": "sampai akhir simulasi"},
+    "from_week_on": {"en": "from week {week} on", "id": "sejak minggu {week}"},
+    "ends_week": {"en": "ends in week {week}", "id": "berakhir minggu {week}"},
+    "policy_settings": {"en": "Policy settings (used at the next Reset)",
+                        "id": "Pengaturan kebijakan (dipakai saat Ulang berikutnya)"},
+    "off_hint": {"en": "switch it on above to change these", "id": "aktifkan di atas untuk mengubahnya"},
+    "play_title": {"en": "How Play runs", "id": "Cara pemutaran"},
     "default": {"en": "default {value}", "id": "bawaan {value}"},
     "preset": {"en": "preset {value}", "id": "setelan {value}"},
-    "apply_hint": {"en": "Change the controls, then press Reset to start a new village with them.",
-                   "id": "Ubah pengaturan, lalu tekan Ulang untuk memulai desa baru dengannya."},
+    "pending": {"en": "Not applied yet: {what}. Press Reset to start a new village with them.",
+                "id": "Belum dipakai: {what}. Tekan Ulang untuk memulai desa baru dengannya."},
+    "pending_short": {"en": "not applied yet: {what} — press Reset", "id": "belum dipakai: {what} — tekan Ulang"},
+    "pending_mark": {"en": "not applied", "id": "belum dipakai"},
+    "switched_on": {"en": "{name} on", "id": "{name} aktif"},
+    "switched_off": {"en": "{name} off", "id": "{name} mati"},
+    "settings_of": {"en": "{name} settings", "id": "pengaturan {name}"},
+    "seed_changed": {"en": "the seed", "id": "benih acak"},
+    "scenario_changed": {"en": "the scenario", "id": "skenario"},
+    "compare_on": {"en": "side by side on", "id": "berdampingan aktif"},
+    "compare_off": {"en": "side by side off", "id": "berdampingan mati"},
+    "building": {"en": "Building a new village…", "id": "Membangun desa baru…"},
+    "restoring": {"en": "Restoring week {week}…", "id": "Memulihkan minggu {week}…"},
+    "restored": {"en": "Restored at week {week}, as it was before the page was reloaded.",
+                 "id": "Dipulihkan pada minggu {week}, seperti sebelum halaman dimuat ulang."},
     "policies_active": {"en": "Policies on: {names}", "id": "Kebijakan aktif: {names}"},
     "none": {"en": "none", "id": "tidak ada"},
     # --- views
@@ -77,6 +99,14 @@ TEXT: dict[str, dict[str, str]] = {
     "kecamatan_office": {"en": "kecamatan office", "id": "kantor kecamatan"},
     "regency_seat": {"en": "to the regency seat: {km} km", "id": "ke pusat kabupaten: {km} km"},
     "hamlet": {"en": "Dusun {n}", "id": "Dusun {n}"},
+    "regency_seat_line1": {"en": "to the regency seat:", "id": "ke pusat kabupaten:"},
+    "dots_show": {"en": "Dots show", "id": "Titik menunjukkan"},
+    "dots_channel": {"en": "last need", "id": "kebutuhan terakhir"},
+    "dots_literacy": {"en": "digital literacy", "id": "literasi digital"},
+    "literacy_band": {"en": "literacy {lo}–{hi}", "id": "literasi {lo}–{hi}"},
+    "literacy_band_top": {"en": "literacy {lo} or more", "id": "literasi {lo} ke atas"},
+    "literacy_band_low": {"en": "literacy below {hi}", "id": "literasi di bawah {hi}"},
+    "difference_points": {"en": "{sign}{v} pts", "id": "{sign}{v} poin"},
     "ties": {"en": "patron ties", "id": "ikatan patron"},
     # --- the charts
     "chart_paid": {"en": "Needs paid to officials or brokers", "id": "Kebutuhan yang dibayar ke perangkat atau calo"},
@@ -101,12 +131,17 @@ TEXT: dict[str, dict[str, str]] = {
                        "id": "Kebijakan mulai minggu {week} ({left} minggu lagi)."},
     "caption_since": {"en": "Since the policies started in week {week} ({years} years ago): {changes}.",
                       "id": "Sejak kebijakan mulai minggu {week} ({years} tahun lalu): {changes}."},
-    "caption_compare": {"en": "Since the policies started in week {week} ({years} years ago), with the policies "
-                              "against the baseline: {changes}.",
-                        "id": "Sejak kebijakan mulai minggu {week} ({years} tahun lalu), dengan kebijakan dibanding "
-                              "tanpa kebijakan: {changes}."},
+    "caption_compare_short": {"en": "The policies started in week {week} ({years} years ago); in brackets: the "
+                                    "difference to the baseline.",
+                              "id": "Kebijakan mulai minggu {week} ({years} tahun lalu); dalam kurung: selisih dengan "
+                                    "desa tanpa kebijakan."},
+    "policy_end": {"en": "policies end", "id": "kebijakan berakhir"},
+    "lost": {"en": "The page has lost its server. When the server runs again (make viz), the page comes back by "
+                   "itself, with its language, settings and week.",
+             "id": "Halaman kehilangan servernya. Begitu server berjalan lagi (make viz), halaman kembali dengan "
+                   "sendirinya, dengan bahasa, pengaturan, dan minggunya."},
+    "back": {"en": "The server is back: reloading the lesson…", "id": "Server sudah kembali: memuat ulang pelajaran…"},
     "change": {"en": "{what} {before} → {now}", "id": "{what} {before} → {now}"},
-    "versus": {"en": "{what} {a} against {b}", "id": "{what} {a} dibanding {b}"},
 }
 
 # Short names of the outcomes the page shows (charts and caption), by outcome name (``sim.core.outcomes``).
@@ -119,6 +154,14 @@ OUTCOME_TEXT: dict[str, dict[str, str]] = {
     "access_gap_literacy": {"en": "literacy gap", "id": "kesenjangan literasi"},
     "access_gap_distance": {"en": "distance gap", "id": "kesenjangan jarak"},
     "access_gap_income": {"en": "income gap", "id": "kesenjangan pendapatan"},
+}
+
+# The same outcomes as the map's numbers name them (short: they stand under a map's title).
+NUMBER_TEXT: dict[str, dict[str, str]] = {
+    "fees_per_household_rupiah": {"en": "fees a year", "id": "pungutan setahun"},
+    "paid_dependence_share": {"en": "needs paid", "id": "kebutuhan berbayar"},
+    "online_share": {"en": "online", "id": "daring"},
+    "mean_literacy": {"en": "literacy", "id": "literasi"},
 }
 
 POLICY_TEXT = {
@@ -171,6 +214,7 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
     "x": {"en": "×{v}", "id": "×{v}"},
     "×": {"en": "×{v}", "id": "×{v}"},
     "× adapt rate": {"en": "{v} × the adaptation rate", "id": "{v} × laju penyesuaian"},
+    "× faction trust": {"en": "{v} × the trust in a camp", "id": "{v} × kepercayaan pada kubu"},
     "hours": {"en": "{v} hours", "id": "{v} jam"},
     "hours/month": {"en": "{v} hours a month", "id": "{v} jam sebulan"},
     "per complexity": {"en": "{v} per unit of complexity", "id": "{v} per satuan kerumitan"},
@@ -227,6 +271,11 @@ def scenario_label(lang: str, name: str) -> str:
 def outcome_label(lang: str, name: str) -> str:
     """An outcome's short name, as the caption uses it."""
     return OUTCOME_TEXT[name][lang]
+
+
+def number_label(lang: str, name: str) -> str:
+    """An outcome's name among a map's numbers."""
+    return NUMBER_TEXT[name][lang]
 
 
 def channel_label(lang: str, channel: int) -> str:
