@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 
-.PHONY: demo test bench viz docs setup browser clean
+.PHONY: demo test bench viz mesa-viz docs setup browser clean
 
 setup: $(STAMP) browser
 
@@ -40,6 +40,10 @@ viz:
 	$(PAGE_ENV)
 	@$(PY) -m sim.viz.serve --port $(PORT)
 
+# The model in Mesa's own SolaraViz (sim/viz/mesa_app.py), offline as well.
+mesa-viz:
+	$(PAGE_ENV)
+	@$(PY) -m sim.viz.serve --app sim/viz/mesa_app.py --port $(PORT)
 
 # The documentation site (Sphinx, Markdown pages of docs/), warnings as errors; open build/docs/index.html.
 docs: $(STAMP)

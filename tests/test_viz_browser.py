@@ -914,3 +914,30 @@ def test_a_restarted_server_brings_the_lesson_back_by_itself(playwright, chromiu
     finally:
         browser.close()
 
+
+# ------------------------------------------------------------------------------------------ 12. Mesa's own SolaraViz
+def test_the_model_runs_in_mesas_own_solaraviz_offline(playwright, chromium):
+    from sim.viz.serve import MESA_APP, page_server
+
+    browser = playwright.chromium.launch(executable_path=chromium, args=list(HEADLESS_ARGS))
+    try:
+        with page_server(app=MESA_APP) as server:
+            page = browser.new_page(viewport=LAPTOP)
+            requests, errors = [], []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server.url)
+            page.wait_for_selector("svg.village-map", timeout=90_000)
+            page.wait_for_selector("text=Time: 0.0", timeout=30_000)
+            assert page.get_by_text("Model Parameters").count() == 1 and page.get_by_text("Households").count() >= 1
+            assert page.locator("img, svg").count() >= 4                  # the map and Mesa's three plots
+            page.get_by_role("button", name="Step").click()
+            page.wait_for_selector("text=Time: 1.0", timeout=60_000)
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_selector("text=Time: 0.0", timeout=60_000)
+            origin = server.url.rstrip("/")
+            off = [u for u in requests if not u.startswith((origin, origin.replace("http", "ws"), "data:", "blob:"))]
+            assert not off, f"the browser asked for {off}"
+            assert not errors, errors
+    finally:
+        browser.close()

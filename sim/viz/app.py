@@ -6,7 +6,8 @@ Run with ``make viz`` (``python -m sim.viz.serve``: ``solara run sim/viz/app.py 
 The page is built with Solara, as Mesa's SolaraViz is, with controls of its own
 (``sim.viz.controls``): SolaraViz's panel cannot be translated or show its
 sliders' values, its play loop keeps stepping a model after its tab is gone,
-and its grid stacks the two villages of the side-by-side view.
+and its grid stacks the two villages of the side-by-side view. The model runs
+in Mesa's own SolaraViz too (``sim/viz/mesa_app.py``).
 
 * Every browser tab gets its own model (``Page`` creates it); Reset rebuilds it
   from the controls, which keep their values; "Restore defaults" puts the
