@@ -733,6 +733,19 @@ MAP_TEXT_PX = """() => [...document.querySelectorAll('svg.village-map')].flatMap
 })"""
 
 
+def wait_paused(page, timeout=30.0):
+    """Until the week shown stops changing (the frames Play had drawn have all arrived)."""
+    deadline = time.time() + timeout
+    last = week(page)
+    while True:
+        time.sleep(1.0)
+        now = week(page)
+        if now == last:
+            return now
+        assert time.time() < deadline, "the page kept playing"
+        last = now
+
+
 def visible_box(page, selector):
     """The bounding box of the first element matching ``selector``, which must be inside the window."""
     box = page.locator(selector).first.bounding_box()
@@ -765,7 +778,7 @@ def test_a_lesson_needs_no_scrolling_and_marks_what_is_not_applied(server, brows
     button(page, "▶").click()
     wait_week(page, 60, timeout=120)
     button(page, "❚❚").click()
-    time.sleep(0.5)
+    wait_paused(page)
     assert not page.evaluate(SCROLLED)
     for i in (0, 1):
         assert _inside(page.locator("svg.village-map").nth(i).bounding_box(), viewport)
