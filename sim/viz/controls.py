@@ -22,7 +22,7 @@ from solara.alias import rv
 
 from sim.params.registry import PARAMS, POLICY_NAMES
 from sim.params.scenarios import PRESET_INTENSITY
-from sim.viz import state
+from sim.viz import reading, state
 from sim.viz.classroom import CLASSROOM_SCENARIOS, seat_conflict
 from sim.viz.i18n import POLICY_TEXT, decimals_for, message, param_label, scenario_label, t, unit_value
 from sim.viz.villages import VILLAGES
@@ -110,7 +110,7 @@ def pending_text(lang: str, names: list[str], edited: dict) -> str:
 
 def pending(model) -> list[str]:
     """The controls changed since the shown village was built."""
-    return state.pending_changes(state.controls.value, getattr(model.value, "controls", state.controls.value))
+    return state.pending_changes(state.controls.value, reading.applied_controls(model.value, state.controls.value))
 
 
 def policy_summary(lang: str, values: dict, policy: str) -> str:

@@ -147,7 +147,7 @@ def from_query(query: str | None) -> Lesson:
 def current(model, week: int | None = None) -> Lesson:
     """The lesson of this tab now: its state (``sim.viz.state``) and the village shown."""
     return Lesson(language=state.language.value, controls=dict(state.controls.value),
-                  applied=dict(getattr(model, "controls", state.controls.value)),
+                  applied=dict(reading.applied_controls(model, state.controls.value)),
                   run_settings=dict(state.run_settings.value),
                   view={"projector": state.projector.value, "show_ties": state.show_ties.value,
                         "gap_dimension": state.gap_dimension.value, "dots": state.dots.value},

@@ -103,6 +103,11 @@ def series(model, outcome: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars[outcome], dtype=float)
 
 
+def applied_controls(model, default: dict) -> dict:
+    """The page's controls a village was built with (``ClassroomModel.controls``), or ``default``."""
+    return getattr(model, "controls", default)
+
+
 def twin(model):
     """The baseline run beside a model (side by side), or None."""
     return getattr(model, "twin", None)
