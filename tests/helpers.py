@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import select
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -134,3 +137,23 @@ def weekly_run(args: tuple) -> dict:
                             float(window[regency, ServiceStat.COMPLETED].sum()))
     values = model.datacollector.model_vars
     return {**{name: np.asarray(values[name], dtype=float) for name in series}, "regency": counts}
+
+
+def read_terminal(fd: int, seconds: float, done=None) -> bytes:
+    """What a program writes to a terminal (the master side ``fd`` of a pty) within ``seconds``: until it closes the
+    terminal, or, when nothing comes, ``done()`` says it has ended."""
+    out = bytearray()
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out.extend(data)
+        elif done is not None and done():
+            break
+    return bytes(out)

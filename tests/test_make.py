@@ -3,7 +3,6 @@ stopped with Ctrl-C without an error or a screenful of warnings."""
 
 import os
 import pty
-import select
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import read_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = Path(sys.prefix)                  # the environment running the tests (installed by make setup: .installed)
@@ -38,21 +38,6 @@ def test_make_viz_does_not_reinstall_after_pyproject_changed(tmp_path):
     assert "pip install" in dry_run(tmp_path, "setup")                # what a stale stamp otherwise triggers
 
 
-def _read(fd, until: float, out: bytearray, stop=None) -> None:
-    while time.time() < until:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            out.extend(data)
-        if stop is not None and stop():
-            return
-
-
 @pytest.mark.skipif(shutil.which("make") is None or not (VENV / ".installed").exists(),
                     reason="needs make and an environment installed by make setup")
 def test_ctrl_c_stops_make_viz_quietly():
@@ -68,7 +53,7 @@ def test_ctrl_c_stops_make_viz_quietly():
         deadline = time.time() + 180
         served = False
         while time.time() < deadline and not served:
-            _read(fd, time.time() + 1, out)
+            out.extend(read_terminal(fd, 1))
             try:
                 with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
                         f"http://127.0.0.1:{port}/", timeout=5) as page:
@@ -76,9 +61,9 @@ def test_ctrl_c_stops_make_viz_quietly():
             except OSError:
                 pass
         assert served, out.decode(errors="replace")
-        _read(fd, time.time() + 3, out)
+        out.extend(read_terminal(fd, 3))
         os.write(fd, b"\x03")                                     # Ctrl-C: SIGINT to the terminal's foreground group
-        _read(fd, time.time() + 60, out)
+        out.extend(read_terminal(fd, 60))
     finally:
         _, status = os.waitpid(pid, 0)
     text = out.decode(errors="replace").replace("\r", "")
