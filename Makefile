@@ -4,8 +4,9 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+PORT   ?= 8765
 
-.PHONY: demo test bench viz docs setup browser clean
+.PHONY: demo test bench viz mesa-viz docs setup browser clean
 
 setup: $(STAMP) browser
 
@@ -29,9 +30,20 @@ test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-viz: $(STAMP)
-	@echo "Classroom page: http://127.0.0.1:8765  (Ctrl-C to stop)"
-	$(VENV)/bin/solara run sim/viz/app.py --host 127.0.0.1 --port 8765 --production --no-open --no-check-version
+# The pages set up the environment only when there is none: a pyproject.toml changed by a pull does not make them
+# reinstall from the network, so that they work offline (`make setup` updates the environment when online).
+# Ctrl-C stops a page quietly (sim/viz/serve.py). PORT=8766 make viz serves on another port.
+PAGE_ENV = @[ -f $(STAMP) ] || $(MAKE) --no-print-directory setup; \
+	[ pyproject.toml -ot $(STAMP) ] || echo "note: pyproject.toml changed since the last install; run make setup when online to update the environment"
+
+viz:
+	$(PAGE_ENV)
+	@$(PY) -m sim.viz.serve --port $(PORT)
+
+# The model in Mesa's own SolaraViz (sim/viz/mesa_app.py), offline as well.
+mesa-viz:
+	$(PAGE_ENV)
+	@$(PY) -m sim.viz.serve --app sim/viz/mesa_app.py --port $(PORT)
 
 # The documentation site (Sphinx, Markdown pages of docs/), warnings as errors; open build/docs/index.html.
 docs: $(STAMP)

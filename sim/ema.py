@@ -16,7 +16,13 @@ What :func:`model` declares (EMA Workbench's X, L, M and constants), all from ``
   itself sets (held at the scenario's value, as a constant) and those given to :func:`model` as constants.
 * **levers** — ``levers="registry"`` (the default): every registry lever, each policy's intensity over 0–1
   (``RealParameter``), its start week over the run, 0 to ``steps - 1`` (``IntegerParameter``; the registry
-  allows up to 100,000, a week the run never reaches) and ``training_targeted`` (``BooleanParameter``).
+  allows up to 100,000, a week the run never reaches), how long it lasts and ``training_targeted``
+  (``BooleanParameter``). A lever's end is exposed as its duration, ``<lever>_duration_weeks``, 1 to ``steps``
+  weeks (``IntegerParameter``), and the run's ``<lever>_end_step`` is the week it starts acting plus that
+  duration (:func:`end_step`): sampled independently, an end week would often come before its start week,
+  which no run accepts; a duration always comes after it, and the experiments table holds what the run used.
+  A duration that reaches past the run's last week means a lever that never ends within the run. A lever's
+  end week given as a constant (``model(digital_training_end_step=208)``) is no lever.
   ``levers="presets"``: one ``CategoricalParameter``, ``policy_preset``, over the project's policy names
   (``none``, each policy, ``pemekaran+digital_training``), each switching its levers to the preset intensity
   from week 52 as ``python -m sim policy=...`` does.
@@ -130,6 +136,8 @@ class ScenarioRunner:
         time_series: return each outcome's weekly series rather than its final value.
         names: EMA name → the project's name, for every name the EMA model exposes under another one.
         mapped_shares: the sampled members of ``SHARE_GROUPS`` (mapped into what earlier shares leave).
+        durations: the EMA names of the levers' durations, each with its lever (the run's ``<lever>_end_step``
+            is the week the lever starts acting plus the duration).
     """
 
     def __init__(self, scenario: str, outcomes: tuple[str, ...], time_series: bool):
@@ -138,12 +146,18 @@ class ScenarioRunner:
         self.time_series = time_series
         self.names: dict[str, str] = {}
         self.mapped_shares: frozenset[str] = frozenset()
+        self.durations: dict[str, str] = {}
 
     def run_inputs(self, **inputs) -> dict[str, object]:
         """The keyword arguments of ``run_scenario`` for one experiment given as EMA passes it (uncertainties,
         levers and constants, ``seed`` and ``steps`` included, by their EMA names): the project's names, numpy
-        scalars as Python numbers, the sampled shares mapped as every design maps them, and the scenario."""
-        values = {self.names.get(k, k): _plain(v) for k, v in inputs.items()}
+        scalars as Python numbers, the sampled shares mapped as every design maps them, each lever's duration as
+        its end week, and the scenario."""
+        values = {self.names.get(k, k): _plain(v) for k, v in inputs.items() if k not in self.durations}
+        for name, lever in self.durations.items():
+            if name in inputs:
+                start = values.get(f"{lever}_start_step", PARAMS[f"{lever}_start_step"].default)
+                values[f"{lever}_end_step"] = end_step(start, _plain(inputs[name]))
         sampled = {k: v for k, v in values.items() if k in self.mapped_shares}
         for name, value in sampled.items():
             lo, hi = PARAMS[name].sweep_range
@@ -190,8 +204,9 @@ def model(scenario: str = "bangbayang", outcomes: str | Iterable[str] | None = N
         time_series: each outcome's weekly series (``TimeSeriesOutcome``) rather than its final value.
         name: the EMA model's name, a Python identifier; ``clientelism_<scenario>`` by default.
         seed: the seed of every run with one replication, the master seed of the replications' seeds otherwise.
-        levers: ``registry`` (every lever of the registry: intensities, start weeks, ``training_targeted``) or
-            ``presets`` (one categorical lever ``policy_preset`` over the project's policy names).
+        levers: ``registry`` (every lever of the registry: intensities, start weeks, durations,
+            ``training_targeted``) or ``presets`` (one categorical lever ``policy_preset`` over the project's
+            policy names).
         **constants: registry parameters fixed for every experiment (e.g. ``n_households=500``,
             ``spinup_weeks=52``); a constant is neither sampled nor a lever.
 
@@ -241,6 +256,7 @@ def model(scenario: str = "bangbayang", outcomes: str | Iterable[str] | None = N
         uncertainties.append((p.name, _parameter(ema, p, p.sweep_range, fixed[p.name])))
 
     lever_params = []
+    durations: dict[str, str] = {}
     if levers == "presets":
         # run_scenario's ``policy``, a name EMA reserves: exposed as ``policy_preset`` (ema_name).
         lever_params.append(("policy", lambda n: ema.CategoricalParameter(n, list(policy_names()), default="none")))
@@ -249,6 +265,12 @@ def model(scenario: str = "bangbayang", outcomes: str | Iterable[str] | None = N
             continue
         if p.name in scenario_set:
             as_constant[p.name] = fixed[p.name]
+            continue
+        if p.name.endswith("_end_step"):
+            # An end week as a duration from the week the lever starts acting (module docstring).
+            duration = Param(f"{p.lever}_duration_weeks", int, steps, 1, steps, "weeks", "", "", "lever")
+            durations[duration.name] = p.lever
+            lever_params.append((duration.name, _parameter(ema, duration, (1, steps), steps)))
             continue
         # A start week the run never reaches is no lever: start weeks range over the run.
         bounds = (0, max(steps - 1, 1)) if p.type is int else p.sweep_range
@@ -276,10 +298,17 @@ def model(scenario: str = "bangbayang", outcomes: str | Iterable[str] | None = N
         m.outcomes = [ema.ScalarOutcome(o) for o in chosen]
 
     runner.names = names
+    runner.durations = {exposed(n): lever for n, lever in durations.items()}
     sampled = {n for n, _ in uncertainties} | {n for n, _ in lever_params}
     runner.mapped_shares = frozenset(n for group in SHARE_GROUPS for n in group if n in sampled)
     _check_share_corners(fixed, runner.mapped_shares)
     return m
+
+
+def end_step(start_step: int, duration_weeks: int) -> int:
+    """The end week of a lever that starts in ``start_step`` (acting from ``max(start_step, 1)``) and lasts
+    ``duration_weeks`` weeks."""
+    return max(int(start_step), 1) + int(duration_weeks)
 
 
 def _parameter(ema, p: Param, bounds, default):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import select
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -114,3 +117,44 @@ def same_tables(a, b) -> None:
 
     for name in ("runs.parquet", "timeseries.parquet", "design.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)
+
+
+def weekly_run(args: tuple) -> dict:
+    """Run one model for ``steps`` weeks; return the weekly series of some outcomes and, at the weeks asked for,
+    the trailing year's self-service and completed counts of the regency's documents (picklable)."""
+    policy, seed, steps, overrides, series, at_weeks = args
+    from sim.core.accounting import ServiceStat
+    from sim.core.services import SERVICE_OFFICE, Office
+    from sim.model import ClientelismModel
+
+    regency = SERVICE_OFFICE == Office.REGENCY
+    model = ClientelismModel(policy=policy, rng=seed, **overrides)
+    counts = {}
+    for week in range(1, steps + 1):
+        model.step()
+        if week in at_weeks:
+            window = model.accounts.service_window
+            counts[week] = (float(window[regency, ServiceStat.SELF].sum()),
+                            float(window[regency, ServiceStat.COMPLETED].sum()))
+    values = model.datacollector.model_vars
+    return {**{name: np.asarray(values[name], dtype=float) for name in series}, "regency": counts}
+
+
+def read_terminal(fd: int, seconds: float, done=None) -> bytes:
+    """What a program writes to a terminal (the master side ``fd`` of a pty) within ``seconds``: until it closes the
+    terminal, or, when nothing comes, ``done()`` says it has ended."""
+    out = bytearray()
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out.extend(data)
+        elif done is not None and done():
+            break
+    return bytes(out)

@@ -35,7 +35,7 @@ from sim.core.outcomes import ALL_OUTCOME_NAMES  # noqa: E402
 from sim.ema import RESERVED_NAMES, ema_name, model  # noqa: E402
 from sim.errors import ConfigError, UnknownNameError  # noqa: E402
 from sim.experiments.design import replicate_seeds  # noqa: E402
-from sim.params.registry import PARAMS  # noqa: E402
+from sim.params.registry import PARAMS, POLICY_NAMES  # noqa: E402
 from sim.params.scenarios import policy_names  # noqa: E402
 from sim.simulation import run_scenario  # noqa: E402
 
@@ -69,6 +69,10 @@ def _inputs(m, row):
     values = {name: row[name] for name in (*uncertainties, *levers) if name in row}   # sampled ones
     values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
     values.update(constants)
+    for name in [n for n in values if n.endswith("_duration_weeks")]:     # a lever lasts from its first week
+        lever = name.removesuffix("_duration_weeks")
+        start = values.get(f"{lever}_start_step", PARAMS[f"{lever}_start_step"].default)
+        values[f"{lever}_end_step"] = max(start, 1) + values.pop(name)
     if "faction_former_share" in values:
         values["faction_former_share"] = _former_share_by_hand(values["faction_current_share"],
                                                                values["faction_former_share"])
@@ -101,8 +105,17 @@ def test_brebes_leaves_out_the_one_village_distances_and_keeps_its_own_values():
 def test_levers_are_the_registry_levers_or_the_presets():
     m = model(**TINY)
     by_name = {p.name: p for p in m.levers}
-    assert set(by_name) == {p.name for p in LEVERS}
+    ends = [p for p in LEVERS if p.name.endswith("_end_step")]
+    assert len(ends) == len(POLICY_NAMES)
+    # Each lever's end week is exposed as its duration (an end week sampled on its own could precede its start).
+    assert set(by_name) == {p.name for p in LEVERS if p not in ends} | {f"{p.lever}_duration_weeks" for p in ends}
+    for p in ends:
+        duration = by_name[f"{p.lever}_duration_weeks"]
+        assert type(duration) is IntegerParameter
+        assert (duration.lower_bound, duration.upper_bound) == (1, TINY["steps"])
     for p in LEVERS:
+        if p in ends:
+            continue
         assert type(by_name[p.name]) is EMA_CLASS[p.type], p.name
         if p.name.endswith("_intensity"):
             assert (by_name[p.name].lower_bound, by_name[p.name].upper_bound) == (0.0, 1.0)
@@ -110,6 +123,9 @@ def test_levers_are_the_registry_levers_or_the_presets():
             assert (by_name[p.name].lower_bound, by_name[p.name].upper_bound) == (0, TINY["steps"] - 1)
     fixed = model(**TINY, pemekaran_intensity=1.0)
     assert "pemekaran_intensity" not in _names(fixed)[1] and _names(fixed)[2]["pemekaran_intensity"] == 1.0
+    ended = model(**TINY, digital_training_end_step=60)                  # an end week given: no duration lever
+    assert "digital_training_duration_weeks" not in _names(ended)[1]
+    assert _names(ended)[2]["digital_training_end_step"] == 60
     presets = model(**TINY, levers="presets")
     (lever,) = presets.levers
     assert type(lever) is CategoricalParameter and lever.name == "policy_preset"
@@ -167,6 +183,30 @@ def test_perform_experiments_rows_reproduce_run_scenario():
     # Levers moved something: the runs differ between the two policies of a scenario.
     first = experiments["scenario"] == experiments["scenario"].iloc[0]
     assert not _same(*outcomes["fees_per_household_rupiah"][first.to_numpy()])
+
+
+def test_a_lever_duration_is_its_end_week_after_its_start_and_every_sample_is_a_valid_run():
+    m = model(**TINY, outcomes="mean_literacy")
+    inputs = {"digital_training_intensity": 1.0, "digital_training_start_step": 9, "digital_training_duration_weeks": 1}
+    assert m.function.run_inputs(**inputs)["digital_training_end_step"] == 10
+    assert m.function.run_inputs(digital_training_start_step=0, digital_training_duration_weeks=3)[
+        "digital_training_end_step"] == 4                                  # a lever acts from week 1 at the earliest
+    with pytest.raises(ConfigError, match="digital_training_end_step"):   # the end week itself could not be sampled
+        run_scenario(seed=0, digital_training_intensity=1.0, digital_training_start_step=9,
+                     digital_training_end_step=9, **TINY)
+    to_the_end = {**inputs, "digital_training_duration_weeks": 20}
+    experiments, outcomes = perform_experiments(m, scenarios=[Sample("defaults")],
+                                                policies=[Sample("one_week", **inputs), Sample("end", **to_the_end)])
+    short = run_scenario(seed=0, digital_training_intensity=1.0, digital_training_start_step=9,
+                         digital_training_end_step=10, **TINY)
+    kept = run_scenario(seed=0, digital_training_intensity=1.0, digital_training_start_step=9, **TINY)
+    assert outcomes["mean_literacy"][0] == short.outcomes["mean_literacy"]
+    assert outcomes["mean_literacy"][1] == kept.outcomes["mean_literacy"]      # past the run's end: never ends
+    assert short.outcomes["mean_literacy"] < kept.outcomes["mean_literacy"]
+    sampled, _ = perform_experiments(m, scenarios=1, policies=6, lever_sampling_kwargs={"rng": 3})
+    for _, row in sampled.iterrows():                                      # every sampled row is a valid run
+        run = _inputs(m, row)
+        assert run["digital_training_end_step"] > max(run["digital_training_start_step"], 1)
 
 
 def test_shares_sampled_at_the_top_are_mapped_into_a_valid_run():

@@ -64,7 +64,8 @@ def test_training_raises_literacy_and_lowers_brokering(baseline_runs, policy_run
 
 def test_pemekaran_lowers_brokering_and_fees(baseline_runs, policy_runs):
     closer = policy_runs["pemekaran"]
-    assert effect("paid_dependence_share", baseline_runs, closer) < -T_MIN
+    assert effect("brokered_share", baseline_runs, closer) < -T_MIN
+    assert effect("in_person_share", baseline_runs, closer) > T_MIN
     # Price discrimination: officials ask less when the household's own trip is cheaper.
     assert effect("fees_per_household_rupiah", baseline_runs, closer) < -T_MIN
 
@@ -120,12 +121,14 @@ def test_sanctions_need_complaints():
 
 # ------------------------------------------------------------------ the policies at their preset values
 PRESET_MINIMUM = {          # paid dependence must fall by at least this much (CI upper bound below minus it);
-    "pemekaran": 0.005,     # about half of each effect measured over these 20 seeds (pemekaran -1.6 points,
-    "digital_training": 0.025,  # training -4.8, simplification -2.1: it eases the procedure, not the village
-    "simplification": 0.01,     # office's gate; enforcement -2.3, through the gate: test_gatekeeping.py)
-    "enforcement": 0.01,
+    "digital_training": 0.01,   # about half of each effect measured over these 20 seeds (training -2.0 points,
+    "simplification": 0.008,    # simplification -1.9: it eases the procedure, not the village office's gate;
+    "enforcement": 0.01,        # enforcement -2.3, through fee-seeking and the gate: test_gatekeeping.py)
 }
-REGENCY_DOCUMENTS = {"ktp": 0.12, "kk": 0.20, "birth_certificate": 0.07, "moving_letter": 0.04}   # needs/hh/year
+# Pemekaran moves the regency seat, and most registry visits are at the kecamatan desk (65%): in Bangbayang it
+# cuts needs handled through officials or brokers by 1.7 points (CI -2.3 to -1.1), mostly cases officials did
+# free, and paid dependence by 0.4 (CI -1.0 to +0.2): within noise.
+PEMEKARAN_BROKERED_MINIMUM = 0.008
 
 
 def test_each_policy_at_its_preset_reduces_paid_dependence_by_a_stated_amount(baseline_runs, policy_runs):
@@ -133,55 +136,52 @@ def test_each_policy_at_its_preset_reduces_paid_dependence_by_a_stated_amount(ba
         d = column(policy_runs[policy], "paid_dependence_share") - column(baseline_runs, "paid_dependence_share")
         mean, low, high = mean_ci(d)
         assert high < -minimum, (policy, mean, low, high)
+    d = column(policy_runs["pemekaran"], "brokered_share") - column(baseline_runs, "brokered_share")
+    mean, low, high = mean_ci(d)
+    assert high < -PEMEKARAN_BROKERED_MINIMUM, (mean, low, high)
 
 
-def test_mobile_service_at_its_preset_reduces_paid_dependence_for_regency_documents_only(baseline_runs,
-                                                                                         policy_runs):
-    # A registry visit about once a month (the preset) saves the trip to the regency: paid dependence for the
-    # regency's documents together (weighted by how often each is needed) falls, by half a point or more on
-    # average (measured: 1.1 to 1.5 points over these seeds, CI -1.7 to -0.5; KTP 1.7, KK 1.4, birth certificate
-    # 1.6, moving letter 1.1; the rarer ones alone are within noise), each in the same direction, while the
-    # village letter, issued at the village office anyway, moves by less than a point either way.
+def test_mobile_service_at_its_preset_saves_fees_and_leaves_village_letters_alone(baseline_runs, policy_runs):
+    # A registry visit about once a month (the preset) brings the registry's share of the visits (35%: the rest are
+    # at the kecamatan desk) to the village in that week: fees fall (measured Rp 1,800 a household-year, CI
+    # Rp -2,700 to -900), while paid dependence moves within noise (-0.3 points, CI -0.9 to +0.3); the village
+    # letter, issued at the village office anyway, moves by less than a point either way.
     visits = policy_runs["mobile_service"]
-
-    def pooled(runs):
-        return sum(w * column(runs, f"paid_dependence_share_{s}") for s, w in REGENCY_DOCUMENTS.items()) / \
-            sum(REGENCY_DOCUMENTS.values())
-
-    mean, low, high = mean_ci(pooled(visits) - pooled(baseline_runs))
-    assert high < 0 and mean < -0.005, (mean, low, high)
-    for service in REGENCY_DOCUMENTS:
-        name = f"paid_dependence_share_{service}"
-        assert (column(visits, name) - column(baseline_runs, name)).mean() < 0, service
+    mean, low, high = mean_ci(column(visits, "fees_per_household_rupiah")
+                              - column(baseline_runs, "fees_per_household_rupiah"))
+    assert high < -300, (mean, low, high)
     name = "paid_dependence_share_village_letter"
     mean, low, high = mean_ci(column(visits, name) - column(baseline_runs, name))
     assert abs(mean) < 0.01 and low > -0.015, (mean, low, high)
 
 
 def test_enforcement_at_its_preset_cuts_fee_seeking_and_fees_by_a_stated_amount(baseline_runs, policy_runs):
-    # Enforcement at 0.5: officials' fee-seeking falls by 0.1 at least (measured 0.19 of 0.48) and fees by
-    # Rp 10,000 a household-year at least (measured Rp 34,000 of 83,000). Its effect on paid dependence (above)
-    # comes through the village office's gate: residents' own attempts rise (test_gatekeeping.py).
+    # Enforcement at 0.5: officials' fee-seeking falls by 0.015 at least (measured 0.035 of 0.26) and fees by
+    # Rp 500 a household-year at least (measured Rp 1,900 of 23,700); officials who ask less often do more cases
+    # free (unpaid facilitation +1.8 points). Its effect on paid dependence (above) also comes through the village
+    # office's gate: residents' own attempts rise (test_gatekeeping.py).
     enforced = policy_runs["enforcement"]
     _, _, high = mean_ci(column(enforced, "mean_fee_seeking") - column(baseline_runs, "mean_fee_seeking"))
-    assert high < -0.1, high
+    assert high < -0.015, high
     _, _, high = mean_ci(column(enforced, "fees_per_household_rupiah")
                          - column(baseline_runs, "fees_per_household_rupiah"))
-    assert high < -10_000, high
+    assert high < -500, high
 
 
 def test_pattern5_ties_outlast_their_cause(baseline_runs, policy_runs):
-    # Pemekaran (from week 52) removes much of the cause of dependence. Paid dependence answers within a year;
-    # lock-in, a stock of ties that only decay, does not: one year after the move it has changed by less than
-    # 80% of its change over years 5-10 (measured: 67%; paid dependence 100%), with the same seeds.
+    # Pemekaran (from week 52) removes part of the cause of dependence. Needs handled through officials or
+    # brokers answer within a year; lock-in, a stock of ties that only decay, does not: one year after the move it
+    # has changed by less than 80% of its change over years 5-10 (measured: 15%; brokered needs 67%), with the
+    # same seeds.
     def change(name):
         d = np.array([p[f"{name}_by_year"] - b[f"{name}_by_year"]
                       for p, b in zip(policy_runs["pemekaran"], baseline_runs)])
         return d[:, 2].mean(), d[:, 5:].mean()
     first, late = change("patron_lockin_share")
     assert late < -0.005 and first / late < 0.8, (first, late)
-    paid_first, paid_late = change("paid_dependence_share")
-    assert paid_late < -0.005 and first / late < paid_first / paid_late, (first, late, paid_first, paid_late)
+    handled_first, handled_late = change("brokered_share")
+    assert handled_late < -0.005 and first / late < handled_first / handled_late, (first, late, handled_first,
+                                                                                   handled_late)
 
 
 # ------------------------------------------------------------------ single rules, on the mechanism itself

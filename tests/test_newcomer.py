@@ -5,15 +5,14 @@ import io
 import json
 import os
 import pty
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import read_terminal
 
 from sim.core.outcomes import ALL_OUTCOME_NAMES
 from sim.errors import ConfigError
@@ -157,20 +156,7 @@ def test_a_long_single_run_shows_a_progress_bar_with_an_eta_on_a_terminal(tmp_pa
     proc = subprocess.Popen([sys.executable, "-m", "sim", "steps=4000", f"results_dir={tmp_path}"], cwd=ROOT,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
-    seen = b""
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
+    seen = read_terminal(master, 120, done=lambda: proc.poll() is not None)
     proc.wait(timeout=60)
     text = seen.decode(errors="replace")
     assert proc.returncode == 0

@@ -135,12 +135,12 @@ def test_page_loads_draws_steps_and_plays(server, browser, tmp_path):
 def test_policy_switch_and_reset_change_the_model(server, browser):
     page = open_page(browser, server)
     assert page.get_by_text("to the regency seat: 74 km").count() == 1
-    page.get_by_text("Pemekaran (seat moves to Bumiayu): on").click()
-    page.locator("text=Enforcement (Saber Pungli, Ombudsman): on").click()
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
+    click_label(page, "Enforcement (Saber Pungli, Ombudsman)")
     reset(page)
     page.wait_for_selector("text=Policies on: Pemekaran (seat moves to Bumiayu), Enforcement", timeout=30_000)
     # Reset keeps the controls' values: the switches stay on, and a second Reset rebuilds the same policies.
-    assert page.get_by_role("checkbox", name="Pemekaran (seat moves to Bumiayu): on").is_checked()
+    assert page.get_by_role("checkbox", name="Pemekaran (seat moves to Bumiayu)").is_checked()
     reset(page)
     time.sleep(1.0)
     assert page.get_by_text("Policies on: Pemekaran (seat moves to Bumiayu), Enforcement").count() == 1
@@ -157,7 +157,7 @@ def test_language_switch_changes_labels(server, browser):
     page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
     body = page.inner_text("body")
     for phrase in ("Peta desa", "Bahasa: Bahasa Indonesia", "Benih acak (bilangan bulat)",
-                   "Pemekaran (pusat pindah ke Bumiayu): aktif", "Rumah tangga terikat pada satu patron"):
+                   "Pemekaran (pusat pindah ke Bumiayu)", "Rumah tangga terikat pada satu patron"):
         assert phrase in body or page.get_by_text(phrase).count() > 0, phrase
     assert "dititipkan ke perangkat" in page.locator(".map-key").inner_text()
     page.get_by_role("button", name="en", exact=True).click()
@@ -180,7 +180,7 @@ def test_each_tab_has_its_own_model(server, browser):
 def test_side_by_side_view_runs(server, browser):
     page = open_page(browser, server)
     click_label(page, "Side by side: policy and baseline")
-    click_label(page, "Digital training: on")
+    click_label(page, "Digital training")
     reset(page)
     page.wait_for_selector("text=Baseline (no policy) — week 0", timeout=30_000)
     assert page.locator("svg.village-map").count() == 2
@@ -283,7 +283,7 @@ def _inside(box, viewport):
 def test_side_by_side_puts_both_villages_and_their_charts_on_one_screen(server, browser, viewport):
     page = open_page(browser, server, viewport)
     click_label(page, "Side by side: policy and baseline")
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
     reset(page)
     page.wait_for_selector("text=Baseline (no policy) — week 0", timeout=30_000)
     page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; e.scrollLeft = 0 })")
@@ -368,9 +368,13 @@ def test_a_closed_reloaded_or_lost_tab_stops_its_village(playwright, chromium):
             if ending == "close":
                 page.close()
             elif ending == "reload":
+                reached = week(page)
                 page.reload()
                 page.wait_for_selector("svg.village-map", timeout=90_000)
-                assert week(page) == 0                                     # a new village, not playing
+                back = week(page)                  # the village again, from the address (written each second)
+                assert 0 < back <= reached, (back, reached)
+                time.sleep(1.0)
+                assert week(page) == back                                  # ... and not playing
             else:
                 for pid in _chromium_pids() - before:                      # the browser we started, only
                     try:
@@ -450,7 +454,7 @@ def test_no_request_leaves_the_machine(playwright, chromium, tmp_path):
             page.goto(server.url)
             page.wait_for_selector("svg.village-map", timeout=90_000)
             click_label(page, "Side by side: policy and baseline")
-            click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+            click_label(page, "Pemekaran (seat moves to Bumiayu)")
             reset(page)
             page.wait_for_selector("text=Baseline (no policy) — week 0", timeout=30_000)
             button(page, "▶").click()
@@ -488,7 +492,7 @@ ENGLISH = re.compile(r"\b(controls?|interval|threads|reset|step|model parameters
 
 def test_everything_is_in_bahasa_indonesia_when_chosen(server, browser):
     page = open_page(browser, server, LAPTOP)
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
     reset(page)
     page.wait_for_selector("text=Policies on: Pemekaran", timeout=30_000)
     english = set(page.evaluate(VISIBLE_TEXTS))
@@ -630,7 +634,7 @@ def _ticks(chart, axis):
 
 def test_charts_do_not_mislead(server, browser):
     page = open_page(browser, server)
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
     reset(page)
     page.wait_for_selector("text=Policies on: Pemekaran", timeout=30_000)
     button(page, "▶").click()
@@ -677,7 +681,7 @@ def test_play_stops_at_the_chosen_year_says_what_changed_and_defaults_come_back(
     set_slider_end(page, "stop_year", "ArrowRight")                     # year 2
     page.wait_for_function("() => document.querySelector('[data-name=\"stop_year\"] .control-value')"
                            ".innerText === 'year 2'", timeout=10_000)
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
     set_slider_end(page, "n_households", "Home")                         # a small village: two years go fast
     reset(page)
     page.wait_for_selector("text=The policies start in week 52", timeout=30_000)
@@ -698,7 +702,7 @@ def test_play_stops_at_the_chosen_year_says_what_changed_and_defaults_come_back(
     assert week(page) == 0
     assert shown_value(page, "stop_year") == "year 10"
     assert shown_value(page, "n_households") == "2,200 households"
-    assert not page.get_by_role("checkbox", name="Pemekaran (seat moves to Bumiayu): on").is_checked()
+    assert not page.get_by_role("checkbox", name="Pemekaran (seat moves to Bumiayu)").is_checked()
     assert page.locator(".policy-caption").inner_text() == "No policy is on: this is the village as it is."
     page.close()
 
@@ -706,15 +710,247 @@ def test_play_stops_at_the_chosen_year_says_what_changed_and_defaults_come_back(
 # ------------------------------------------------------------------------------------------ 9. contradictions
 def test_a_new_seat_farther_than_the_regency_seat_gets_a_message(server, browser):
     page = open_page(browser, server)
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")
     set_slider_end(page, "dist_regency_km", "Home")                      # 5 km
     set_slider_end(page, "dist_new_seat_km", "End")                      # 60 km
     expected = "Pemekaran moves the regency seat from 5 km to 60 km: farther away, not nearer."
     page.wait_for_selector(f".live-check:has-text('{expected}')", timeout=10_000)   # before Reset, at the sliders
     reset(page)
     page.wait_for_selector(f".stage-head :text('{expected}')", timeout=30_000)      # and with the village
-    click_label(page, "Pemekaran (seat moves to Bumiayu): on")                     # off: nothing to say
+    click_label(page, "Pemekaran (seat moves to Bumiayu)")                     # off: nothing to say
     page.wait_for_selector(".live-check", state="detached", timeout=10_000)
     page.get_by_role("button", name="id", exact=True).click()
     page.wait_for_selector("text=Pemekaran memindahkan pusat kabupaten dari 5 km ke 60 km", timeout=30_000)
     page.close()
+
+
+# ------------------------------------------------------------------------------------------ 10. a lesson on one screen
+SMALL = {"width": 1024, "height": 768}
+SCROLLED = """() => window.scrollY > 0 || [...document.querySelectorAll('*')].some(e => e.scrollTop > 0)"""
+MAP_TEXT_PX = """() => [...document.querySelectorAll('svg.village-map')].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+})"""
+
+
+def wait_paused(page, timeout=30.0):
+    """Until the week shown stops changing (the frames Play had drawn have all arrived)."""
+    deadline = time.time() + timeout
+    last = week(page)
+    while True:
+        time.sleep(1.0)
+        now = week(page)
+        if now == last:
+            return now
+        assert time.time() < deadline, "the page kept playing"
+        last = now
+
+
+def visible_box(page, selector):
+    """The bounding box of the first element matching ``selector``, which must be inside the window."""
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None and _inside(box, page.viewport_size), (selector, box, page.viewport_size)
+    return box
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("viewport", [LAPTOP, SMALL], ids=["1366x768", "1024x768"])
+def test_a_lesson_needs_no_scrolling_and_marks_what_is_not_applied(server, browser, viewport, lang, tmp_path):
+    """Choose side by side and pemekaran, Reset, play, read the difference: all on one screen, nothing scrolled;
+    a switch ticked but not applied is marked so until Reset."""
+    page = open_page(browser, server + ("?lang=id" if lang == "id" else ""), viewport)
+    none = {"en": "Policies on: none", "id": "Kebijakan aktif: tidak ada"}[lang]
+    for selector in (".compare-switch label", '.policy-switch[data-policy="pemekaran"] label'):
+        visible_box(page, selector)
+        page.locator(selector).first.click()
+    page.wait_for_selector('.policy-switch[data-policy="pemekaran"] .pending-mark', timeout=10_000)
+    assert not page.evaluate(SCROLLED)
+    for selector in ('.policy-switch[data-policy="mobile_service"]', ".reset-button.reset-pending", ".pending-note",
+                     ".play-button", ".run-status"):
+        visible_box(page, selector)
+    line = page.locator(".policies-line").inner_text()
+    assert line.startswith(none) and {"en": "not applied yet", "id": "belum dipakai"}[lang] in line, line
+    page.screenshot(path=str(tmp_path / f"ticked_{viewport['width']}_{lang}.png"))
+    reset(page)
+    page.wait_for_selector(".maps-two", timeout=60_000)
+    for mark in (".pending-mark", ".pending-note", ".reset-pending", ".pending-inline"):     # applied: unmarked
+        page.wait_for_selector(mark, state="detached", timeout=10_000)
+    button(page, "▶").click()
+    wait_week(page, 60, timeout=120)
+    button(page, "❚❚").click()
+    wait_paused(page)
+    assert not page.evaluate(SCROLLED)
+    for i in (0, 1):
+        assert _inside(page.locator("svg.village-map").nth(i).bounding_box(), viewport)
+    fees = page.locator('.map-panel').first.locator('.number-item[data-outcome="fees_per_household_rupiah"]')
+    assert _inside(fees.bounding_box(), viewport)
+    assert re.search(r"\(−\d+%\)", fees.inner_text()), fees.inner_text()        # pemekaran cuts the fees
+    small = [(text, round(px, 1)) for text, px in page.evaluate(MAP_TEXT_PX) if px < 12]
+    assert not small, f"map text below 12 px: {small}"
+    page.screenshot(path=str(tmp_path / f"lesson_{viewport['width']}_{lang}.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, SMALL], ids=["1366x768", "1024x768"])
+def test_the_projector_view_carries_the_key_numbers(server, browser, viewport):
+    """Three years of pemekaran: the two maps look alike, the numbers beside them do not."""
+    page = open_page(browser, server + "?compare=1&pemekaran=1&week=156&view=projector", viewport)
+    wait_week(page, 156)
+    assert page.locator(".controls-column").count() == 0 and page.locator("svg.village-map").count() == 2
+    for i in (0, 1):
+        numbers = page.locator(".map-panel").nth(i).locator(".number-item")
+        assert numbers.count() == 4
+        for k in range(4):
+            box = numbers.nth(k).bounding_box()
+            assert _inside(box, viewport), (i, k, box)
+            size = float(numbers.nth(k).evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+            assert size >= 16, (i, k, size)                        # read from the back of a room
+    fees = page.locator(".map-panel").first.locator('.number-item[data-outcome="fees_per_household_rupiah"]')
+    cut = int(re.search(r"\(−(\d+)%\)", fees.inner_text()).group(1))
+    assert cut >= 30, fees.inner_text()                              # the fees, about halved, said on screen
+    small = [(text, round(px, 1)) for text, px in page.evaluate(MAP_TEXT_PX) if px < 16]
+    assert not small, f"projector map text below 16 px: {small}"
+    page.close()
+
+
+def test_unticked_switches_say_their_name_and_settings_of_a_policy_off_do_not_move(server, browser):
+    page = open_page(browser, server, LAPTOP)
+    labels = page.locator(".policy-switch label").all_inner_texts()
+    assert len(labels) == 5 and not [text for text in labels if text.endswith((": on", ": aktif"))], labels
+    assert shown_value(page, "digital_training_intensity") == "15% a year"
+    set_slider_end(page, "digital_training_intensity", "End")              # off: the slider does not move
+    set_slider_end(page, "digital_training_duration", "Home")
+    time.sleep(1.0)
+    assert shown_value(page, "digital_training_intensity") == "15% a year"
+    assert shown_value(page, "digital_training_duration") == "from week 52 on"
+    click_label(page, "Digital training")
+    page.wait_for_selector('.village-panel .policy[data-policy="digital_training"]:not(.policy-off)', timeout=10_000)
+    set_slider_end(page, "digital_training_intensity", "End")
+    set_slider_end(page, "digital_training_duration", "Home")
+    page.wait_for_function("() => document.querySelector('[data-name=\"digital_training_duration\"] .control-value')"
+                           ".innerText === '1 year'", timeout=10_000)
+    assert shown_value(page, "digital_training_intensity") == "100% a year"
+    assert "ends in week 104" in slider(page, "digital_training_duration").inner_text()
+    reset(page)
+    page.wait_for_selector("text=Policies on: Digital training", timeout=30_000)
+    assert page.locator(".policy-end").count() == 6 and page.locator(".policy-end").first.get_attribute(
+        "data-week") == "104"                                              # every chart marks where it ends
+    page.close()
+
+
+def test_reset_says_that_a_new_village_is_being_built(server, browser):
+    page = open_page(browser, server, LAPTOP)
+    seed = page.get_by_label("Seed (whole number)")
+    seed.fill("917")
+    seed.press("Enter")
+    set_slider_end(page, "n_households", "End")                            # 5,000 households: a second or more
+    reset(page)
+    page.wait_for_selector(".stage-notice:has-text('Building a new village')", timeout=10_000)
+    page.wait_for_selector(".stage-notice", state="detached", timeout=120_000)
+    assert week(page) == 0 and page.locator("svg.village-map").count() == 1
+    page.close()
+
+
+def test_the_dots_show_digital_literacy_on_demand(server, browser):
+    page = open_page(browser, server + "?compare=1&digital_training=1&week=208", LAPTOP)    # three years of it
+    wait_week(page, 208)
+    assert page.locator('g.residents[data-dots="channel"]').count() == 2
+    page.locator(".dots-switch").get_by_role("button", name="digital literacy").click()
+    page.wait_for_selector('g.residents[data-dots="literacy"]', timeout=10_000)
+    assert page.locator('g.residents[data-dots="literacy"]').count() == 2
+    assert "literacy 0.8 or more" in page.locator(".map-key").inner_text()
+    from sim.viz.drawing import LITERACY_COLOURS
+
+    counts = page.evaluate("""() => [...document.querySelectorAll('g.residents')].map(g =>
+      [...g.querySelectorAll('path')].map(p => [p.getAttribute('stroke'),
+                                                (p.getAttribute('d').match(/h0/g) || []).length]))""")
+    literate = [sum(n for colour, n in bands if colour in LITERACY_COLOURS[2:]) for bands in counts]   # 0.4 and more
+    assert literate[0] > 1.3 * literate[1], (literate, counts)            # trained village against its baseline
+    page.close()
+
+
+# ------------------------------------------------------------------------------------------ 11. the lesson is kept
+def village_in_indonesian(page, switches, weeks, shown):
+    """Tick ``switches`` (their Indonesian labels), Reset, wait for ``shown`` (a selector), step ``weeks`` weeks."""
+    for label in switches:
+        click_label(page, label)
+    reset(page)
+    page.wait_for_selector(shown, timeout=60_000)
+    for _ in range(weeks):
+        button(page, "Maju").click()
+    wait_week(page, weeks)
+
+
+def test_language_settings_view_and_week_survive_a_reload(server, browser):
+    page = open_page(browser, server, LAPTOP)
+    page.get_by_role("button", name="id", exact=True).click()
+    page.wait_for_selector("text=Kebutuhan yang dibayar ke perangkat atau calo", timeout=30_000)
+    village_in_indonesian(page, ["Berdampingan: kebijakan dan tanpa kebijakan", "Pelatihan digital"], 3, ".maps-two")
+    page.locator(".dots-switch").get_by_role("button", name="literasi digital").click()
+    click_label(page, "Pemekaran (pusat pindah ke Bumiayu)")                 # ticked, not applied
+    page.wait_for_selector(".pending-mark", timeout=10_000)
+    time.sleep(1.0)
+    assert "lang=id" in page.url and "week=3" in page.url, page.url
+    page.reload()
+    page.wait_for_selector("svg.village-map", timeout=90_000)
+    page.wait_for_selector("text=Kebijakan aktif: Pelatihan digital", timeout=30_000)
+    assert week(page, 0) == 3 and week(page, 1) == 3 and page.locator(".maps-two").count() == 1
+    assert page.get_by_role("checkbox", name="Pemekaran (pusat pindah ke Bumiayu)").is_checked()
+    assert page.locator('.policy-switch[data-policy="pemekaran"] .pending-mark').count() == 1     # still not applied
+    assert page.locator('g.residents[data-dots="literacy"]').count() == 2
+    assert "Bahasa: Bahasa Indonesia" in page.inner_text("body")
+    page.close()
+
+
+def test_a_restarted_server_brings_the_lesson_back_by_itself(playwright, chromium):
+    """The server stops under an open tab: the tab says so in its language (not Solara's English dialog and
+    spinner), and when the server runs again the tab comes back by itself, at its week, in its language."""
+    from sim.viz.serve import free_port, page_server
+
+    port = free_port()
+    browser = playwright.chromium.launch(executable_path=chromium, args=list(HEADLESS_ARGS))
+    try:
+        with page_server(port=port) as first:
+            page = open_page(browser, first.url + "?lang=id", LAPTOP)
+            village_in_indonesian(page, ["Pemekaran (pusat pindah ke Bumiayu)"], 2, "text=Kebijakan aktif: Pemekaran")
+            time.sleep(1.0)
+        page.wait_for_selector(".classroom-connection:has-text('Halaman kehilangan servernya')", timeout=30_000)
+        time.sleep(2.0)
+        assert not page.get_by_text("Server disconnected").is_visible()
+        assert not page.get_by_text("Please refresh the page").is_visible()
+        with page_server(port=port):
+            page.wait_for_selector(".classroom-connection", state="detached", timeout=120_000)
+            page.wait_for_selector("text=Kebijakan aktif: Pemekaran", timeout=60_000)
+            assert week(page) == 2
+            button(page, "Maju").click()                                 # and it runs again
+            wait_week(page, 3)
+    finally:
+        browser.close()
+
+
+# ------------------------------------------------------------------------------------------ 12. Mesa's own SolaraViz
+def test_the_model_runs_in_mesas_own_solaraviz_offline(playwright, chromium):
+    from sim.viz.serve import MESA_APP, page_server
+
+    browser = playwright.chromium.launch(executable_path=chromium, args=list(HEADLESS_ARGS))
+    try:
+        with page_server(app=MESA_APP) as server:
+            page = browser.new_page(viewport=LAPTOP)
+            requests, errors = [], []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server.url)
+            page.wait_for_selector("svg.village-map", timeout=90_000)
+            page.wait_for_selector("text=Time: 0.0", timeout=30_000)
+            assert page.get_by_text("Model Parameters").count() == 1 and page.get_by_text("Households").count() >= 1
+            assert page.locator("img, svg").count() >= 4                  # the map and Mesa's three plots
+            page.get_by_role("button", name="Step").click()
+            page.wait_for_selector("text=Time: 1.0", timeout=60_000)
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_selector("text=Time: 0.0", timeout=60_000)
+            origin = server.url.rstrip("/")
+            off = [u for u in requests if not u.startswith((origin, origin.replace("http", "ws"), "data:", "blob:"))]
+            assert not off, f"the browser asked for {off}"
+            assert not errors, errors
+    finally:
+        browser.close()

@@ -216,3 +216,166 @@ def test_a_tab_is_open_while_a_page_of_it_is_connected():
     closed.set()
     assert not tab_is_open(context)
     assert tab_is_open(None)                                          # outside a server: nothing to watch
+
+
+# ------------------------------------------------------------------------------------------ the lesson in the address
+def test_a_lesson_goes_into_the_address_and_comes_back():
+    from sim.viz.memory import Lesson, from_query, to_query
+
+    assert to_query(Lesson()) == "" and from_query("") == Lesson()
+    controls = {**initial_controls(), "compare": True, "pemekaran": True, "digital_training": True,
+                "digital_training_intensity": 0.3, "digital_training_end_step": 208, "rng": "7", "n_households": 1500}
+    applied = {**controls, "pemekaran": False}                  # pemekaran ticked after the last Reset
+    lesson = Lesson(language="id", controls=controls, applied=applied,
+                    run_settings={"pause_ms": 50, "draw_every": 2, "stop_year": 4},
+                    view={"projector": True, "show_ties": True, "gap_dimension": 2, "dots": "literacy"}, week=156)
+    query = to_query(lesson)
+    assert "lang=id" in query and "week=156" in query and "applied.pemekaran=0" in query and "pemekaran=1" in query
+    assert from_query(query) == lesson
+    assert from_query("?" + query) == lesson
+
+
+@pytest.mark.parametrize("query", ["n_households=99999999", "lang=fr", "week=-3", "week=abc", "pemekaran=maybe",
+                                   "scenario_name=brebes", "digital_training_intensity=2", "no_such=1", "gap=7",
+                                   "dots=rainbow", "stop_year=0", "applied.rng=" + "9" * 80])
+def test_what_the_address_cannot_use_is_left_at_its_default(query):
+    from sim.viz.memory import Lesson, from_query
+
+    lesson = from_query(query)
+    fresh = Lesson()
+    if query.startswith("applied.rng"):
+        assert lesson.applied["rng"] == "9" * 40 and lesson.controls == fresh.controls   # a seed box holds text
+    else:
+        assert lesson == fresh, query
+
+
+def test_the_village_keeps_the_controls_it_was_built_with_and_an_end_week_only_when_on():
+    on = ClassroomModel(**{**initial_controls(), "digital_training": True, "digital_training_end_step": 60,
+                           "pemekaran_end_step": 70})
+    assert on.controls["digital_training_end_step"] == 60 and on.controls["pemekaran"] is False
+    assert on.p.digital_training_end_step == 60
+    assert on.p.pemekaran_end_step == PARAMS["pemekaran_end_step"].default          # off: its end is not used
+    bad = ClassroomModel(**{**initial_controls(), "digital_training": True, "digital_training_end_step": 30})
+    assert bad.messages and bad.messages[0][0] == "param_invalid" and "digital_training_end_step" in str(bad.messages)
+
+
+def test_a_duration_in_years_is_an_end_week_after_the_start():
+    from sim.params.registry import NEVER_ENDS
+    from sim.viz.state import DURATION_YEARS, NO_END, duration_years, end_step_for
+
+    values = initial_controls()
+    assert duration_years(values, "digital_training") == NO_END
+    assert end_step_for(values, "digital_training", NO_END) == NEVER_ENDS
+    for years in range(DURATION_YEARS[0], DURATION_YEARS[1] + 1):
+        end = end_step_for(values, "digital_training", years)
+        assert end == 52 + 52 * years
+        assert duration_years({**values, "digital_training_end_step": end}, "digital_training") == years
+    assert end_step_for({**values, "pemekaran_start_step": 0}, "pemekaran", 1) == 53    # acts from week 1
+
+
+def test_the_changes_not_applied_yet_are_named():
+    from sim.viz.controls import pending_text
+    from sim.viz.state import pending_changes
+
+    applied = initial_controls()
+    edited = {**applied, "pemekaran": True, "compare": True, "rng": "4", "digital_training_intensity": 0.5,
+              "digital_training_end_step": 208, "tie_gain": 0.5}
+    names = pending_changes(edited, applied)
+    assert set(names) == {"pemekaran", "compare", "rng", "digital_training_intensity", "digital_training_end_step",
+                          "tie_gain"}
+    assert pending_changes(applied, dict(applied)) == []
+    text = pending_text("en", names, edited)
+    assert text == ("the seed, side by side on, Pemekaran on, Digital training settings, "
+                    f"{PARAMS['tie_gain'].label_en}")
+    assert pending_text("id", names, edited).startswith("benih acak, berdampingan aktif, Pemekaran aktif")
+
+
+# ------------------------------------------------------------------------------------------ villages, built once
+def test_a_village_is_built_once_per_set_of_controls_and_every_copy_runs_as_a_new_one():
+    from sim.viz.villages import Villages
+
+    villages = Villages(keep=2)
+    controls = {**initial_controls(), "n_households": 300, "pemekaran": True, "compare": True}
+    first, second = villages.get(controls), villages.get(controls)
+    assert villages.builds == 1 and first is not second and first.twin is not second.twin
+    fresh = ClassroomModel(**controls)
+    for _ in range(60):
+        first.step()
+        fresh.step()
+    assert second.steps == 0                                    # copies share nothing
+    assert np.array_equal(first.datacollector.model_vars["fees_per_household_rupiah"],
+                          fresh.datacollector.model_vars["fees_per_household_rupiah"], equal_nan=True)
+    assert np.array_equal(first.twin.residents.literacy, fresh.twin.residents.literacy)
+    other = {**controls, "rng": "5"}
+    villages.prepare(other)                                     # built in the background, before Reset
+    deadline = __import__("time").time() + 120
+    while not villages.ready(other):
+        assert __import__("time").time() < deadline
+        __import__("time").sleep(0.05)
+    villages.get(other)
+    assert villages.builds == 2
+    villages.get({**controls, "rng": "6"})                       # a third: the oldest is dropped (keep=2)
+    assert not villages.ready(controls) and villages.ready(other)
+
+
+# ------------------------------------------------------------------------------------------ the map's numbers and text
+def test_a_maps_numbers_say_the_difference_to_the_baseline():
+    from sim.viz.charts import MAP_NUMBERS, difference, numbers_html
+
+    assert difference("en", "rupiah", 50_000, 100_000) == "−50%"
+    assert difference("en", "share", 0.80, 0.832) == "−3.2 pts" and difference("id", "share", 0.1, 0.05) == "+5,0 poin"
+    assert difference("en", "level", 0.50, 0.38) == "+0.12"
+    assert difference("en", "share", 0.5, 0.5) == "" and difference("en", "rupiah", 1.0, float("nan")) == ""
+    m = ClassroomModel(**{**initial_controls(), "compare": True, "pemekaran": True, "n_households": 400})
+    for _ in range(110):
+        m.step()
+    with_policy, baseline = numbers_html(m, "en", m.twin), numbers_html(m.twin, "en")
+    for name in MAP_NUMBERS:
+        assert f'data-outcome="{name}"' in with_policy and f'data-outcome="{name}"' in baseline
+    fees = re.search(r'fees_per_household_rupiah">fees a year <b>Rp ([\d,]+)</b> <span class="number-diff">'
+                     r"\(−(\d+)%\)", with_policy)
+    assert fees, with_policy                                        # pemekaran cuts the fees, said beside them
+    base_fees = float(re.search(r'fees a year <b>Rp ([\d,]+)</b>', baseline).group(1).replace(",", ""))
+    assert abs(float(fees.group(1).replace(",", "")) / base_fees - (1 - int(fees.group(2)) / 100)) < 0.02
+    assert "number-diff" not in baseline
+
+
+def test_map_text_is_sized_for_the_width_the_map_is_shown_at():
+    from sim.viz.drawing import LARGEST_FONT, SIZE, TEXT_PX, map_text_css
+
+    rules = [(float(w), float(f)) for w, f in re.findall(r"min-width: (\d+)px\) \{ \.m \.village-map text "
+                                                        r"\{ font-size: ([\d.]+)px", map_text_css(".m", TEXT_PX))]
+    assert len(rules) > 10
+    for width in range(300, 2400, 7):
+        font = [f for w, f in rules if w <= width][-1]               # the last rule that applies wins
+        shown = font * width / SIZE
+        assert TEXT_PX <= shown <= TEXT_PX * 1.13, (width, shown)
+        assert font <= LARGEST_FONT
+
+
+def test_the_regency_label_stays_clear_of_its_road_at_the_largest_font():
+    from sim.viz.drawing import LARGEST_FONT, REGENCY_END, regency_label_anchor
+
+    x, baseline = regency_label_anchor()
+    assert x <= REGENCY_END[0] and baseline + 0.25 * LARGEST_FONT < REGENCY_END[1] - 2     # the road stays below
+    assert baseline - LARGEST_FONT >= 0                                                     # and the label on the map
+
+
+def test_training_shows_on_the_map_when_the_dots_show_literacy():
+    from sim.viz.drawing import LITERACY_COLOURS, map_key_html
+
+    m = ClassroomModel(**{**initial_controls(), "compare": True, "digital_training": True, "n_households": 600})
+    for _ in range(156):
+        m.step()
+
+    def literate(run, dots):
+        svg = village_svg(run, "en", dots=dots)
+        paths = re.findall(r'<path d="([^"]*)" stroke="(#[0-9a-f]+)"', svg.split('class="residents"')[1])
+        return sum(d.count("h0") for d, colour in paths if colour in LITERACY_COLOURS[2:])
+
+    trained, baseline = literate(m, "literacy"), literate(m.twin, "literacy")
+    assert trained > 1.3 * baseline, (trained, baseline)             # seen on the map, not only in the charts
+    assert trained == int((m.residents.literacy >= 0.4).sum())
+    assert literate(m, "channel") == 0                               # the other colours: how needs ended
+    assert "literacy 0.8 or more" in map_key_html("en", dots="literacy")
+    assert "literasi di bawah 0,2" in map_key_html("id", dots="literacy")

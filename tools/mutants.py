@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_TESTS = ["tests/test_definitions.py", "tests/test_documents.py", "tests/test_reading_week.py",
                "tests/test_mechanisms.py", "tests/test_gatekeeping.py",
                "tests/test_elections.py", "tests/test_calibration.py", "tests/test_stationarity.py",
-               "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py"]
+               "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py",
+               "tests/test_lever_end.py"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ MUTANTS = [
            "sim/core/policies.py",
            "regency_km = g.dist_regency_km - move * (g.dist_regency_km - g.dist_new_seat_km)",
            "regency_km = g.dist_regency_km + 0 * move"),
+    Mutant("levers_never_end", "7.1 a lever acts from its start week up to the week before its end week",
+           "sim/core/policies.py",
+           "return intensity if max(start, 1) <= step < end else 0.0",
+           "return intensity if max(start, 1) <= step else 0.0"),
     Mutant("simplification_simplifies_nothing", "7.1 simplification cuts complexity and extra visits",
            "sim/core/policies.py",
            "complexity_reduction=lever(p, \"simplification\", step) * p.simplification_max_reduction",

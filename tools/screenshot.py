@@ -44,8 +44,8 @@ def main() -> None:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(server.url)
         page.wait_for_selector("svg.village-map", timeout=90_000)
-        for label in ("Side by side: policy and baseline", "Pemekaran (seat moves to Bumiayu): on",
-                      "Digital training: on", "Show patron ties"):
+        for label in ("Side by side: policy and baseline", "Pemekaran (seat moves to Bumiayu)",
+                      "Digital training", "Show patron ties"):
             page.get_by_text(label, exact=True).first.click()
         page.get_by_role("button", name=re.compile("^Reset")).click()
         page.wait_for_selector("text=Baseline (no policy) — week 0", timeout=30_000)

@@ -1,9 +1,10 @@
 """Policies: what each lever does this week (ODD 7.1).
 
-A lever acts with its intensity from its start week on (``lever``). Each week the levers give a small
-frozen ``PolicyState`` that the other mechanisms read: pemekaran moves the regency offices towards the new
-seat; simplification cuts procedural complexity; enforcement raises complaints and their detection; the
-mobile registry visits the village in a share of weeks (then nobody travels to the regency for it).
+A lever acts with its intensity from its start week up to the week before its end week (``lever``). Each
+week the levers give a small frozen ``PolicyState`` that the other mechanisms read: pemekaran moves the
+regency offices towards the new seat; simplification cuts procedural complexity; enforcement raises
+complaints and their detection; the mobile registry visits the village in a share of weeks (then nobody
+travels to the regency for it).
 Digital training acts in ``sim.core.learning``.
 """
 
@@ -34,9 +35,11 @@ class PolicyState:
 
 
 def lever(p: TrackedParams, name: str, step: int) -> float:
-    """Intensity of a lever at ``step``: its intensity from its start week on (and never before week 1)."""
+    """Intensity of a lever at ``step``: its intensity from its start week (never before week 1) up to the week
+    before its end week (by default it never ends)."""
     intensity = getattr(p, f"{name}_intensity")
-    return intensity if step >= max(getattr(p, f"{name}_start_step"), 1) else 0.0
+    start, end = getattr(p, f"{name}_start_step"), getattr(p, f"{name}_end_step")
+    return intensity if max(start, 1) <= step < end else 0.0
 
 
 def policy_state(p: TrackedParams, step: int, geography: Geography, rng: np.random.Generator) -> PolicyState:

@@ -551,19 +551,29 @@ _PARAMS: list[Param] = [
 _LEVER_TEXT = {
     "pemekaran": ("Pemekaran: share of the move to the new seat", "Pemekaran: porsi perpindahan ke pusat baru",
                   "share"),
-    "digital_training": ("Digital training: households trained per year", "Pelatihan digital: rumah tangga per tahun",
-                         "share/year"),
+    "digital_training": ("Digital training: households trained per year",
+                         "Pelatihan digital: rumah tangga terlatih per tahun", "share/year"),
     "simplification": ("Simplification: intensity", "Penyederhanaan: intensitas", "0-1"),
     "enforcement": ("Enforcement (Saber Pungli, Ombudsman): intensity",
                     "Penegakan (Saber Pungli, Ombudsman): intensitas", "0-1"),
     "mobile_service": ("Mobile service (jemput bola): share of weeks with a visit",
                        "Jemput bola: porsi minggu dengan kunjungan", "share of weeks"),
 }
+# A lever acts from its start week up to the week before its end week; by default it never ends (NEVER_ENDS,
+# a week beyond any run), so that a programme of limited length (a training drive of three years, a mobile
+# service that stops) is a lever setting, and whether its gains outlast it a question the model can answer.
+NEVER_ENDS = 100_000
 for _pol in POLICY_NAMES:
     _en, _id, _unit = _LEVER_TEXT[_pol]
+    _name_en, _name_id = _en.split(":")[0], _id.split(":")[0]
     _PARAMS.append(_p(f"{_pol}_intensity", float, 0.0, 0.0, 1.0, _unit, _en, _id, L, group="policy", lever=_pol))
-    _PARAMS.append(_p(f"{_pol}_start_step", int, WEEKS_PER_YEAR, 0, 100_000, "week", f"{_en.split(':')[0]}: start week",
-                      f"{_id.split(':')[0]}: minggu mulai", L, group="policy", lever=_pol))
+    _PARAMS.append(_p(f"{_pol}_start_step", int, WEEKS_PER_YEAR, 0, 100_000, "week", f"{_name_en}: start week",
+                      f"{_name_id}: minggu mulai", L, group="policy", lever=_pol))
+    _PARAMS.append(_p(f"{_pol}_end_step", int, NEVER_ENDS, 1, NEVER_ENDS, "week", f"{_name_en}: end week",
+                      f"{_name_id}: minggu berakhir", L, group="policy", lever=_pol,
+                      note=f"the first week without the lever: it acts from its start week up to the week before; "
+                           f"{NEVER_ENDS:,} (the default) means it never ends. An end week must come after the "
+                           "week the lever starts acting"))
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
 
@@ -649,7 +659,20 @@ def validate(values: dict[str, object]) -> dict[str, float | int | bool]:
         total = sum(out.get(name, PARAMS[name].default) for name in group)
         if total > 1.0 + 1e-9:
             raise ConfigError(" + ".join(group), round(total, 6), "a sum of at most 1")
+    for lever in POLICY_NAMES:
+        check_lever_weeks(lever, out.get(f"{lever}_start_step", PARAMS[f"{lever}_start_step"].default),
+                          out.get(f"{lever}_end_step", PARAMS[f"{lever}_end_step"].default))
     return out
+
+
+def check_lever_weeks(lever: str, start: int, end: int) -> None:
+    """Refuse a lever whose end week is not after the week it starts acting (``max(start, 1)``): it would never
+    act. ``NEVER_ENDS`` is always accepted."""
+    first = max(int(start), 1)
+    if end != NEVER_ENDS and end <= first:
+        raise ConfigError(f"{lever}_end_step", end, f"a week after the lever starts acting (week {first}, from "
+                          f"{lever}_start_step={start}): it acts from its start week up to the week before its end "
+                          f"week; {NEVER_ENDS:,} means it never ends")
 
 
 def markdown_table() -> str:

@@ -21,9 +21,10 @@ from html import escape
 import numpy as np
 
 from sim.viz import reading
-from sim.viz.i18n import decimals_for, number, outcome_label, percent, t
+from sim.viz.i18n import decimals_for, number, number_label, outcome_label, percent, t
 
 WIDTH, HEIGHT = 300, 165
+FLAT_HEIGHT = 135        # side by side: flatter charts, so that a row of them fits under the two villages
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 8, 16, 36
 FONT = 12
 
@@ -50,8 +51,9 @@ CHARTS: tuple[Chart, ...] = (
 )
 GAP_CHART = CHARTS[-1]
 
-# What the caption under the map sums up.
+# What the caption under the map sums up, and what each map's numbers show (fees first: the pemekaran lesson).
 CAPTION_OUTCOMES = ("paid_dependence_share", "fees_per_household_rupiah", "online_share", "mean_literacy")
+MAP_NUMBERS = ("fees_per_household_rupiah", "paid_dependence_share", "online_share", "mean_literacy")
 KINDS = {c.outcomes[i]: c.kind for c in CHARTS for i in range(len(c.outcomes))}
 
 
@@ -89,8 +91,8 @@ def format_value(lang: str, kind: str, v: float, step: float | None = None) -> s
 
 
 def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
-               start_week: int | None) -> str:
-    """The plot (SVG) of lines over ``span_weeks`` weeks.
+               start_week: int | None, end_week: int | None = None, height: int = HEIGHT) -> str:
+    """The plot (SVG) of lines over ``span_weeks`` weeks, with the weeks the policies start (and end) marked.
 
     A line is (key label, values by week, colour, dashed) and, when the values are a model's series so
     far, (model, outcome name) after them: its points already written are then reused.
@@ -98,7 +100,7 @@ def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
     values = [np.asarray(line[1], dtype=float) for line in lines]
     lo, hi, step = value_axis(values, kind)
     span = max(span_weeks, max((v.size for v in values), default=0), 1)
-    w, h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
+    w, h = WIDTH - PAD_L - PAD_R, height - PAD_T - PAD_B
 
     def xpx(week):
         return PAD_L + np.asarray(week, dtype=float) / span * w
@@ -106,7 +108,7 @@ def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
     def ypx(v):
         return PAD_T + h - (np.asarray(v, dtype=float) - lo) / (hi - lo) * h
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
              f'font-family="sans-serif" fill="currentColor">']
     # Value axis: a grid line and a label at every tick, zero stronger.
     n_ticks = int(round((hi - lo) / step))
@@ -133,18 +135,20 @@ def line_chart(lines: list[tuple], lang: str, kind: str, span_weeks: int,
         year += every
     parts.append(f'<text class="axis-name" x="{PAD_L + w}" y="{base + 31}" font-size="{FONT}" text-anchor="end">'
                  f'{escape(t(lang, "year"))}</text>')
-    # When the policies start.
-    if start_week is not None and start_week <= span:
-        x = float(xpx(start_week))
-        parts.append(f'<g class="policy-start" data-week="{start_week}"><line x1="{x:.1f}" y1="{PAD_T - 4}" '
-                     f'x2="{x:.1f}" y2="{base}" stroke="currentColor" stroke-opacity="0.75" stroke-dasharray="3 3"/>'
-                     f'<text x="{x + 3:.1f}" y="{PAD_T - 6}" font-size="{FONT - 1}">'
-                     f'{escape(t(lang, "policy_start"))}</text></g>')
+    # When the policies start (dashed, named to the right) and end (dotted, named to the left).
+    for name, marked, dash, dx, anchor in (("policy_start", start_week, "3 3", 3, "start"),
+                                           ("policy_end", end_week, "1 3", -3, "end")):
+        if marked is not None and marked <= span:
+            x = float(xpx(marked))
+            parts.append(f'<g class="{name.replace("_", "-")}" data-week="{marked}"><line x1="{x:.1f}" '
+                         f'y1="{PAD_T - 4}" x2="{x:.1f}" y2="{base}" stroke="currentColor" stroke-opacity="0.75" '
+                         f'stroke-dasharray="{dash}"/><text x="{x + dx:.1f}" y="{PAD_T - 6}" font-size="{FONT - 1}" '
+                         f'text-anchor="{anchor}">{escape(t(lang, name))}</text></g>')
     # The lines (value i is recorded after week i + 1), at most one point per unit of width.
     stride = max(1, math.ceil(span / w))
     for (_, _, colour, dashed, *source), v in zip(lines, values):
         if v.size:
-            pts = _points(source[0] if source else None, v, stride, (lo, hi, span), xpx, ypx)
+            pts = _points(source[0] if source else None, v, stride, (lo, hi, span, height), xpx, ypx)
             dash = ' stroke-dasharray="6 3"' if dashed else ""
             parts.append(f'<polyline class="series" points="{pts}" fill="none" stroke="{colour}" '
                          f'stroke-width="2"{dash}/>')
@@ -204,10 +208,10 @@ def charts_html(model, lang: str, span_weeks: int = reading.RUN_LENGTH_WEEKS, ga
     """The charts of CHARTS for a model; with a twin, the policy run solid and the baseline dashed.
 
     In the side-by-side view the access-gap chart shows one dimension (``gap_dimension``) for both runs,
-    two lines rather than six.
+    two lines rather than six, and the charts are flatter (``FLAT_HEIGHT``).
     """
     base = reading.twin(model)
-    start = reading.policy_start_week(model)
+    start, end = reading.policy_start_week(model), reading.policy_end_week(model)
     out = []
     for chart in CHARTS:
         if base is None:
@@ -226,7 +230,8 @@ def charts_html(model, lang: str, span_weeks: int = reading.RUN_LENGTH_WEEKS, ga
                      (t(lang, "baseline"), reading.series(base, name), colour, True, (base, name))]
             title = (t(lang, "chart_gap_one", dim=t(lang, chart.line_keys[i])) if len(chart.outcomes) > 1
                      else t(lang, chart.title))
-        out.append(chart_html(title, lines, line_chart(lines, lang, chart.kind, span_weeks, start)))
+        height = HEIGHT if base is None else FLAT_HEIGHT
+        out.append(chart_html(title, lines, line_chart(lines, lang, chart.kind, span_weeks, start, end, height)))
     return out
 
 
@@ -237,8 +242,53 @@ def _at(values: np.ndarray, week: int) -> float:
     return float(finite[-1]) if finite.size else float("nan")
 
 
+def _shown(lang: str, kind: str, v: float) -> str:
+    """A value as the caption and the map's numbers write it (fees to the nearest hundred rupiah)."""
+    if not np.isfinite(v):
+        return "–"
+    return f"Rp {number(lang, round(v, -2))}" if kind == "rupiah" else format_value(lang, kind, v)
+
+
+def difference(lang: str, kind: str, v: float, baseline: float) -> str:
+    """How a value differs from the baseline's: fees in percent of the baseline's, shares in percentage points,
+    levels in their own units, with a sign; empty when there is no difference to show."""
+    if not (np.isfinite(v) and np.isfinite(baseline)):
+        return ""
+    if kind == "rupiah":
+        if baseline == 0:
+            return ""
+        d = round((v / baseline - 1) * 100)
+        text = f"{number(lang, abs(d))}%"
+    elif kind in ("share", "gap"):
+        d = round((v - baseline) * 100, 1)
+        text = t(lang, "difference_points", sign="", v=number(lang, abs(d), 1))
+    else:
+        d = round(v - baseline, 2)
+        text = number(lang, abs(d), 2)
+    if d == 0:
+        return ""
+    return ("+" if d > 0 else "−") + text
+
+
+def numbers_html(model, lang: str, base=None) -> str:
+    """A map's numbers: the outcomes of ``MAP_NUMBERS`` now, each with its difference to ``base`` (a baseline
+    run) when given."""
+    week = reading.week(model)
+    items = []
+    for name in MAP_NUMBERS:
+        kind = KINDS.get(name, "share")
+        v = _at(reading.series(model, name), week)
+        diff = "" if base is None else difference(lang, kind, v, _at(reading.series(base, name), week))
+        shown = f'<b>{escape(_shown(lang, kind, v))}</b>'
+        if diff:
+            shown += f' <span class="number-diff">({escape(diff)})</span>'
+        items.append(f'<span class="number-item" data-outcome="{name}">{escape(number_label(lang, name))} '
+                     f'{shown}</span>')
+    return f'<div class="map-numbers">{"".join(items)}</div>'
+
+
 def caption(model, lang: str) -> str:
-    """A sentence on what happened since the policies started (with a twin: against the baseline)."""
+    """A sentence on what happened since the policies started (with a twin: the numbers are under each map)."""
     start = reading.policy_start_week(model)
     week = reading.week(model)
     if start is None:
@@ -247,22 +297,13 @@ def caption(model, lang: str) -> str:
         return t(lang, "caption_before", week=start, left=start - week)
     years = number(lang, (week - start) / reading.WEEKS_PER_YEAR, 1)
     base = reading.twin(model)
+    if base is not None:
+        return t(lang, "caption_compare_short", week=start, years=years)
     changes = []
     for name in CAPTION_OUTCOMES:
         kind = KINDS.get(name, "share")
         series = reading.series(model, name)
-
-        def fmt(v, kind=kind):
-            if not np.isfinite(v):
-                return "–"
-            return f"Rp {number(lang, round(v, -2))}" if kind == "rupiah" else format_value(lang, kind, v)
-
-        if base is None:
-            # The value just before the policies act (the trailing year up to the week before) and now.
-            changes.append(t(lang, "change", what=outcome_label(lang, name), before=fmt(_at(series, start - 1)),
-                             now=fmt(_at(series, week))))
-        else:
-            changes.append(t(lang, "versus", what=outcome_label(lang, name), a=fmt(_at(series, week)),
-                             b=fmt(_at(reading.series(base, name), week))))
-    key = "caption_since" if base is None else "caption_compare"
-    return t(lang, key, week=start, years=years, changes="; ".join(changes))
+        # The value just before the policies act (the trailing year up to the week before) and now.
+        changes.append(t(lang, "change", what=outcome_label(lang, name),
+                         before=_shown(lang, kind, _at(series, start - 1)), now=_shown(lang, kind, _at(series, week))))
+    return t(lang, "caption_since", week=start, years=years, changes="; ".join(changes))

@@ -4,7 +4,10 @@
 
 * the seed arrives as text from an input box; an empty or non-numeric seed
   falls back to 0 with a message instead of an error (the page stays usable);
-* policies come as on/off switches with an intensity each;
+* policies come as on/off switches with an intensity and an end week each (the end week of a policy that
+  is off is not used, as its intensity is not);
+* the controls it was built with are kept (``controls``), so that the page can tell which of the controls
+  shown have not been applied yet;
 * a parameter combination the registry rejects is dropped with a message;
 * pemekaran with the new seat no nearer than the regency seat runs, with a
   message saying that the seat moves farther away (``seat_conflict``);
@@ -51,7 +54,7 @@ class ClassroomModel(ClientelismModel):
         rng: the seed, as a number or text.
         scenario_name: scenario name (``scenario`` is taken by Mesa's own scenario object).
         compare: also run a baseline twin (no policy) with the same seed.
-        **controls: ``<policy>`` (bool) and ``<policy>_intensity`` for each
+        **controls: ``<policy>`` (bool), ``<policy>_intensity`` and ``<policy>_end_step`` for each
             policy, and any registry parameter.
     """
 
@@ -62,6 +65,7 @@ class ClassroomModel(ClientelismModel):
         if isinstance(scenario, str):
             scenario_name = scenario
         scenario = scenario_name
+        self.controls = {"rng": rng, "scenario_name": scenario_name, "compare": compare, **controls}
         self.messages: list[tuple[str, dict]] = []
         seed, message = parse_seed(rng)
         if message:
@@ -73,8 +77,11 @@ class ClassroomModel(ClientelismModel):
         params = {}
         for name in POLICY_NAMES:
             intensity = controls.pop(f"{name}_intensity", PRESET_INTENSITY[name])
+            end = controls.pop(f"{name}_end_step", None)
             if name in on:
                 params[f"{name}_intensity"] = intensity
+                if end is not None:
+                    params[f"{name}_end_step"] = end
         params.update(controls)
         params = self._acceptable(scenario, params)
         policy = "+".join(on) if on else "none"
@@ -87,7 +94,7 @@ class ClassroomModel(ClientelismModel):
         super().__init__(scenario=scenario, policy=policy, rng=seed, **params)
         self.twin = None
         if compare:
-            baseline = {k: v for k, v in params.items() if not k.endswith("_intensity")}
+            baseline = {k: v for k, v in params.items() if not k.endswith(("_intensity", "_end_step"))}
             self.twin = ClientelismModel(scenario=scenario, policy="none", rng=seed, **baseline)
 
     def _acceptable(self, scenario: str, params: dict) -> dict:

@@ -2,16 +2,23 @@
 
 The page redraws after every step, so drawing must cost far less than the
 50 ms a frame that 20 steps a second allow: residents are drawn as a handful
-of SVG paths (one per channel and literacy shade, each dot a zero-length
-round-capped segment), built with numpy — tens of kilobytes a frame, drawn by
-the browser in a few milliseconds.
+of SVG paths (one per colour and shade, each dot a zero-length round-capped
+segment), built with numpy — tens of kilobytes a frame, drawn by the browser
+in a few milliseconds.
 
 The map has a light background in both themes, so its own texts are dark; the
-key is HTML in the page's text colour, wrapping instead of overlapping.
+key is HTML in the page's text colour, wrapping instead of overlapping. The
+map's texts are sized by the page's style for the width the map is shown at
+(``map_text_css``), so that they stay readable however small the map is.
+
+The dots show how each household's last need ended (darker the more digitally
+literate it is), or its digital literacy alone (``dots="literacy"``), so that a
+training programme is seen on the map and not only in the charts.
 """
 
 from __future__ import annotations
 
+import math
 import weakref
 from html import escape
 
@@ -25,9 +32,16 @@ CHANNEL_ORDER = np.array(sorted(int(c) for c in CHANNEL_COLOURS))
 CURRENT_CAMP, FORMER_CAMP = "#7b3294", "#008837"
 MAP_BACKGROUND, MAP_INK, ROAD = "#f4f1e8", "#3d3526", "#8c7b5a"
 SHADES = (0.35, 0.55, 0.75, 0.95)   # opacity by literacy band (darker = more literate)
+# Literacy alone: five bands from orange (least literate) to dark purple (most), each seen on the light map.
+LITERACY_BANDS = (0.2, 0.4, 0.6, 0.8)
+LITERACY_COLOURS = ("#d95f02", "#f1a340", "#998ec3", "#542788", "#2d004b")
 SIZE = 460
+MARGIN = 36                         # the village leaves this much free at the map's edges (the top: for labels)
 MAX_TIES = 600
-REGENCY_END = (SIZE - 8, 28)        # where the road towards the regency seat leaves the map
+REGENCY_END = (SIZE - 8, 32)        # where the road towards the regency seat leaves the map
+# The map's texts on screen: at least this many pixels high whatever the map's width (the projector's larger).
+TEXT_PX, PROJECTOR_TEXT_PX = 12.5, 17.0
+LARGEST_FONT = 20.0                 # the largest size in map units the style gives (for the labels' places)
 
 
 def _geometry(model) -> dict:
@@ -37,7 +51,7 @@ def _geometry(model) -> dict:
         return cached
     lay = reading.layout(model)
     extent = float(max(np.abs(lay.x_km).max(), np.abs(lay.y_km).max(), lay.dist_kecamatan_km * 0.6, 1.0)) * 1.12
-    scale = (SIZE / 2 - 20) / extent
+    scale = (SIZE / 2 - MARGIN) / extent
 
     def to_px(x, y):
         return SIZE / 2 + np.asarray(x) * scale, SIZE / 2 - np.asarray(y) * scale
@@ -72,23 +86,42 @@ _geometries: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary
 
 
 def regency_label_anchor() -> tuple[float, float]:
-    """Where the regency label ends (text-anchor end) and its baseline: left of the dashed road, clear of it.
+    """Where the regency label ends (text-anchor end) and its baseline: above the end of the dashed road, in the
+    band the village leaves free at the top of the map, clear of the road at any size the style gives it.
 
-    The road runs from the centre to ``REGENCY_END``; at the label's top (baseline - 12) and bottom
-    (baseline + 4) it is at x(y); the label ends 10 px left of the nearer of the two.
+    The road runs from the centre to ``REGENCY_END`` and never rises above it; the label ends where the road
+    does, and its lowest point (the baseline and a quarter of the largest font, for descenders) stays 4 units
+    above that end.
     """
-    c = SIZE / 2
     ex, ey = REGENCY_END
-    baseline = 46.0
-
-    def x_at(y):
-        return c + (c - y) * (ex - c) / (c - ey)
-
-    return min(x_at(baseline - 12), x_at(baseline + 4)) - 10, baseline
+    return float(ex), float(ey) - 4 - 0.25 * LARGEST_FONT
 
 
-def village_svg(model, lang: str, show_ties: bool = False) -> str:
-    """The map: hamlets, roads, offices, residents by channel and literacy, officials, ties on demand."""
+def map_text_css(selector: str, min_px: float) -> str:
+    """Style rules sizing the map's texts for the width the map is shown at: at least ``min_px`` pixels high.
+
+    The map is a square of ``SIZE`` units scaled to its panel, so a font of f units is f × width / SIZE pixels
+    high. CSS cannot divide by a width, so the rules step: in each band of panel widths from w to 1.12 w the
+    font is ``min_px`` × SIZE / w units (at most ``LARGEST_FONT``). ``selector`` names the panel, which is a
+    size container (``container-type: inline-size``).
+    """
+    rules, width = [], 180.0
+    while width < 2600:
+        font = min(LARGEST_FONT, math.ceil(min_px * SIZE / width * 100) / 100)
+        rules.append(f"@container (min-width: {width:.0f}px) {{ {selector} .village-map text "
+                     f"{{ font-size: {font:.2f}px; }} }}")
+        width *= 1.12
+    return "\n".join([f"{selector} .village-map text {{ font-size: {LARGEST_FONT:.2f}px; }}", *rules])
+
+
+def literacy_band(literacy: np.ndarray) -> np.ndarray:
+    """Each household's band of ``LITERACY_BANDS`` (0: below the first boundary)."""
+    return np.digitize(literacy, LITERACY_BANDS)
+
+
+def village_svg(model, lang: str, show_ties: bool = False, dots: str = "channel") -> str:
+    """The map: hamlets, roads, offices, residents by channel and literacy (or by literacy alone), officials,
+    ties on demand."""
     g = _geometry(model)
     week = reading.now(model)
     c = SIZE / 2
@@ -115,19 +148,22 @@ def village_svg(model, lang: str, show_ties: bool = False) -> str:
                 g["oy"][patron].tolist()))
             parts.append(f'<path d="{d}" stroke="#d62728" stroke-opacity="0.18" stroke-width="1" fill="none" '
                          f'class="ties"/>')
-    # Residents by channel of their last need, shaded by literacy.
-    # One path per channel and literacy band: group the households by both with one stable sort.
-    band = np.digitize(week.literacy, (0.25, 0.45, 0.65))
-    channel = np.searchsorted(CHANNEL_ORDER, week.last_channel)
-    group = channel * len(SHADES) + band
+    # Residents by channel of their last need, shaded by literacy (or by literacy alone).
+    # One path per colour and shade: group the households by both with one stable sort.
+    if dots == "literacy":
+        group = literacy_band(week.literacy)
+        styles = [(colour, 0.9) for colour in LITERACY_COLOURS]
+    else:
+        band = np.digitize(week.literacy, (0.25, 0.45, 0.65))
+        group = np.searchsorted(CHANNEL_ORDER, week.last_channel) * len(SHADES) + band
+        styles = [(CHANNEL_COLOURS[int(ch)], alpha) for ch in CHANNEL_ORDER for alpha in SHADES]
     order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(len(CHANNEL_ORDER) * len(SHADES) + 1))
-    dots = g["dots"][order].tolist()
-    parts.append('<g class="residents">')
-    for k in range(len(bounds) - 1):
+    bounds = np.searchsorted(group[order], np.arange(len(styles) + 1))
+    points = g["dots"][order].tolist()
+    parts.append(f'<g class="residents" data-dots="{"literacy" if dots == "literacy" else "channel"}">')
+    for k, (colour, alpha) in enumerate(styles):
         if bounds[k + 1] > bounds[k]:
-            colour, alpha = CHANNEL_COLOURS[int(CHANNEL_ORDER[k // len(SHADES)])], SHADES[k % len(SHADES)]
-            parts.append(f'<path d="{"".join(dots[bounds[k]:bounds[k + 1]])}" stroke="{colour}" '
+            parts.append(f'<path d="{"".join(points[bounds[k]:bounds[k + 1]])}" stroke="{colour}" '
                          f'stroke-opacity="{alpha}" stroke-width="3.2" stroke-linecap="round" fill="none"/>')
     parts.append("</g>")
     # Offices and officials, above the residents.
@@ -162,9 +198,19 @@ def _swatch(kind: str, colour: str) -> str:
     return f'<svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">{shape}</svg>'
 
 
-def map_key_html(lang: str, show_ties: bool = False) -> str:
+def literacy_labels(lang: str) -> list[str]:
+    """The names of the literacy bands, lowest first."""
+    b = [number(lang, v, 1) for v in LITERACY_BANDS]
+    middle = [t(lang, "literacy_band", lo=lo, hi=hi) for lo, hi in zip(b, b[1:])]
+    return [t(lang, "literacy_band_low", hi=b[0]), *middle, t(lang, "literacy_band_top", lo=b[-1])]
+
+
+def map_key_html(lang: str, show_ties: bool = False, dots: str = "channel") -> str:
     """The map's key: one item per colour or shape, in a wrapping row (HTML, in the page's text colour)."""
-    items = [("dot", colour, channel_label(lang, ch)) for ch, colour in CHANNEL_COLOURS.items()]
+    if dots == "literacy":
+        items = [("dot", colour, label) for colour, label in zip(LITERACY_COLOURS, literacy_labels(lang))]
+    else:
+        items = [("dot", colour, channel_label(lang, ch)) for ch, colour in CHANNEL_COLOURS.items()]
     items += [("square", "#333", t(lang, "village_office")), ("square", "#666", t(lang, "kecamatan_office")),
               ("triangle", CURRENT_CAMP, t(lang, "official_current")),
               ("triangle", FORMER_CAMP, t(lang, "official_former"))]
@@ -172,5 +218,6 @@ def map_key_html(lang: str, show_ties: bool = False) -> str:
         items.append(("line", "#d62728", t(lang, "ties")))
     spans = "".join(f'<span class="key-item">{_swatch(kind, colour)}<span>{escape(label)}</span></span>'
                     for kind, colour, label in items)
-    return (f'<div class="map-key">{spans}<span class="key-item key-note">{escape(t(lang, "literacy_note"))}'
-            f'</span></div>')
+    note = "" if dots == "literacy" else (f'<span class="key-item key-note">{escape(t(lang, "literacy_note"))}'
+                                          "</span>")
+    return f'<div class="map-key">{spans}{note}</div>'

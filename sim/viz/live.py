@@ -1,12 +1,12 @@
 """What changes every week, and the loop behind Play.
 
-``LiveView`` owns the widgets that change with every week (the maps and their
-titles, the charts, the caption, the week) and rewrites them directly. Play
-does not re-render the page each week: a render walks every widget of the page
-(the controls alone are over a hundred), which cost 70–150 ms a week on two
-busy cores, and a render that Play asks for while another thread renders is
-left to that thread — the one that handled the Play click would be kept
-drawing weeks and never read the Pause click.
+``LiveView`` owns the widgets that change with every week (the maps with their
+titles and numbers, the charts, the caption, the week, the page's address) and
+rewrites them directly. Play does not re-render the page each week: a render
+walks every widget of the page (the controls alone are over a hundred), which
+cost 70–150 ms a week on two busy cores, and a render that Play asks for while
+another thread renders is left to that thread — the one that handled the Play
+click would be kept drawing weeks and never read the Pause click.
 
 ``play_loop`` runs in a thread of the tab's session. It stops when paused, at
 the stop year, and as soon as the tab is gone: closed or reloaded (Solara then
@@ -16,14 +16,18 @@ closes the session, and with it the model) or no longer connected.
 from __future__ import annotations
 
 import threading
+import time
 from html import escape
 
 import solara.widgets
 
-from sim.viz import reading, state
-from sim.viz.charts import CHARTS, GAP_CHART, caption, charts_html
+from sim.viz import memory, reading, state
+from sim.viz.charts import CHARTS, GAP_CHART, caption, charts_html, numbers_html
 from sim.viz.drawing import village_svg
 from sim.viz.i18n import number, t
+
+# While Play runs, the address is rewritten with the week at most this often (and at once when Play stops).
+ADDRESS_EVERY_S = 1.0
 
 
 def _html(*classes: str) -> solara.widgets.HTML:
@@ -40,6 +44,9 @@ class LiveView:
         self.caption = _html("policy-caption")
         self.maps = _html("maps-box")
         self.charts = _html("charts-box")
+        self.notice = _html("stage-notice-box")
+        self.address = memory.AddressBar()
+        self._address_at = 0.0
 
     def refresh(self, model, only_if_shown: bool = False) -> None:
         """Show the model's current week in the current language (from any thread of the session).
@@ -52,7 +59,23 @@ class LiveView:
                 return
             self.shown = model
             self._refresh(model)
+            self.remember(model, soon=state.playing.value)
         state.at_stop.value = reading.week(model) >= state.stop_week()
+
+    def say(self, text: str) -> None:
+        """Show a short notice over the maps (a village being built); an empty text removes it."""
+        html = f'<div class="stage-notice">{escape(text)}</div>' if text else ""
+        if self.notice.unsafe_innerHTML != html:
+            self.notice.unsafe_innerHTML = html
+
+    def remember(self, model, soon: bool = False) -> None:
+        """Write the lesson into the page's address; ``soon``: at most every ``ADDRESS_EVERY_S`` (while Play runs)."""
+        now = time.monotonic()
+        if soon and now - self._address_at < ADDRESS_EVERY_S:
+            return
+        self._address_at = now
+        lang = state.language.value
+        self.address.show(memory.to_query(memory.current(model)), {"lost": t(lang, "lost"), "back": t(lang, "back")})
 
     def _refresh(self, model) -> None:
         lang = state.language.value
@@ -65,8 +88,10 @@ class LiveView:
             year = number(lang, w / reading.WEEKS_PER_YEAR, 1)
             title = (t(lang, "map_title", week=number(lang, w), year=year) if side is None else
                      t(lang, "map_title_compare", side=side, week=number(lang, w), year=year))
-            panels.append(f'<div class="map-panel"><div class="map-title">{escape(title)}</div>'
-                          f'{village_svg(run, lang, state.show_ties.value)}</div>')
+            numbers = numbers_html(run, lang, base if run is model else None)
+            panels.append(f'<div class="map-panel"><div class="map-title">{escape(title)}</div>{numbers}'
+                          f'<div class="map-frame">{village_svg(run, lang, state.show_ties.value, state.dots.value)}'
+                          '</div></div>')
         maps = f'<div class="maps maps-{"two" if base is not None else "one"}">{"".join(panels)}</div>'
         span = max(state.stop_week(), week)
         boxes = [f'<div class="chart-box{" gap-chart" if chart is GAP_CHART else ""}">{html}</div>'

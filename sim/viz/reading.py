@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.core.population import CURRENT
 from sim.core.services import Channel
-from sim.params.registry import POLICY_NAMES, STEPS, WEEKS_PER_YEAR  # noqa: F401 (the page reads it here)
+from sim.params.registry import NEVER_ENDS, POLICY_NAMES, STEPS, WEEKS_PER_YEAR  # noqa: F401 (the page reads it)
 
 RUN_LENGTH_WEEKS = int(STEPS.default)          # a run's length by default (the registry's), 10 years
 MAX_RUN_WEEKS = int(STEPS.high)
@@ -102,6 +102,11 @@ def series(model, outcome: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars[outcome], dtype=float)
 
 
+def applied_controls(model, default: dict) -> dict:
+    """The page's controls a village was built with (``ClassroomModel.controls``), or ``default``."""
+    return getattr(model, "controls", default)
+
+
 def twin(model):
     """The baseline run beside a model (side by side), or None."""
     return getattr(model, "twin", None)
@@ -114,6 +119,17 @@ def policies_on(model) -> list[str]:
         return list(on)
     values = params(model)
     return [name for name in POLICY_NAMES if values[f"{name}_intensity"] > 0]
+
+
+def policy_end_week(model) -> int | None:
+    """The last week in which a policy that is on still acts, plus one (its end week), when every policy that is
+    on ends; None when none is on or one never ends."""
+    on = policies_on(model)
+    if not on:
+        return None
+    values = params(model)
+    ends = [int(values[f"{name}_end_step"]) for name in on]
+    return None if NEVER_ENDS in ends else max(ends)
 
 
 def policy_start_week(model) -> int | None:

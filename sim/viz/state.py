@@ -1,14 +1,16 @@
 """What the page remembers per browser tab: the controls' values, how Play runs, the view.
 
 Solara keeps module-level reactive variables per session (per browser tab), so
-two tabs never share a value.
+two tabs never share a value. The page's address keeps them too
+(``sim.viz.memory``), so that a reload or a restarted server brings the lesson
+back.
 """
 
 from __future__ import annotations
 
 import solara
 
-from sim.params.registry import PARAMS, POLICY_NAMES
+from sim.params.registry import NEVER_ENDS, PARAMS, POLICY_NAMES
 from sim.params.scenarios import PRESET_INTENSITY
 from sim.viz import reading
 
@@ -27,6 +29,10 @@ KEY_PARAMETERS: dict[str, tuple[float, float, float]] = {
     "official_capacity_per_week": (1, 60, 1),
 }
 INTENSITY_RANGE = (0.0, 1.0, 0.05)
+# How long a policy lasts, in whole years from its start week; the slider's last position (one more than the
+# longest duration) means that it lasts to the end of the run (its end week is the registry's NEVER_ENDS).
+DURATION_YEARS = (1, 9)
+NO_END = DURATION_YEARS[1] + 1
 
 # How Play runs: the pause between frames (the loop waits this long after drawing one; drawing sets
 # the real pace), how many weeks a frame advances, and the year at which Play stops (by default the
@@ -36,6 +42,9 @@ PAUSE_RANGE = (0, 500, 10)
 DRAW_EVERY_RANGE = (1, 26, 1)
 STOP_YEAR_RANGE = (1, reading.MAX_RUN_WEEKS // reading.WEEKS_PER_YEAR, 1)
 
+# What the map's dots show: how each household's last need ended, or its digital literacy.
+DOT_MODES = ("channel", "literacy")
+
 
 def initial_controls() -> dict:
     """The controls' starting values: the model's own defaults, no policy."""
@@ -43,6 +52,7 @@ def initial_controls() -> dict:
     for name in POLICY_NAMES:
         values[name] = False
         values[f"{name}_intensity"] = PRESET_INTENSITY[name]
+        values[f"{name}_end_step"] = PARAMS[f"{name}_end_step"].default
     values.update({name: PARAMS[name].default for name in KEY_PARAMETERS})
     return values
 
@@ -55,6 +65,7 @@ at_stop = solara.reactive(False)           # the village is at (or past) the sto
 show_ties = solara.reactive(False)
 projector = solara.reactive(False)
 gap_dimension = solara.reactive(0)         # side by side: which access gap the gap chart shows
+dots = solara.reactive("channel")          # what the map's dots show (DOT_MODES)
 
 
 def stop_week() -> int:
@@ -70,3 +81,29 @@ def set_control(name: str, value) -> None:
 def set_run_setting(name: str, value) -> None:
     """Change one setting of Play."""
     run_settings.value = {**run_settings.value, name: value}
+
+
+def start_week(values: dict, policy: str) -> int:
+    """The week a policy starts acting with these controls (``max(start, 1)``, the registry's default start)."""
+    return max(int(values.get(f"{policy}_start_step", PARAMS[f"{policy}_start_step"].default)), 1)
+
+
+def duration_years(values: dict, policy: str) -> int:
+    """The duration slider's position for a policy: whole years from its start, or NO_END."""
+    end = int(values[f"{policy}_end_step"])
+    if end == NEVER_ENDS:
+        return NO_END
+    years = round((end - start_week(values, policy)) / reading.WEEKS_PER_YEAR)
+    return min(max(years, DURATION_YEARS[0]), DURATION_YEARS[1])
+
+
+def end_step_for(values: dict, policy: str, years: int) -> int:
+    """The end week of a policy that lasts ``years`` years from its start (NO_END: it never ends)."""
+    if years >= NO_END:
+        return NEVER_ENDS
+    return start_week(values, policy) + int(years) * reading.WEEKS_PER_YEAR
+
+
+def pending_changes(edited: dict, applied: dict) -> list[str]:
+    """The controls whose values differ from those the shown village was built with, in the controls' order."""
+    return [name for name, value in edited.items() if applied.get(name) != value]
