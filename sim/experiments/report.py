@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import logging
-import os
 import sys
 from pathlib import Path
 
@@ -543,47 +541,27 @@ def policy_start_week(runs: pd.DataFrame, policies: list[str]) -> int | None:
 
 
 def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
-    """PNG and SVG of every figure through kaleido; return None when written, else why not (one line).
+    """PNG and SVG of every figure (``sim.shell.images``); return None when written, else why not (one line).
 
     Static images are optional: without a Chromium browser, or when it cannot
     start (e.g. under a memory limit on a cluster's login node), the HTML
-    report is complete and the reason is returned instead.
+    report is complete and the reason is returned instead. A browser that
+    starts but cannot make an image (twice) raises ``OutputError`` naming it.
     """
     from sim.shell.browser import find_chromium, missing_reason
+    from sim.shell.images import Image, ImagesUnavailable, export
 
     browser = find_chromium()
     if browser is None:
         return missing_reason()
-    os.environ.setdefault("BROWSER_PATH", browser)
-    import plotly.io as pio
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figs, tmps, written = [], [], []
+    images = []
     for name, fig in figures.items():
-        for ext in ("png", "svg"):
-            written.append(folder / f"{name}.{ext}")
-            tmps.append(folder / f".{name}.{ext}.tmp")
-            figs.append(fig)
-    # One browser session for all images (much faster than one each), then atomic renames. The browser
-    # drivers' own warnings stay quiet: a failure is reported once, in the line returned below.
-    quiet = [logging.getLogger(name) for name in ("choreographer", "kaleido", "logistro")]
-    levels = [log.level for log in quiet]
-    for log in quiet:
-        log.setLevel(logging.CRITICAL)
+        data = fig.to_dict()
+        images += [Image(data, folder / f"{name}.{ext}", 1200, fig.layout.height or 600) for ext in ("png", "svg")]
     try:
-        pio.write_images(figs, tmps, format=[t.suffixes[-2][1:] for t in tmps], width=1200,
-                         height=[f.layout.height or 600 for f in figs])
-    except Exception as exc:   # kaleido's errors are many kinds; every one means: no images this time
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
-        first = " ".join(str(exc.args[0] if exc.args else exc).split()) or type(exc).__name__
-        first = first if len(first) <= 120 else first[:119] + "…"
-        return f"the browser at {browser} could not export them ({type(exc).__name__}: {first})"
-    finally:
-        for log, level in zip(quiet, levels):
-            log.setLevel(level)
-    for tmp, target in zip(tmps, written):
-        os.replace(tmp, target)
+        export(images, browser)
+    except ImagesUnavailable as exc:
+        return str(exc)
     return None
 
 
