@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import sys
 from pathlib import Path
 
@@ -40,9 +41,9 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 from sim.experiments import analysis
-from sim.experiments.runner import load_folder
+from sim.experiments.runner import load_folder, record_missing
 from sim.params.registry import PARAMS
 from sim.shell.files import write_atomic
 
@@ -422,11 +423,40 @@ def kecamatan_summary(kecamatan: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(folder: str | Path, write_images: bool = True, quiet: bool = False) -> Path:
-    """Write report.html, summary.csv (and figures/*.png) for an experiment folder; return the report path."""
+    """Write report.html, summary.csv (and figures/*.png) for an experiment folder; return the report path.
+
+    The manifest says what is missing while the report is written (all of it, until it is done) and after
+    (``missing``: the figures there are no images of, and why; empty when everything is there).
+
+    Raises:
+        ConfigError: not a finished experiment folder.
+        OutputError: a file could not be written (it names the file); the tables and files written before
+            it are kept, and a figure that could not be made is named in the manifest.
+    """
     path, spec, manifest = load_folder(folder)
     if not (path / "runs.parquet").is_file():
         raise ConfigError("report folder", str(folder), "a finished experiment (runs.parquet is missing: "
                           "resume it first with resume=<folder>)")
+    unfinished = f"not written: the report stopped before it (python -m sim.experiments.report {path} writes it)"
+    pending = {name: unfinished for name in ("summary.csv", "report.html", *(["figures/"] if write_images else []))}
+    record_missing(path, manifest, pending)
+    try:
+        report, missing, failed = _write_report(path, spec, manifest, write_images, quiet)
+    except BaseException:   # Ctrl-C, or a file that cannot be written: what is there is there, the rest is not
+        try:
+            record_missing(path, manifest, {name: why for name, why in pending.items()
+                                            if name.endswith("/") or not (path / name).is_file()})
+        except OutputError:
+            pass
+        raise
+    record_missing(path, manifest, missing)
+    if failed is not None:
+        raise failed
+    return report
+
+
+def _write_report(path: Path, spec, manifest: dict, write_images: bool, quiet: bool):
+    """The report's tables, page and figures; (the page's path, {missing file: why}, the figure error or None)."""
     runs = pd.read_parquet(path / "runs.parquet")
     figures: dict[str, go.Figure] = {}
     extra, lines = "", []   # HTML above the figures, and lines printed under the table (an exploration's)
@@ -488,15 +518,22 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     report = path / "report.html"
     page = _html(spec, manifest, figures, shown, table_title, extra)
     write_atomic(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
+    missing, failed = {}, None
     if write_images:
-        why_not = export_images(figures, path / "figures")
-        if why_not is not None and not quiet:
-            print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
+        try:
+            why_not = export_images(figures, path / "figures")
+        except OutputError as exc:
+            failed, why_not = exc, None
+            missing[os.path.relpath(exc.path, path)] = exc.cause
+        if why_not is not None:
+            missing["figures/"] = f"no PNG/SVG images: {why_not}"
+            if not quiet:
+                print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
         _print_table(shown, table_title, UNITS_CAPTION if spec.kind in ("comparison", "drivers") else "")
         for line in lines:
             print(line)
-    return report
+    return report, missing, failed
 
 
 UNITS_CAPTION = ("pp: percentage points; index pts: points of the 0–1 access-shortfall index (gap = bottom minus "

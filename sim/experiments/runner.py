@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import sys
 import threading
@@ -32,7 +33,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
@@ -83,17 +84,43 @@ def completed_ids(folder: Path) -> set[int]:
 
 
 def _clean_partial(folder: Path) -> None:
-    """Remove temporary files left by a run that was killed while writing."""
-    for sub in ("runs", "timeseries", *AREA_TABLES, "."):
+    """Remove temporary files left by a run (or a report) stopped while writing."""
+    for sub in ("runs", "timeseries", *AREA_TABLES, "figures", "."):
         for f in (folder / sub).glob(".*.tmp"):
             f.unlink()
 
+
+def create_folder(folder: Path, spec: Experiment, design: pd.DataFrame, manifest: dict) -> None:
+    """A new experiment folder with its specification, design and manifest, all or nothing: written into a
+    hidden folder beside it, then renamed into place (an interruption or a full disk leaves no folder that
+    looks like an experiment but is not one)."""
+    staging = folder.parent / f".{folder.name}.tmp"
+    try:
+        staging.mkdir(parents=True)
+        record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
+        write_atomic(staging / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
+        write_parquet(staging / "design.parquet", design)
+        write_manifest(staging, manifest)
+        os.rename(staging, folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(folder, exc) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 # ---------------------------------------------------------------- provenance
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write the manifest atomically."""
     write_atomic(folder / "manifest.json", lambda p: Path(p).write_text(json.dumps(manifest, indent=2)))
+
+
+def record_missing(folder: Path, manifest: dict, missing: dict[str, str]) -> None:
+    """Record in the manifest the outputs that are not (yet) written, each with why: ``missing``, a mapping of
+    paths relative to the folder to causes ({} when every output is there)."""
+    manifest["missing"] = dict(missing)
+    write_manifest(folder, manifest)
 
 
 # ---------------------------------------------------------------- executing
@@ -242,10 +269,6 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
         design = designs.initial(spec, master_seed)
         designs.validate(spec, design)      # every run's inputs, before anything is written
         folder = new_folder(settings.results_dir, spec.name)
-        folder.mkdir(parents=True)
-        record = spec.model_dump(include={*COMMON_KEYS, *KIND_KEYS[spec.kind]})   # a valid experiment file
-        write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
-        write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
                     "constants": dict(spec.constants), "command": command or sys.argv,
                     "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
@@ -260,9 +283,10 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
                      "platform": platform.platform(), "executor": executor, "workers": workers,
                      "dask_address": dask_address, "runs_scheduled": int(len(design)),
                      "runs_completed": session["runs_before"], "status": "running"})
-    write_manifest(folder, manifest)
-    if on_start is not None:
-        on_start(folder)
+    if resume is None:
+        create_folder(folder, spec, design, manifest)
+    else:
+        write_manifest(folder, manifest)
 
     last_write = [time.monotonic()]
 
@@ -286,6 +310,8 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
     if main_thread:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
+        if on_start is not None:
+            on_start(folder)
         execute(folder, design, spec, runner, settings.progress, checkpoint)
         if spec.kind == "sensitivity" and "sobol" not in set(design.get("stage", [])):
             from sim.experiments.analysis import morris_indices
@@ -300,6 +326,7 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
             execute(folder, design, spec, runner, settings.progress, checkpoint)
+        compact(folder)
     except ClusterLost as exc:
         close("interrupted")
         raise ConfigError("dask_address", dask_address or "local cluster",
@@ -321,11 +348,18 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
             f"run {exc.run_id} of {manifest['runs_scheduled']} failed ({exc.error}); its inputs are in "
             f"{folder / 'manifest.json'} under failed_run; the {manifest['runs_completed']} finished runs are kept; "
             f"{what}") from None
+    except OutputError as exc:   # a run's file, a table or the manifest: the runs finished before it are kept
+        try:
+            close("failed", missing={os.path.relpath(exc.path, folder): exc.cause})
+        except OutputError:      # the manifest itself cannot be written: the first error says why
+            pass
+        raise
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    compact(folder)
-    close("complete", finished=datetime.now().isoformat(timespec="seconds"))
+    # The runs and their tables are complete; the report's files are written (and recorded) by the report.
+    close("complete", finished=datetime.now().isoformat(timespec="seconds"),
+          missing={"report.html": f"not written yet (python -m sim.experiments.report {folder} writes it)"})
     return folder
 
 
