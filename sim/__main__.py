@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -25,6 +25,14 @@ def _fail(message: str, code: int = 2) -> None:
 
 def main() -> None:
     """``python -m sim``: check the command line, then one run (through Hydra) or an experiment."""
+    try:
+        _main()
+    except KeyboardInterrupt:   # a single run, or the checks before anything runs: nothing half written
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+def _main() -> None:
     from sim.shell.cli import check_overrides, wants_experiment
 
     args = sys.argv[1:]
@@ -53,6 +61,8 @@ def main() -> None:
             run_and_write(cfg, checked.get((cfg.scenario, cfg.policy)))
         except ConfigError as exc:
             _fail(str(exc))
+        except OutputError as exc:
+            _fail(str(exc), code=1)
 
     run()
 

@@ -46,6 +46,7 @@ from sim.experiments import analysis
 from sim.experiments.runner import load_folder, record_missing
 from sim.params.registry import PARAMS
 from sim.shell.files import write_atomic
+from sim.shell.signals import terminate_as_interrupt
 
 TRAJECTORY_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "patron_lockin_share",
                        "repeat_patron_rate", "unmet_share", "access_gap_literacy", "access_gap_distance",
@@ -674,10 +675,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-images", action="store_true", help="skip the PNG/SVG export")
     args = parser.parse_args(argv)
     try:
-        report = build(args.folder, write_images=not args.no_images)
+        with terminate_as_interrupt():
+            report = build(args.folder, write_images=not args.no_images)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except OutputError as exc:
+        print(f"error: {exc}; the manifest of {args.folder} says what is missing", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print(f"interrupted: the report of {args.folder} is not complete (its manifest says what is missing); "
+              "run this command again to write it", file=sys.stderr)
+        sys.exit(130)
     print(f"report: {report}")
 
 
