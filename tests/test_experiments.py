@@ -117,8 +117,8 @@ def test_serial_and_parallel_give_identical_tables(tmp_path):
 @pytest.mark.parametrize("sig,executor", [(signal.SIGKILL, "serial"), (signal.SIGINT, "processes")])
 def test_interrupted_experiment_resumes_to_identical_tables(tmp_path, sig, executor):
     # Runs from the fourth on wait at a gate until the signal has reached the experiment: it lands among the runs,
-    # never after the last one, however loaded the machine.
-    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=200", "seed=9", "n_households=500"]
+    # never after the last one, however loaded the machine (so the runs need not be long).
+    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=60", "seed=9", "n_households=200"]
     gate = Gate(tmp_path / "gate", first=3)
     proc = gate.start([*args, f"executor={executor}", f"results_dir={tmp_path / 'cut'}"], stdout=subprocess.DEVNULL,
                       stderr=subprocess.PIPE, text=True)

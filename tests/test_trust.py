@@ -274,7 +274,7 @@ def test_12_13_ctrl_c_names_the_folder_keeps_counts_true_and_prints_no_traceback
     # Runs from the fourth on wait at a gate until Ctrl-C has reached the experiment, with both workers holding one:
     # it is interrupted among its runs however loaded the machine.
     gate = Gate(tmp_path / "gate", first=3)
-    proc = gate.start(["experiment=pemekaran_vs_training", "replicates=6", "steps=200", "n_households=500",
+    proc = gate.start(["experiment=pemekaran_vs_training", "replicates=6", "steps=104", *TINY,
                        f"executor={executor}", f"results_dir={tmp_path / 'r'}"], stdout=subprocess.PIPE,
                       stderr=subprocess.PIPE, text=True)
     stored = lambda: len(list((tmp_path / "r").glob("pemekaran_vs_training/*/runs/run_*.parquet")))  # noqa: E731
@@ -301,7 +301,7 @@ def test_12_a_killed_experiment_leaves_a_current_count(tmp_path):
     # Every run waits at the gate: the test lets them through one at a time until the manifest's count has been
     # rewritten (it is, every few seconds), then kills the experiment while the next one waits.
     gate = Gate(tmp_path / "gate", first=0)
-    proc = gate.start(["experiment=pemekaran_vs_training", "replicates=30", "steps=300", "n_households=1000",
+    proc = gate.start(["experiment=pemekaran_vs_training", "replicates=30", "steps=60", *TINY,
                        "executor=serial", f"results_dir={tmp_path}"], stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL)
     alive = lambda: proc.poll() is None  # noqa: E731
