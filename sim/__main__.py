@@ -14,6 +14,7 @@ finishes an interrupted one.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from sim.errors import ConfigError, OutputError
 
@@ -53,7 +54,9 @@ def _main() -> None:
 
     register()
 
-    @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
+    # An absolute path: the entry point can then be called more than once in one process (tests call it so).
+    @hydra.main(version_base="1.3", config_path=str(Path(__file__).resolve().parents[1] / "configs"),
+                config_name="config")
     def run(cfg: DictConfig) -> None:
         from sim.shell.single_run import run_and_write
 
