@@ -494,7 +494,7 @@ def from_mapping(data: dict) -> Experiment:
         raise ConfigError("experiment", data or "an empty file", "a mapping of experiment keys (at least name, "
                           "kind and what the kind needs; see README, 'Experiment files')")
     kind = data.get("kind")
-    if kind in KIND_KEYS:
+    if isinstance(kind, str) and kind in KIND_KEYS:
         allowed = (*COMMON_KEYS, *KIND_KEYS[kind])
         for key in data:
             if key not in allowed and key in Experiment.model_fields:
