@@ -41,7 +41,7 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
-from sim.errors import ConfigError, OutputError
+from sim.errors import ConfigError, OutputError, describe
 from sim.experiments import analysis
 from sim.experiments.runner import load_folder, record_missing
 from sim.params.registry import PARAMS
@@ -438,6 +438,7 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     if not (path / "runs.parquet").is_file():
         raise ConfigError("report folder", str(folder), "a finished experiment (runs.parquet is missing: "
                           "resume it first with resume=<folder>)")
+    check_tables(path)
     unfinished = f"not written: the report stopped before it (python -m sim.experiments.report {path} writes it)"
     pending = {name: unfinished for name in ("summary.csv", "report.html", *(["figures/"] if write_images else []))}
     record_missing(path, manifest, pending)
@@ -454,6 +455,26 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     if failed is not None:
         raise failed
     return report
+
+
+def check_tables(path: Path) -> None:
+    """The compacted tables the report reads are there and whole, or ConfigError naming the first that is not
+    (a resume compacts them again from the runs' own files)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = ["runs.parquet", "timeseries.parquet"]
+    if (path / "villages.parquet").exists() or (path / "kecamatan.parquet").exists():
+        names += ["villages.parquet", "kecamatan.parquet"]
+    for name in names:
+        try:
+            if not (path / name).is_file():
+                raise FileNotFoundError(f"no file {name}")
+            pq.read_metadata(path / name)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise ConfigError("report folder", str(path), f"a finished experiment whose tables are whole: {name} is "
+                              f"not ({describe(exc)[:120]}); python -m sim resume={path} compacts them again from "
+                              "the runs' own files") from None
 
 
 def _write_report(path: Path, spec, manifest: dict, write_images: bool, quiet: bool):

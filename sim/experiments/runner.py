@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.errors import ConfigError, OutputError
+from sim.errors import ConfigError, OutputError, describe
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
@@ -65,14 +65,63 @@ def is_experiment_folder(folder: Path) -> bool:
 
 
 def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experiment, dict]:
-    """An existing experiment folder: its specification and manifest (for resume and report)."""
+    """An existing experiment folder: its specification and manifest (for resume and report).
+
+    Raises:
+        ConfigError: not an experiment folder, or one whose experiment.json or manifest.json is damaged
+            (not JSON, not a valid experiment file, a manifest without its seed and constants); it names the file.
+    """
+    from sim.experiments.spec import from_mapping
+
     path = Path(folder)
     if not path.is_dir() or not is_experiment_folder(path):
         raise ConfigError(key, str(folder), "an experiment folder holding manifest.json, experiment.json and "
                           "design.parquet (results/<experiment>/<time>/)")
-    spec = Experiment.model_validate(json.loads((path / "experiment.json").read_text()))
-    manifest = json.loads((path / "manifest.json").read_text())
+
+    def damaged(name: str, why: str) -> ConfigError:
+        return ConfigError(key, str(folder), f"an experiment folder whose {name} is whole: {why}")
+
+    record = _read_json(path / "experiment.json", damaged)
+    try:
+        spec = from_mapping(record)
+    except ConfigError as exc:
+        raise damaged("experiment.json", f"it is not a valid experiment file ({exc})") from None
+    manifest = _read_json(path / "manifest.json", damaged)
+    seed = manifest.get("master_seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise damaged("manifest.json", f"its master_seed is {seed!r}, not a whole number from 0 upwards")
+    for name, kind in (("constants", dict), ("environment", dict), ("sessions", list)):
+        if name in manifest and not isinstance(manifest[name], kind):
+            raise damaged("manifest.json", f"its {name} is {manifest[name]!r}, not a {kind.__name__}")
+    if not isinstance(manifest.get("constants"), dict):
+        raise damaged("manifest.json", "it has no constants")
+    wall = manifest.get("wall_time_s", 0.0)
+    manifest["wall_time_s"] = float(wall) if isinstance(wall, int | float) and not isinstance(wall, bool) else 0.0
     return path, spec, manifest
+
+
+def _read_json(path: Path, damaged) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise damaged(path.name, f"it cannot be read as JSON ({describe(exc)})") from None
+    if not isinstance(data, dict):
+        raise damaged(path.name, f"it holds a {type(data).__name__}, not a mapping")
+    return data
+
+
+def read_design(folder: Path) -> pd.DataFrame:
+    """A folder's design table, or ConfigError when design.parquet is damaged (not a table, or not a design)."""
+    try:
+        design = pd.read_parquet(folder / "design.parquet")
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        why = f"it cannot be read ({describe(exc)[:160]})"
+    else:
+        required = {"run_id", "policy", "levers", "seed"}
+        if required <= set(design.columns) and design["run_id"].is_unique and len(design):
+            return design
+        why = f"it lacks the columns or rows of a design ({', '.join(sorted(required))}, one row a run)"
+    raise ConfigError("resume", str(folder), f"an experiment folder whose design.parquet is whole: {why}")
 
 
 def completed_ids(folder: Path) -> set[int]:
@@ -190,6 +239,10 @@ def compact(folder: Path, batch_files: int = 200) -> None:
     pyarrow dataset with that schema (several threads, file order kept) and
     streamed through one writer, so memory stays bounded however many runs the
     experiment has.
+
+    Raises:
+        ConfigError: a run's file is damaged (it names the file, and what to do).
+        OutputError: a table could not be written.
     """
     for name in ("runs", "timeseries", *AREA_TABLES):
         if not (folder / name).is_dir():
@@ -197,7 +250,12 @@ def compact(folder: Path, batch_files: int = 200) -> None:
         files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
         schema = None
         for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
-            other = pq.read_schema(f).remove_metadata()
+            try:
+                other = pq.read_schema(f).remove_metadata()
+            except (OSError, ValueError, pa.ArrowException) as exc:   # truncated or overwritten since it was written
+                raise ConfigError("resume", str(folder), f"an experiment folder whose run files are whole tables: "
+                                  f"{name}/{f.name} is not ({describe(exc)[:120]}); delete it and resume again, "
+                                  "which runs that run anew") from None
             schema = other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
         if schema is None:
             continue
@@ -263,7 +321,7 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
         folder, spec, manifest = load_folder(resume)
         master_seed = manifest["master_seed"]
         _clean_partial(folder)
-        design = pd.read_parquet(folder / "design.parquet")
+        design = read_design(folder)
         designs.validate(spec, design)
     else:
         design = designs.initial(spec, master_seed)
@@ -348,6 +406,9 @@ def _run(spec: Experiment, master_seed: int, settings: RunSettings, runner: Exec
             f"run {exc.run_id} of {manifest['runs_scheduled']} failed ({exc.error}); its inputs are in "
             f"{folder / 'manifest.json'} under failed_run; the {manifest['runs_completed']} finished runs are kept; "
             f"{what}") from None
+    except ConfigError:          # a damaged run file: what to do is in the message
+        close("failed")
+        raise
     except OutputError as exc:   # a run's file, a table or the manifest: the runs finished before it are kept
         try:
             close("failed", missing={os.path.relpath(exc.path, folder): exc.cause})
