@@ -125,11 +125,22 @@ def read_design(folder: Path) -> pd.DataFrame:
 
 
 def completed_ids(folder: Path) -> set[int]:
-    """Ids of the runs whose run file exists (the runs that finished)."""
-    done = set()
-    for f in (folder / "runs").glob("run_*.parquet"):
-        done.add(int(f.stem.split("_")[1]))
+    """Ids of the runs that finished: those whose run file exists (it is written last), with their time series
+    (and area tables, in a scenario of several villages) beside it; a run missing one of them runs again."""
+    done = _ids(folder / "runs")
+    for sub in ("timeseries", *AREA_TABLES):
+        if sub == "timeseries" or (folder / sub).is_dir():
+            done &= _ids(folder / sub)
     return done
+
+
+def _ids(where: Path) -> set[int]:
+    ids = set()
+    for f in where.glob("run_*.parquet"):
+        number = f.stem.split("_")[1]
+        if number.isdigit():   # a file someone else named run_<something>.parquet is no run
+            ids.add(int(number))
+    return ids
 
 
 def _clean_partial(folder: Path) -> None:
@@ -247,7 +258,8 @@ def compact(folder: Path, batch_files: int = 200) -> None:
     for name in ("runs", "timeseries", *AREA_TABLES):
         if not (folder / name).is_dir():
             continue
-        files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
+        files = sorted((f for f in (folder / name).glob("run_*.parquet") if f.stem.split("_")[1].isdigit()),
+                       key=lambda f: int(f.stem.split("_")[1]))
         schema = None
         for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
             try:
