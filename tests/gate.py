@@ -85,9 +85,10 @@ class Gate:
                 "SIM_TEST_GATE_FROM": str(self.first), **extra}
 
     def start(self, args: list[str], **popen) -> subprocess.Popen:
-        """``python -m sim <args>``, gated, in a session of its own (so that a test signals its whole group)."""
+        """``python -m sim <args>``, gated, in a session of its own (so that a test signals its whole group), with
+        Ctrl-C handled as under a terminal."""
         return subprocess.Popen([sys.executable, "-c", "import gate; gate.main()", *args], cwd=ROOT,
-                                env=self.env(), start_new_session=True, **popen)
+                                env=self.env(), start_new_session=True, preexec_fn=as_under_a_terminal, **popen)
 
     def waiting(self) -> set[int]:
         return {int(p.name.split("_")[1]) for p in self.folder.glob("waiting_*")}
@@ -105,6 +106,13 @@ class Gate:
 
     def release_all(self) -> None:
         (self.folder / "release_all").touch()
+
+
+def as_under_a_terminal() -> None:
+    """In a child about to start: SIGINT's default action, as a program started from a terminal has it. A test
+    run started in the background by a script (``pytest ... &``) inherits SIGINT ignored, and so would every
+    experiment it starts: Ctrl-C would then do nothing at all (the experiment would finish and exit 0)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def signal_delivered(pid: int, sig: int) -> bool:

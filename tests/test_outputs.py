@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from gate import as_under_a_terminal
 
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
@@ -138,7 +139,8 @@ def test_an_interruption_during_the_export_exits_130_and_resume_writes_the_figur
     results, marker = tmp_path / "r", tmp_path / "export_started"
     proc = subprocess.Popen([sys.executable, "-m", "sim", *TINY, "executor=serial", f"results_dir={results}"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env=with_fault(f"hang:quartiles_paid.png:{marker}"))
+                            start_new_session=True, env=with_fault(f"hang:quartiles_paid.png:{marker}"),
+                            preexec_fn=as_under_a_terminal)
     deadline = time.monotonic() + HANG_GUARD_S
     while not marker.exists():                       # the export is under way: a browser is rendering an image
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()

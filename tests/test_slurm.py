@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from gate import HANG_GUARD_S
+from gate import HANG_GUARD_S, as_under_a_terminal
 from helpers import same_tables
 from helpers import small_experiment as run
 
@@ -32,7 +32,8 @@ class Tool:
     def __init__(self, slurm, *args, cwd):
         self.slurm = slurm
         self.proc = subprocess.Popen([sys.executable, str(TOOL), *args], cwd=cwd, env=slurm.env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                     preexec_fn=as_under_a_terminal)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
