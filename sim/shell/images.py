@@ -159,12 +159,13 @@ def _all_failed(job_file: str, cause: str) -> dict:
     return {"failed": {image["path"]: cause for image in images}}
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Ask the child to close its browser and stop; kill it if it does not in time (or on a second Ctrl-C)."""
+def _stop(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
+    """Ask a process to stop (the child closes its browser first); kill it if it does not in time (or on a second
+    Ctrl-C)."""
     try:
         if proc.poll() is None:
             proc.terminate()
-            proc.wait(timeout=STOP_TIMEOUT_S)
+            proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         pass
     finally:
@@ -267,12 +268,8 @@ async def _close(browser) -> None:
     except BaseException:   # a browser that died, or would not close: its process is ended below
         pass
     proc = getattr(browser, "subprocess", None)
-    if proc is not None and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    if proc is not None:
+        _stop(proc, timeout=5)
 
 
 def _short(exc: BaseException) -> str:
