@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import string
 import subprocess
@@ -37,8 +38,14 @@ FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=False
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
 
 
+# SIM_FUZZ_EXPLORE=n: n times as many cases, different on every run (to look further than the fixed corpus).
+EXPLORE = int(os.environ.get("SIM_FUZZ_EXPLORE", "0") or 0)
+
+
 def fuzz(examples: int) -> settings:
-    """The corpus's settings with ``examples`` cases."""
+    """The corpus's settings with ``examples`` cases (or, exploring, more and random ones)."""
+    if EXPLORE > 0:
+        return settings(FUZZ, max_examples=examples * EXPLORE, derandomize=False)
     return settings(FUZZ, max_examples=examples)
 
 # The size of a run: the only valid values a case may give (anything else it gives is invalid).
