@@ -166,7 +166,7 @@ def test_run_scenario_returns_a_result_or_a_config_error_naming_the_bad_input(ca
     event("ran")
 
 
-@fuzz(15)
+@fuzz(25)
 @given(scenario=scenarios, policy=policies, seed=seeds, weeks=steps, size=sizes, params=overrides,
        extra=st.dictionaries(unknown_names, NASTY, max_size=1))
 def test_run_scenario_with_many_bad_inputs_refuses_with_a_config_error(scenario, policy, seed, weeks, size, params,
@@ -197,7 +197,7 @@ def every_kind_of_value(test):
     return test
 
 
-@fuzz(12)
+@fuzz(5)
 @given(values=st.fixed_dictionaries({key: st.one_of(KINDS_OF_VALUE, NASTY, NUMBERS) for key in CORE}),
        through=st.booleans())
 @every_kind_of_value
@@ -222,7 +222,7 @@ def test_each_argument_of_a_run_alone_bad_is_refused_naming_it(values, through):
         event(f"ran with {key} given")
 
 
-@fuzz(25)
+@fuzz(35)
 @given(call=st.one_of(calls(bad=False), calls(bad=True)))
 def test_the_model_is_built_or_refuses_with_a_config_error_naming_the_bad_input(call):
     from sim.model import ClientelismModel
@@ -358,7 +358,7 @@ def ends_well(code: int, out: str, err: str, results: Path) -> None:
         assert not results.exists() or not [p for p in results.rglob("*") if p.is_file()], err
 
 
-@fuzz(25)
+@fuzz(15)
 @given(argv=st.lists(tokens, max_size=4))
 def test_a_command_line_runs_or_ends_in_one_error_line(argv, tmp_path_factory, monkeypatch, capsys):
     results = tmp_path_factory.mktemp("cli")
@@ -369,10 +369,10 @@ def test_a_command_line_runs_or_ends_in_one_error_line(argv, tmp_path_factory, m
     assert code != 1, err                       # bad input is refused (2), it never fails a run
 
 
-@fuzz(2)
+@fuzz(1)
 @given(argv=st.lists(tokens, min_size=1, max_size=3))
 def test_a_command_line_in_a_fresh_process_runs_or_ends_in_one_error_line(argv, tmp_path_factory):
-    # A few of the same cases through `python -m sim` itself: the interpreter's own handling of what escapes.
+    # One of the same cases through `python -m sim` itself: the interpreter's own handling of what escapes.
     results = tmp_path_factory.mktemp("cli")
     full = [*argv, "steps=2", *(f"{k}={v}" for k, v in TINY.items()), f"results_dir={results / 'r'}"]
     done = subprocess.run([sys.executable, "-m", "sim", *full], cwd=results, capture_output=True, text=True,
@@ -440,7 +440,7 @@ class WouldRun(Exception):
     """A valid experiment file: it would run (its design is checked instead)."""
 
 
-@fuzz(20)
+@fuzz(10)
 @given(spec=experiment_files())
 @example(spec={"name": "fz", "kind": []})
 @example(spec={"name": "fz", "kind": {"comparison": 1}, "policies": ["pemekaran"]})
@@ -546,7 +546,7 @@ def every_damage(test):
     return test
 
 
-@fuzz(8)
+@fuzz(4)
 @given(tampering=st.sampled_from(TAMPERING), command=st.sampled_from(["resume", "report"]), keep=st.floats(0, 1),
        junk=st.binary(max_size=40), change=st.tuples(st.integers(0, 30), st.one_of(st.none(), nested)))
 @every_damage
@@ -581,7 +581,7 @@ def test_a_tampered_folder_resumes_reports_or_ends_in_one_error_line(finished, t
 
 
 # ------------------------------------------------------------------ the classroom page's controls
-@fuzz(40)
+@fuzz(55)
 @given(value=NASTY, integer=st.booleans())
 @example(value=float("nan"), integer=True)
 @example(value=float("inf"), integer=False)
@@ -601,7 +601,7 @@ page_keys = st.sampled_from(["rng", "scenario_name", "compare", *POLICY_NAMES,
                              "official_capacity_per_week", "no_such_control"])
 
 
-@fuzz(25)
+@fuzz(30)
 @given(changes=st.dictionaries(page_keys, st.one_of(NASTY, st.sampled_from(["brebes", "bangbayang", "0", "7"])),
                                max_size=4))
 @example(changes={"no_such_control": 1})
