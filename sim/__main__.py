@@ -14,8 +14,9 @@ finishes an interrupted one.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -25,6 +26,14 @@ def _fail(message: str, code: int = 2) -> None:
 
 def main() -> None:
     """``python -m sim``: check the command line, then one run (through Hydra) or an experiment."""
+    try:
+        _main()
+    except KeyboardInterrupt:   # a single run, or the checks before anything runs: nothing half written
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+def _main() -> None:
     from sim.shell.cli import check_overrides, wants_experiment
 
     args = sys.argv[1:]
@@ -45,7 +54,9 @@ def main() -> None:
 
     register()
 
-    @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
+    # An absolute path: the entry point can then be called more than once in one process (tests call it so).
+    @hydra.main(version_base="1.3", config_path=str(Path(__file__).resolve().parents[1] / "configs"),
+                config_name="config")
     def run(cfg: DictConfig) -> None:
         from sim.shell.single_run import run_and_write
 
@@ -53,6 +64,8 @@ def main() -> None:
             run_and_write(cfg, checked.get((cfg.scenario, cfg.policy)))
         except ConfigError as exc:
             _fail(str(exc))
+        except OutputError as exc:
+            _fail(str(exc), code=1)
 
     run()
 

@@ -31,6 +31,32 @@ class UnknownNameError(ConfigError):
         self.allowed = shown
 
 
+class OutputError(Exception):
+    """An output file (a run's table, the manifest, a report, a figure) could not be written.
+
+    The message names the file and the cause, so that the command line can print it as one line; what was
+    written before it is kept, and the manifest says what is missing. Not an ``OSError``: code that takes an
+    ``OSError`` for a lost connection must not take a full disk for one.
+    """
+
+    def __init__(self, path: object, cause: object):
+        self.path = str(path)
+        self.cause = cause if isinstance(cause, str) else describe(cause)
+        super().__init__(f"could not write {self.path} ({self.cause})")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.cause))
+
+
+def describe(exc: BaseException) -> str:
+    """An error in one line: its type, and its message (an ``OSError``'s without the file name it repeats)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    else:   # an error of several sentences given as several arguments: the first says what happened
+        text = " ".join(str(exc.args[0] if len(exc.args) > 1 else exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def close_names(name: str, candidates, where: str) -> list[str]:
     """What an UnknownNameError lists: the candidates closest to ``name`` first, then where the full list is."""
     import difflib

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from gate import HANG_GUARD_S
 
 from sim.core.outcomes import OUTCOME_NAMES
 from sim.params.registry import PARAMS
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_cli(*args: str, results: Path):
     return subprocess.run([sys.executable, "-m", "sim", *args, f"results_dir={results}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=HANG_GUARD_S)
 
 
 def test_a_run_writes_its_tables(tmp_path):

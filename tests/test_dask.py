@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from gate import HANG_GUARD_S, Gate, gated_compute
 from helpers import same_tables
 from helpers import small_experiment as run
+
+import sim.experiments.executors as executors
 
 ROOT = Path(__file__).resolve().parents[1]
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -29,12 +32,12 @@ def free_port() -> int:
 class Cluster:
     """A scheduler and named workers, each its own process group; stop() ends every process started."""
 
-    def __init__(self, n_workers=2, env=None):
+    def __init__(self, n_workers=2, env=None, scheduler_env=None):
         self.port = free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.procs: dict[str, subprocess.Popen] = {}
         self._start("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                                  "--no-dashboard"])
+                                  "--no-dashboard"], env=scheduler_env)
         for i in range(n_workers):
             self.add_worker(f"w{i}", env=env)
         self.wait_for(n_workers)
@@ -47,7 +50,7 @@ class Cluster:
         self._start(name, [DASK, "worker", self.address, "--nthreads", "1", "--nworkers", "1", "--name", name,
                            "--no-dashboard", "--death-timeout", "30"], env=env)
 
-    def wait_for(self, n, timeout=90):
+    def wait_for(self, n, timeout=HANG_GUARD_S):
         from distributed import Client
 
         deadline = time.time() + timeout
@@ -62,7 +65,7 @@ class Cluster:
 
     def kill(self, name, sig=signal.SIGKILL):
         os.killpg(self.procs[name].pid, sig)
-        self.procs[name].wait(timeout=30)
+        self.procs[name].wait(timeout=HANG_GUARD_S)
 
     def stop(self):
         for proc in self.procs.values():
@@ -102,7 +105,11 @@ def test_local_cluster_matches_serial(serial_reference, tmp_path):
     same_tables(folder, serial_reference)
 
 
-def test_a_dead_worker_loses_no_run(cluster, tmp_path):
+def test_a_dead_worker_loses_no_run(tmp_path, monkeypatch):
+    # Runs from the fifth on wait at a gate, in both workers: w0 is killed while it holds a run, which w1 must redo.
+    gate = Gate(tmp_path / "gate", first=4)
+    cluster = Cluster(env=gate.env(), scheduler_env=gate.env())     # both unpickle the gated task
+    monkeypatch.setattr(executors, "compute", gated_compute)
     args = ["experiment=pemekaran_vs_training", "replicates=8", "steps=150", "seed=4", "n_households=400"]
     result = {}
 
@@ -115,12 +122,15 @@ def test_a_dead_worker_loses_no_run(cluster, tmp_path):
 
     thread = threading.Thread(target=go)
     thread.start()
-    deadline = time.time() + 120
-    while len(list(tmp_path.glob("dask/*/*/runs/run_*.parquet"))) < 4:
-        assert time.time() < deadline and thread.is_alive(), result
-        time.sleep(0.05)
-    cluster.kill("w0")                       # mid-experiment: its running task is redone on w1
-    thread.join(timeout=300)
+    try:
+        gate.wait_for(lambda: len(gate.waiting()) >= 2 and len(list(tmp_path.glob("dask/*/*/runs/run_*.parquet"))) >= 4,
+                      thread.is_alive, "a run held in each worker")
+        cluster.kill("w0")                   # mid-experiment: its running task is redone on w1
+        gate.release_all()
+        thread.join(timeout=HANG_GUARD_S)
+    finally:
+        gate.release_all()
+        cluster.stop()
     assert "error" not in result, result.get("error")
     runs = pd.read_parquet(result["folder"] / "runs.parquet")
     design = pd.read_parquet(result["folder"] / "design.parquet")
@@ -132,7 +142,7 @@ def test_a_dead_worker_loses_no_run(cluster, tmp_path):
 def test_unreachable_address_is_one_line_and_writes_nothing(tmp_path):
     out = subprocess.run([sys.executable, "-m", "sim", *ARGS, "executor=dask",
                           f"dask_address=tcp://127.0.0.1:{free_port()}", f"results_dir={tmp_path / 'r'}"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+                         cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD_S)
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode != 0 and len(lines) == 1 and "dask_address" in lines[0], out.stderr
     assert not (tmp_path / "r").exists()
@@ -148,7 +158,7 @@ def test_workers_with_other_versions_are_refused(tmp_path):
     try:
         out = subprocess.run([sys.executable, "-m", "sim", *ARGS, "executor=dask", f"dask_address={c.address}",
                               f"results_dir={tmp_path / 'r'}"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=120)
+                             timeout=HANG_GUARD_S)
     finally:
         c.stop()
     lines = [line for line in out.stderr.splitlines() if line.strip()]
@@ -158,19 +168,18 @@ def test_workers_with_other_versions_are_refused(tmp_path):
 
 
 def test_cluster_going_away_stops_cleanly_and_resume_finishes(tmp_path, serial_reference):
-    c = Cluster(n_workers=1)
+    # The cluster goes away while its worker holds the second run at a gate: never after the last run.
+    gate = Gate(tmp_path / "gate", first=1)
+    c = Cluster(n_workers=1, env=gate.env(), scheduler_env=gate.env())
     try:
         args = [*ARGS[:1], "replicates=3", "steps=300", "seed=4", "n_households=300"]
-        proc = subprocess.Popen([sys.executable, "-m", "sim", *args, "executor=dask", f"dask_address={c.address}",
-                                 f"results_dir={tmp_path / 'r'}"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 120
-        while not list(tmp_path.glob("r/*/*/runs/run_*.parquet")):
-            assert time.time() < deadline and proc.poll() is None
-            time.sleep(0.05)
+        proc = gate.start([*args, "executor=dask", f"dask_address={c.address}", f"results_dir={tmp_path / 'r'}"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        gate.wait_for(lambda: 1 in gate.waiting() and list(tmp_path.glob("r/*/*/runs/run_*.parquet")),
+                      lambda: proc.poll() is None, "the second run at the gate")
         c.kill("scheduler")
         c.kill("w0")
-        _, err = proc.communicate(timeout=180)
+        _, err = proc.communicate(timeout=HANG_GUARD_S)
     finally:
         c.stop()
     lines = [line for line in err.splitlines() if line.strip()]
@@ -179,7 +188,7 @@ def test_cluster_going_away_stops_cleanly_and_resume_finishes(tmp_path, serial_r
     folder = next((tmp_path / "r" / "pemekaran_vs_training").iterdir())
     assert json.loads((folder / "manifest.json").read_text())["status"] == "interrupted"
     out = subprocess.run([sys.executable, "-m", "sim", f"resume={folder}", "executor=serial"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert out.returncode == 0, out.stderr
     reference = run(args, tmp_path / "serial", executor="serial", workers=1)
     same_tables(folder, reference)

@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from gate import HANG_GUARD_S, Gate, interrupt
 from helpers import paired_t
 
 from sim.core.outcomes import OUTCOME_NAMES
@@ -26,7 +26,7 @@ TINY = ["n_households=300"]
 
 def cli(*args, cwd=ROOT, **kw):
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, **kw)
+                          timeout=HANG_GUARD_S, **kw)
 
 
 def run(args, results, executor="serial", progress=False):
@@ -94,7 +94,7 @@ def test_policy_effects_are_paired_by_replicate(comparison_folder):
 def test_report_on_demand(comparison_folder):
     (comparison_folder / "report.html").unlink()
     out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "--no-images"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+                         cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert out.returncode == 0, out.stderr
     assert (comparison_folder / "report.html").is_file()
     assert "pemekaran" in out.stdout
@@ -114,30 +114,23 @@ def test_serial_and_parallel_give_identical_tables(tmp_path):
         pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True)
 
 
-def _start(args, results):
-    return subprocess.Popen([sys.executable, "-m", "sim", *args, f"results_dir={results}"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-def _wait_for_runs(results, name, n, proc, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = list((results / name).glob("*/runs/run_*.parquet")) if (results / name).exists() else []
-        if len(found) >= n:
-            return found[0].parent.parent
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.05)
-    raise AssertionError("no runs finished in time")
-
-
 @pytest.mark.parametrize("sig,executor", [(signal.SIGKILL, "serial"), (signal.SIGINT, "processes")])
 def test_interrupted_experiment_resumes_to_identical_tables(tmp_path, sig, executor):
-    # Runs long enough (about half a second each) that the signal lands among the runs, not after the last one.
-    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=200", "seed=9", "n_households=500"]
-    proc = _start([*args, f"executor={executor}"], tmp_path / "cut")
-    folder = _wait_for_runs(tmp_path / "cut", "pemekaran_vs_training", 3, proc)
-    os.killpg(proc.pid, sig)
-    proc.wait(timeout=60)
+    # Runs from the fourth on wait at a gate until the signal has reached the experiment: it lands among the runs,
+    # never after the last one, however loaded the machine (so the runs need not be long).
+    args = ["experiment=pemekaran_vs_training", "replicates=4", "steps=60", "seed=9", "n_households=200"]
+    gate = Gate(tmp_path / "gate", first=3)
+    proc = gate.start([*args, f"executor={executor}", f"results_dir={tmp_path / 'cut'}"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.PIPE, text=True)
+    held = {3} if executor == "serial" else {3, 4}             # every worker holds a run
+    gate.wait_for(lambda: held <= gate.waiting(), lambda: proc.poll() is None, "runs waiting at the gate")
+    folder = next((tmp_path / "cut" / "pemekaran_vs_training").iterdir())
+    if sig == signal.SIGINT:
+        interrupt(proc, sig)
+        gate.release_all()                                     # the runs in flight finish, none starts
+    else:
+        os.killpg(proc.pid, sig)
+    proc.wait(timeout=HANG_GUARD_S)
     if sig == signal.SIGINT:
         assert proc.returncode == 130, proc.stderr.read()
         assert json.loads((folder / "manifest.json").read_text())["status"] == "interrupted"
@@ -303,7 +296,7 @@ def test_an_experiment_file_of_ones_own_runs(tmp_path):
 def test_shipped_studies_run(tmp_path, script):
     out = subprocess.run([sys.executable, str(ROOT / "experiments" / script), "--replicates", "2", "--steps", "60",
                           "--executor", "serial", "--results-dir", str(tmp_path), "n_households=200"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert out.returncode == 0, out.stderr
     folder = next(next(tmp_path.iterdir()).iterdir())
     produced = {"pemekaran_vs_training.py": "additivity.csv", "who_gains.py": "who_gains.csv"}[script]

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from gate import HANG_GUARD_S
 from helpers import read_terminal
 
 from sim.core.outcomes import ALL_OUTCOME_NAMES
@@ -54,7 +55,7 @@ def test_one_lookup_finds_any_of_the_browser_names(tmp_path, monkeypatch):
 
 def _pytest_browser_tests(env):
     return subprocess.run([sys.executable, "-m", "pytest", "tests/test_viz_browser.py", "-q", "-rs", "-p",
-                           "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+                           "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S)
 
 
 def test_without_a_browser_the_browser_tests_are_skipped_with_the_reason_and_the_fix():
@@ -101,7 +102,7 @@ def test_a_report_without_a_working_browser_is_complete_and_says_why_in_one_line
     folder = tiny_comparison
     (folder / "report.html").unlink(missing_ok=True)
     out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(folder)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300, env=env_with(BROWSER_PATH=browser))
+                         text=True, timeout=HANG_GUARD_S, env=env_with(BROWSER_PATH=browser))
     assert out.returncode == 0, out.stderr
     assert (folder / "report.html").is_file() and not list((folder / "figures").glob("*.png"))
     lines = [line for line in out.stderr.splitlines() if line.strip()]
@@ -112,7 +113,7 @@ def test_a_report_without_a_working_browser_is_complete_and_says_why_in_one_line
 # ------------------------------------------------------------------ 3. a quiet single run
 def run_cli(*args, **kw):
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, **kw)
+                          timeout=HANG_GUARD_S, **kw)
 
 
 def test_a_single_run_prints_its_table_and_where_it_wrote_and_nothing_else(tmp_path):
@@ -156,8 +157,8 @@ def test_a_long_single_run_shows_a_progress_bar_with_an_eta_on_a_terminal(tmp_pa
     proc = subprocess.Popen([sys.executable, "-m", "sim", "steps=4000", f"results_dir={tmp_path}"], cwd=ROOT,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
-    seen = read_terminal(master, 120, done=lambda: proc.poll() is not None)
-    proc.wait(timeout=60)
+    seen = read_terminal(master, HANG_GUARD_S, done=lambda: proc.poll() is not None)
+    proc.wait(timeout=HANG_GUARD_S)
     text = seen.decode(errors="replace")
     assert proc.returncode == 0
     assert "ETA" in text and "/4000" in text and "weeks" in text, text[-500:]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from gate import HANG_GUARD_S, as_under_a_terminal
 from helpers import same_tables
 from helpers import small_experiment as run
 
@@ -31,7 +32,8 @@ class Tool:
     def __init__(self, slurm, *args, cwd):
         self.slurm = slurm
         self.proc = subprocess.Popen([sys.executable, str(TOOL), *args], cwd=cwd, env=slurm.env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                     preexec_fn=as_under_a_terminal)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -40,7 +42,7 @@ class Tool:
         for line in self.proc.stdout:
             self.lines.append(line.rstrip("\n"))
 
-    def wait_for(self, pattern: str, timeout: float = 90, after: int = 0) -> re.Match:
+    def wait_for(self, pattern: str, timeout: float = HANG_GUARD_S, after: int = 0) -> re.Match:
         deadline = time.monotonic() + timeout
         while True:
             for line in self.lines[after:]:
@@ -86,7 +88,7 @@ def serial_reference(tmp_path_factory):
     return run(ARGS, tmp_path_factory.mktemp("serial"), executor="serial", workers=1)
 
 
-def wait_until_no_jobs(slurm, timeout=60):
+def wait_until_no_jobs(slurm, timeout=HANG_GUARD_S):
     deadline = time.monotonic() + timeout
     while slurm.jobs():
         assert time.monotonic() < deadline, f"jobs left: {slurm.jobs()}"
@@ -138,18 +140,18 @@ def test_cancelled_job_loses_no_run_and_is_replaced(slurm, tool, tmp_path):
     def finished():
         return len(list(tmp_path.glob("slurm/*/*/runs/run_*.parquet")))
 
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + HANG_GUARD_S
     while finished() < 4:
         assert time.monotonic() < deadline and thread.is_alive(), result
         time.sleep(0.05)
     slurm.run(["scancel", first])
     done_when_cancelled = finished()
     shown = len(t.lines)
-    thread.join(timeout=120)
+    thread.join(timeout=HANG_GUARD_S)
     assert not thread.is_alive(), f"the experiment did not finish after its job was cancelled: {t.lines[-5:]}"
     assert "error" not in result, result.get("error")
-    t.wait_for(rf"^job {first} ended; submitting a replacement$", after=shown, timeout=5)
-    second = t.wait_for(r"^job (\d+) submitted", after=shown, timeout=5).group(1)
+    t.wait_for(rf"^job {first} ended; submitting a replacement$", after=shown)
+    second = t.wait_for(r"^job (\d+) submitted", after=shown).group(1)
     assert second != first and done_when_cancelled < 24
     assert slurm.jobs() == {second: "RUNNING"} and slurm_jobs_of_workers(address) == {second}
     folder = result["folder"]
@@ -177,7 +179,7 @@ def test_bad_settings_are_one_line_and_submit_nothing(slurm, tmp_path, args, opt
     settings = {"--jobs": "1", "--cores": "1", "--memory": "1GB", "--walltime": "00:10:00", "--interface": "lo"}
     settings.update(dict(zip(args[::2], args[1::2])))
     out = subprocess.run([sys.executable, str(TOOL), *[x for kv in settings.items() for x in kv]], cwd=tmp_path,
-                         env=slurm.env, capture_output=True, text=True, timeout=120)
+                         env=slurm.env, capture_output=True, text=True, timeout=HANG_GUARD_S)
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2 and len(lines) == 1, out.stderr
     value = settings[option]
@@ -194,7 +196,8 @@ def test_a_job_that_cannot_start_is_one_line_and_no_folder(slurm, tool, tmp_path
     t.wait_for(r"^partition closed is down: the jobs wait until it is up$")
     job = t.wait_for(r"^job (\d+) pending \(PartitionDown\)$").group(1)
     out = subprocess.run([sys.executable, "-m", "sim", *ARGS, "executor=dask", f"dask_address={address}",
-                          f"results_dir={tmp_path / 'r'}"], cwd=ROOT, capture_output=True, text=True, timeout=180)
+                          f"results_dir={tmp_path / 'r'}"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=HANG_GUARD_S)
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2 and len(lines) == 1, out.stderr
     assert lines[0].startswith(f"error: dask_address='{address}' is not valid") and "none joined" in lines[0]
@@ -210,7 +213,7 @@ def _pytest_slurm_tests(tmp_path, **extra):
     env.update(PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT / "tests")]), **extra)
     return subprocess.run([sys.executable, "-m", "pytest", "tests/test_slurm.py", "-q", "-rs", "-p", "hide_slurm",
                            "-p", "no:cacheprovider", "-k", "matches_serial"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=HANG_GUARD_S)
 
 
 def test_without_slurm_its_tests_are_skipped_with_the_reason_and_the_fix(tmp_path):

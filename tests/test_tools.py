@@ -30,3 +30,20 @@ def test_the_mutation_check_refuses_test_files_that_do_not_exist():
 def test_a_pytest_run_that_fails_no_test_is_not_a_catch():
     status, detail, _ = mutants.run(mutants.MUTANTS[0], ["tests/test_tools.py::no_such_test"], timeout=300)
     assert status == "ERROR" and "without a failed test" in detail, (status, detail)
+
+
+def test_a_mutant_whose_tests_never_finish_is_timed_out_not_caught(monkeypatch, capsys):
+    # A slow machine turns a surviving mutant into a timeout: that must never score as a catch.
+    status, detail, _ = mutants.run(mutants.MUTANTS[0], ["tests/faults/never_finishes.py"], timeout=20)
+    assert status == "TIMEOUT" and detail == "no result within 20 s (raise --timeout)", (status, detail)
+    results = {"a": ("CAUGHT", "tests/x.py::t", 1.0), "b": (status, detail, 20.0), "c": ("SURVIVED", "", 1.0),
+               "d": ("STALE", "", 0.0), "e": ("ERROR", "", 1.0)}
+    assert mutants.summary(results, 5) == ("mutation score: 1/5 caught; 1 survived, 1 timed out, 1 no longer apply, "
+                                           "1 errors")
+    monkeypatch.setattr(mutants, "run", lambda m, tests, timeout: ("TIMEOUT", "no result within 1 s", 1.0))
+    assert mutants.main([mutants.MUTANTS[0].name, mutants.MUTANTS[1].name]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "mutation score: 0/2 caught; 0 survived, 2 timed out, 0 no longer apply, 0 errors"
+    assert "CAUGHT" not in out
+    monkeypatch.setattr(mutants, "run", lambda m, tests, timeout: ("CAUGHT", "tests/x.py::t", 1.0))
+    assert mutants.main([mutants.MUTANTS[0].name]) == 0

@@ -9,9 +9,11 @@ when some test fails. A mutant that survives names a rule no test holds the mode
     python tools/mutants.py --list          # the mutants and the rules they break
     python tools/mutants.py reversed_priority no_deskilling --jobs 1
 
-It prints one line per mutant (caught by which test, or SURVIVED) and the score; the exit status is 1 when a
-mutant survives or a change no longer applies. It takes a while (each surviving mutant runs the whole model-level
-suite), so it is not part of ``make test``.
+It prints one line per mutant and a summary of how many were caught, survived, timed out and no longer apply
+(and errors: a pytest run that failed without a failing test). Only a failing test is a catch: a mutant whose tests
+do not finish within ``--timeout`` seconds is TIMEOUT, never caught (on a slow machine a surviving mutant can time
+out), and the score counts it as not caught. The exit status is 0 only when every mutant was caught. It takes a
+while (each surviving mutant runs the whole model-level suite), so it is not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -468,8 +470,8 @@ def run(mutant: Mutant, tests: list[str], timeout: float) -> tuple[str, str, flo
             done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                                    "-p", "no:randomly", *tests], cwd=tree, env=env, capture_output=True, text=True,
                                   timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "CAUGHT", f"timed out after {timeout:.0f} s", time.perf_counter() - start
+        except subprocess.TimeoutExpired:   # no test failed in time: not a catch (run it again with more time)
+            return "TIMEOUT", f"no result within {timeout:.0f} s (raise --timeout)", time.perf_counter() - start
         seconds = time.perf_counter() - start
         if done.returncode == 0:
             return "SURVIVED", "every model-level test passed", seconds
@@ -516,9 +518,22 @@ def main(argv: list[str] | None = None) -> int:
 
     with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
         list(pool.map(one, chosen))
-    caught = sum(status == "CAUGHT" for status, _, _ in results.values())
-    print(f"mutation score: {caught}/{len(chosen)} caught")
-    return 0 if caught == len(chosen) else 1
+    print(summary(results, len(chosen)))
+    return 0 if all(status == "CAUGHT" for status, _, _ in results.values()) and len(results) == len(chosen) else 1
+
+
+# How each status is counted in the summary, in this order.
+STATUSES = {"CAUGHT": "caught", "SURVIVED": "survived", "TIMEOUT": "timed out", "STALE": "no longer apply",
+            "ERROR": "errors"}
+
+
+def summary(results: dict[str, tuple[str, str, float]], total: int) -> str:
+    """The score line: caught of all, then how many of each other status (timeouts are never catches)."""
+    counts = {status: 0 for status in STATUSES}
+    for status, _, _ in results.values():
+        counts[status] += 1
+    rest = ", ".join(f"{counts[s]} {STATUSES[s]}" for s in STATUSES if s != "CAUGHT")
+    return f"mutation score: {counts['CAUGHT']}/{total} caught; {rest}"
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 from sim.params.registry import PARAMS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
@@ -124,10 +124,26 @@ def _say(text: str) -> None:
 
 
 def run_from_command_line(args: list[str]) -> None:
-    """Run (or resume, or rerun) an experiment from command-line overrides, then write its report."""
+    """Run (or resume, or rerun) an experiment from command-line overrides, then write its report.
+
+    Every way it can end is one line on stderr and an exit status: 0 done, 1 a run or an output failed
+    (``error:``, naming the run or the file), 2 bad input (``error:``), 130 interrupted (``interrupted:``,
+    with how to finish). SIGTERM stops it as Ctrl-C does, at any moment; an interrupted folder is resumable.
+    """
+    from sim.shell.signals import terminate_as_interrupt
+
+    with terminate_as_interrupt():
+        _run_from_command_line(args)
+
+
+def _stop(code: int, line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def _run_from_command_line(args: list[str]) -> None:
     from sim.experiments import budget
     from sim.experiments.executors import RunSettings
-    from sim.experiments.report import build
     from sim.experiments.runner import ExperimentFailed, Interrupted, check_same_code, load_folder, run_experiment
     from sim.experiments.spec import notes
     from sim.shell.cli import parsed_values
@@ -147,42 +163,70 @@ def run_from_command_line(args: list[str]) -> None:
             seed, resume = cfg.seed, None
         cost = budget.estimate(spec, cfg.executor, cfg.workers)
         budget.check(cost, cfg.results_dir)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    if "rerun" in values:
-        from sim.experiments.provenance import differences, environment
+        if "rerun" in values:
+            from sim.experiments.provenance import differences, environment
 
-        changed = differences(manifest.get("environment") or {}, environment())
-        if changed:
-            _say(f"note: this code differs from that of {folder_arg} ({'; '.join(changed)}): its tables may differ")
+            changed = differences(manifest.get("environment") or {}, environment())
+            if changed:
+                _say(f"note: this code differs from that of {folder_arg} ({'; '.join(changed)}): its tables may "
+                     "differ")
+    except ConfigError as exc:
+        _stop(2, f"error: {exc}")
+    except KeyboardInterrupt:
+        _stop(130, "interrupted: before the experiment started; nothing was written")
+
+    started_in: list[Path] = []
 
     def started(folder: Path) -> None:
         """Once the folder exists (and a cluster answered), before any run: notes, the estimate, the folder."""
+        started_in.append(folder)
         for note in notes(spec) if resume is None else ():
             _say(f"note: {note}")
         _say(cost.line(spec.name))
         _say(f"folder: {folder}")
+
+    def finish_with(folder: Path) -> str:
+        return f"python -m sim resume={folder}"
 
     try:
         settings = RunSettings(cfg.executor, cfg.workers, cfg.dask_address, cfg.results_dir, progress=True,
                                command=("python", "-m", "sim", *args), allow_code_change=cfg.allow_code_change)
         folder = run_experiment(spec, seed, settings, resume=resume, on_start=started)
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _stop(2, f"error: {exc}")
     except ExperimentFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(1)
+        _stop(1, f"error: {exc}")
+    except OutputError as exc:
+        where = started_in[0] if started_in else None
+        kept = (f"; the finished runs are kept in {where} (its manifest says what is missing); once the cause is "
+                f"fixed, finish with: {finish_with(where)}") if where else "; nothing was written"
+        _stop(1, f"error: {exc}{kept}")
     except Interrupted as exc:
-        print(f"interrupted: the {exc.completed} finished runs are kept in {exc.folder}; finish with: "
-              f"python -m sim resume={exc.folder}", file=sys.stderr)
-        sys.exit(130)
+        _stop(130, f"interrupted: the {exc.completed} finished runs are kept in {exc.folder}; finish with: "
+                   f"{finish_with(exc.folder)}")
+    except KeyboardInterrupt:   # while the executor started or stopped, or the tables were compacted
+        if started_in:
+            _stop(130, f"interrupted: the finished runs are kept in {started_in[0]}; finish with: "
+                       f"{finish_with(started_in[0])}")
+        _stop(130, "interrupted: before any run; nothing was written" if resume is None else
+                   f"interrupted: before any run; {resume} is as it was")
+    _report(folder, cfg.images)
+
+
+def _report(folder: Path, images: bool) -> None:
+    """The report of a finished experiment, and the two lines saying where everything is."""
+    from sim.experiments.report import build
+
+    again = f"python -m sim.experiments.report {folder}"
     try:
-        report = build(folder, write_images=cfg.images)
+        report = build(folder, write_images=images)
     except KeyboardInterrupt:
-        print(f"interrupted while writing the report: every run is saved in {folder}; write the report with: "
-              f"python -m sim.experiments.report {folder}", file=sys.stderr)
-        sys.exit(130)
+        _stop(130, f"interrupted while writing the report: every run is saved in {folder}; write the report with: "
+                   f"{again}")
+    except OutputError as exc:
+        _stop(1, f"error: {exc}; every run is saved in {folder} and its manifest says what is missing; once the "
+                 f"cause is fixed, write it with: {again}")
+    except ConfigError as exc:
+        _stop(2, f"error: {exc}")
     print(f"results: {folder}")
     print(f"report: {report}")

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import logging
 import os
 import sys
 from pathlib import Path
@@ -42,13 +41,14 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from sim.core.outcomes import GROUP_DIMENSIONS, GROUP_MEASURES, QUARTILE_LABELS, QUARTILES, SHORTFALL, outcome
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError, describe
 from sim.experiments.kinds import kind_of
 from sim.experiments.kinds.base import Section
-from sim.experiments.runner import load_folder
+from sim.experiments.runner import load_folder, record_missing
 from sim.experiments.spec import Experiment
 from sim.params.registry import PARAMS
 from sim.shell.files import write_atomic
+from sim.shell.signals import terminate_as_interrupt
 
 TRAJECTORY_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "patron_lockin_share",
                        "repeat_patron_rate", "unmet_share", "access_gap_literacy", "access_gap_distance",
@@ -394,11 +394,61 @@ def kecamatan_summary(kecamatan: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(folder: str | Path, write_images: bool = True, quiet: bool = False) -> Path:
-    """Write report.html, summary.csv (and figures/*.png) for an experiment folder; return the report path."""
+    """Write report.html, summary.csv (and figures/*.png) for an experiment folder; return the report path.
+
+    The manifest says what is missing while the report is written (all of it, until it is done) and after
+    (``missing``: the figures there are no images of, and why; empty when everything is there).
+
+    Raises:
+        ConfigError: not a finished experiment folder.
+        OutputError: a file could not be written (it names the file); the tables and files written before
+            it are kept, and a figure that could not be made is named in the manifest.
+    """
     path, spec, manifest = load_folder(folder)
     if not (path / "runs.parquet").is_file():
         raise ConfigError("report folder", str(folder), "a finished experiment (runs.parquet is missing: "
                           "resume it first with resume=<folder>)")
+    check_tables(path)
+    unfinished = f"not written: the report stopped before it (python -m sim.experiments.report {path} writes it)"
+    pending = {name: unfinished for name in ("summary.csv", "report.html", *(["figures/"] if write_images else []))}
+    record_missing(path, manifest, pending)
+    try:
+        report, missing, failed = _write_report(path, spec, manifest, write_images, quiet)
+    except BaseException:   # Ctrl-C, or a file that cannot be written: what is there is there, the rest is not
+        try:
+            record_missing(path, manifest, {name: why for name, why in pending.items()
+                                            if name.endswith("/") or not (path / name).is_file()})
+        except OutputError:
+            pass
+        raise
+    record_missing(path, manifest, missing)
+    if failed is not None:
+        raise failed
+    return report
+
+
+def check_tables(path: Path) -> None:
+    """The compacted tables the report reads are there and whole, or ConfigError naming the first that is not
+    (a resume compacts them again from the runs' own files)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = ["runs.parquet", "timeseries.parquet"]
+    if (path / "villages.parquet").exists() or (path / "kecamatan.parquet").exists():
+        names += ["villages.parquet", "kecamatan.parquet"]
+    for name in names:
+        try:
+            if not (path / name).is_file():
+                raise FileNotFoundError(f"no file {name}")
+            pq.read_metadata(path / name)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise ConfigError("report folder", str(path), f"a finished experiment whose tables are whole: {name} is "
+                              f"not ({describe(exc)[:120]}); python -m sim resume={path} compacts them again from "
+                              "the runs' own files") from None
+
+
+def _write_report(path: Path, spec, manifest: dict, write_images: bool, quiet: bool):
+    """The report's tables, page and figures; (the page's path, {missing file: why}, the figure error or None)."""
     runs = pd.read_parquet(path / "runs.parquet")
     section = kind_of(spec).report(path, spec, runs, manifest["master_seed"])
     for name, table in section.tables.items():
@@ -406,15 +456,22 @@ def build(folder: str | Path, write_images: bool = True, quiet: bool = False) ->
     report = path / "report.html"
     page = _html(spec, manifest, section)
     write_atomic(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
+    missing, failed = {}, None
     if write_images:
-        why_not = export_images(section.figures, path / "figures")
-        if why_not is not None and not quiet:
-            print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
+        try:
+            why_not = export_images(section.figures, path / "figures")
+        except OutputError as exc:
+            failed, why_not = exc, None
+            missing[os.path.relpath(exc.path, path)] = exc.cause
+        if why_not is not None:
+            missing["figures/"] = f"no PNG/SVG images: {why_not}"
+            if not quiet:
+                print(f"figures: no PNG/SVG images ({why_not}); report.html has every figure", file=sys.stderr)
     if not quiet:
         _print_table(section.shown, section.title, section.caption)
         for line in section.lines:
             print(line)
-    return report
+    return report, missing, failed
 
 
 def _html(spec: Experiment, manifest: dict, section: Section) -> str:
@@ -455,47 +512,27 @@ def policy_start_week(runs: pd.DataFrame, policies: list[str]) -> int | None:
 
 
 def export_images(figures: dict[str, go.Figure], folder: Path) -> str | None:
-    """PNG and SVG of every figure through kaleido; return None when written, else why not (one line).
+    """PNG and SVG of every figure (``sim.shell.images``); return None when written, else why not (one line).
 
     Static images are optional: without a Chromium browser, or when it cannot
     start (e.g. under a memory limit on a cluster's login node), the HTML
-    report is complete and the reason is returned instead.
+    report is complete and the reason is returned instead. A browser that
+    starts but cannot make an image (twice) raises ``OutputError`` naming it.
     """
     from sim.shell.browser import find_chromium, missing_reason
+    from sim.shell.images import Image, ImagesUnavailable, export
 
     browser = find_chromium()
     if browser is None:
         return missing_reason()
-    os.environ.setdefault("BROWSER_PATH", browser)
-    import plotly.io as pio
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figs, tmps, written = [], [], []
+    images = []
     for name, fig in figures.items():
-        for ext in ("png", "svg"):
-            written.append(folder / f"{name}.{ext}")
-            tmps.append(folder / f".{name}.{ext}.tmp")
-            figs.append(fig)
-    # One browser session for all images (much faster than one each), then atomic renames. The browser
-    # drivers' own warnings stay quiet: a failure is reported once, in the line returned below.
-    quiet = [logging.getLogger(name) for name in ("choreographer", "kaleido", "logistro")]
-    levels = [log.level for log in quiet]
-    for log in quiet:
-        log.setLevel(logging.CRITICAL)
+        data = fig.to_dict()
+        images += [Image(data, folder / f"{name}.{ext}", 1200, fig.layout.height or 600) for ext in ("png", "svg")]
     try:
-        pio.write_images(figs, tmps, format=[t.suffixes[-2][1:] for t in tmps], width=1200,
-                         height=[f.layout.height or 600 for f in figs])
-    except Exception as exc:   # kaleido's errors are many kinds; every one means: no images this time
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
-        first = " ".join(str(exc.args[0] if exc.args else exc).split()) or type(exc).__name__
-        first = first if len(first) <= 120 else first[:119] + "…"
-        return f"the browser at {browser} could not export them ({type(exc).__name__}: {first})"
-    finally:
-        for log, level in zip(quiet, levels):
-            log.setLevel(level)
-    for tmp, target in zip(tmps, written):
-        os.replace(tmp, target)
+        export(images, browser)
+    except ImagesUnavailable as exc:
+        return str(exc)
     return None
 
 
@@ -529,10 +566,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-images", action="store_true", help="skip the PNG/SVG export")
     args = parser.parse_args(argv)
     try:
-        report = build(args.folder, write_images=not args.no_images)
+        with terminate_as_interrupt():
+            report = build(args.folder, write_images=not args.no_images)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except OutputError as exc:
+        print(f"error: {exc}; the manifest of {args.folder} says what is missing", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print(f"interrupted: the report of {args.folder} is not complete (its manifest says what is missing); "
+              "run this command again to write it", file=sys.stderr)
+        sys.exit(130)
     print(f"report: {report}")
 
 

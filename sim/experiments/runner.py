@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import sys
 import threading
@@ -34,7 +35,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError, describe
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
 from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
@@ -67,36 +68,120 @@ def is_experiment_folder(folder: Path) -> bool:
 
 
 def load_folder(folder: str | Path, key: str = "resume") -> tuple[Path, Experiment, dict]:
-    """An existing experiment folder: its specification and manifest (for resume and report)."""
+    """An existing experiment folder: its specification and manifest (for resume and report).
+
+    Raises:
+        ConfigError: not an experiment folder, or one whose experiment.json or manifest.json is damaged
+            (not JSON, not a valid experiment file, a manifest without its seed and constants); it names the file.
+    """
     path = Path(folder)
     if not path.is_dir() or not is_experiment_folder(path):
         raise ConfigError(key, str(folder), "an experiment folder holding manifest.json, experiment.json and "
                           "design.parquet (results/<experiment>/<time>/)")
-    spec = from_record(json.loads((path / "experiment.json").read_text()))
-    manifest = json.loads((path / "manifest.json").read_text())
+
+    def damaged(name: str, why: str) -> ConfigError:
+        return ConfigError(key, str(folder), f"an experiment folder whose {name} is whole: {why}")
+
+    record = _read_json(path / "experiment.json", damaged)
+    try:
+        spec = from_record(record)
+    except ConfigError as exc:
+        raise damaged("experiment.json", f"it is not a valid experiment file ({exc})") from None
+    manifest = _read_json(path / "manifest.json", damaged)
+    seed = manifest.get("master_seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise damaged("manifest.json", f"its master_seed is {seed!r}, not a whole number from 0 upwards")
+    for name, kind in (("constants", dict), ("environment", dict), ("sessions", list)):
+        if name in manifest and not isinstance(manifest[name], kind):
+            raise damaged("manifest.json", f"its {name} is {manifest[name]!r}, not a {kind.__name__}")
+    if not isinstance(manifest.get("constants"), dict):
+        raise damaged("manifest.json", "it has no constants")
+    wall = manifest.get("wall_time_s", 0.0)
+    manifest["wall_time_s"] = float(wall) if isinstance(wall, int | float) and not isinstance(wall, bool) else 0.0
     return path, spec, manifest
 
 
+def _read_json(path: Path, damaged) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise damaged(path.name, f"it cannot be read as JSON ({describe(exc)})") from None
+    if not isinstance(data, dict):
+        raise damaged(path.name, f"it holds a {type(data).__name__}, not a mapping")
+    return data
+
+
+def read_design(folder: Path) -> pd.DataFrame:
+    """A folder's design table, or ConfigError when design.parquet is damaged (not a table, or not a design)."""
+    try:
+        design = pd.read_parquet(folder / "design.parquet")
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        why = f"it cannot be read ({describe(exc)[:160]})"
+    else:
+        required = {"run_id", "policy", "levers", "seed"}
+        if required <= set(design.columns) and design["run_id"].is_unique and len(design):
+            return design
+        why = f"it lacks the columns or rows of a design ({', '.join(sorted(required))}, one row a run)"
+    raise ConfigError("resume", str(folder), f"an experiment folder whose design.parquet is whole: {why}")
+
+
 def completed_ids(folder: Path) -> set[int]:
-    """Ids of the runs whose run file exists (the runs that finished)."""
-    done = set()
-    for f in (folder / "runs").glob("run_*.parquet"):
-        done.add(int(f.stem.split("_")[1]))
+    """Ids of the runs that finished: those whose run file exists (it is written last), with their time series
+    (and area tables, in a scenario of several villages) beside it; a run missing one of them runs again."""
+    done = _ids(folder / "runs")
+    for sub in ("timeseries", *AREA_TABLES):
+        if sub == "timeseries" or (folder / sub).is_dir():
+            done &= _ids(folder / sub)
     return done
 
 
+def _ids(where: Path) -> set[int]:
+    ids = set()
+    for f in where.glob("run_*.parquet"):
+        number = f.stem.split("_")[1]
+        if number.isdigit():   # a file someone else named run_<something>.parquet is no run
+            ids.add(int(number))
+    return ids
+
+
 def _clean_partial(folder: Path) -> None:
-    """Remove temporary files left by a run that was killed while writing."""
-    for sub in ("runs", "timeseries", *AREA_TABLES, "."):
+    """Remove temporary files left by a run (or a report) stopped while writing."""
+    for sub in ("runs", "timeseries", *AREA_TABLES, "figures", "."):
         for f in (folder / sub).glob(".*.tmp"):
             f.unlink()
 
+
+def create_folder(folder: Path, spec: Experiment, design: pd.DataFrame, manifest: dict) -> None:
+    """A new experiment folder with its specification, design and manifest, all or nothing: written into a
+    hidden folder beside it, then renamed into place (an interruption or a full disk leaves no folder that
+    looks like an experiment but is not one)."""
+    staging = folder.parent / f".{folder.name}.tmp"
+    try:
+        staging.mkdir(parents=True)
+        record = spec.model_dump()   # its kind's keys: a valid experiment file
+        write_atomic(staging / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
+        write_parquet(staging / "design.parquet", design)
+        write_manifest(staging, manifest)
+        os.rename(staging, folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(folder, exc) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 # ---------------------------------------------------------------- provenance
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write the manifest atomically."""
     write_atomic(folder / "manifest.json", lambda p: Path(p).write_text(json.dumps(manifest, indent=2)))
+
+
+def record_missing(folder: Path, manifest: dict, missing: dict[str, str]) -> None:
+    """Record in the manifest the outputs that are not (yet) written, each with why: ``missing``, a mapping of
+    paths relative to the folder to causes ({} when every output is there)."""
+    manifest["missing"] = dict(missing)
+    write_manifest(folder, manifest)
 
 
 # ---------------------------------------------------------------- executing
@@ -166,14 +251,24 @@ def compact(folder: Path, batch_files: int = 200) -> None:
     pyarrow dataset with that schema (several threads, file order kept) and
     streamed through one writer, so memory stays bounded however many runs the
     experiment has.
+
+    Raises:
+        ConfigError: a run's file is damaged (it names the file, and what to do).
+        OutputError: a table could not be written.
     """
     for name in ("runs", "timeseries", *AREA_TABLES):
         if not (folder / name).is_dir():
             continue
-        files = sorted((folder / name).glob("run_*.parquet"), key=lambda f: int(f.stem.split("_")[1]))
+        files = sorted((f for f in (folder / name).glob("run_*.parquet") if f.stem.split("_")[1].isdigit()),
+                       key=lambda f: int(f.stem.split("_")[1]))
         schema = None
         for f in files:   # one schema at a time: holding tens of thousands of them costs hundreds of MB
-            other = pq.read_schema(f).remove_metadata()
+            try:
+                other = pq.read_schema(f).remove_metadata()
+            except (OSError, ValueError, pa.ArrowException) as exc:   # truncated or overwritten since it was written
+                raise ConfigError("resume", str(folder), f"an experiment folder whose run files are whole tables: "
+                                  f"{name}/{f.name} is not ({describe(exc)[:120]}); delete it and resume again, "
+                                  "which runs that run anew") from None
             schema = other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
         if schema is None:
             continue
@@ -234,16 +329,12 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
         folder, spec, manifest = load_folder(resume)
         master_seed = manifest["master_seed"]
         _clean_partial(folder)
-        design = pd.read_parquet(folder / "design.parquet")
+        design = read_design(folder)
         designs.validate(spec, design)
     else:
         design = designs.initial(spec, master_seed)
         designs.validate(spec, design)      # every run's inputs, before anything is written
         folder = new_folder(settings.results_dir, spec.name)
-        folder.mkdir(parents=True)
-        record = spec.model_dump()   # its kind's keys: a valid experiment file
-        write_atomic(folder / "experiment.json", lambda p: Path(p).write_text(json.dumps(record, indent=2)))
-        write_parquet(folder / "design.parquet", design)
         manifest = {"experiment": spec.name, "kind": spec.kind, "master_seed": master_seed,
                     "constants": dict(spec.constants), "command": list(settings.command or sys.argv),
                     "started": datetime.now().isoformat(timespec="seconds"), "wall_time_s": 0.0,
@@ -258,9 +349,10 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
                      "platform": platform.platform(), "executor": executor, "workers": workers,
                      "dask_address": dask_address, "runs_scheduled": int(len(design)),
                      "runs_completed": session["runs_before"], "status": "running"})
-    write_manifest(folder, manifest)
-    if on_start is not None:
-        on_start(folder)
+    if resume is None:
+        create_folder(folder, spec, design, manifest)
+    else:
+        write_manifest(folder, manifest)
 
     last_write = [time.monotonic()]
 
@@ -284,6 +376,8 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
     if main_thread:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
+        if on_start is not None:
+            on_start(folder)
         execute(folder, design, spec, runner, settings.progress, checkpoint)
         kind = kind_of(spec)
         while (stage := kind.next_stage(spec, partial(_read_runs, folder), master_seed, design)) is not None:
@@ -293,6 +387,7 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
             manifest["runs_scheduled"] = int(len(design))
             write_manifest(folder, manifest)
             execute(folder, design, spec, runner, settings.progress, checkpoint)
+        compact(folder)
     except ClusterLost as exc:
         close("interrupted")
         raise ConfigError("dask_address", dask_address or "local cluster",
@@ -314,11 +409,21 @@ def _run(spec: Experiment | None, master_seed: int, settings: RunSettings, runne
             f"run {exc.run_id} of {manifest['runs_scheduled']} failed ({exc.error}); its inputs are in "
             f"{folder / 'manifest.json'} under failed_run; the {manifest['runs_completed']} finished runs are kept; "
             f"{what}") from None
+    except ConfigError:          # a damaged run file: what to do is in the message
+        close("failed")
+        raise
+    except OutputError as exc:   # a run's file, a table or the manifest: the runs finished before it are kept
+        try:
+            close("failed", missing={os.path.relpath(exc.path, folder): exc.cause})
+        except OutputError:      # the manifest itself cannot be written: the first error says why
+            pass
+        raise
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    compact(folder)
-    close("complete", finished=datetime.now().isoformat(timespec="seconds"))
+    # The runs and their tables are complete; the report's files are written (and recorded) by the report.
+    close("complete", finished=datetime.now().isoformat(timespec="seconds"),
+          missing={"report.html": f"not written yet (python -m sim.experiments.report {folder} writes it)"})
     return folder
 
 

@@ -58,7 +58,8 @@ def parse(data: dict) -> Experiment:
 def from_record(data: dict) -> Experiment:
     """A specification as an experiment folder saved it (``experiment.json``). Folders written before a record
     held only its kind's keys hold every kind's: the keys of other kinds are dropped."""
-    own = KINDS[data["kind"]].spec.model_fields if data.get("kind") in KINDS else {}
+    kind = data.get("kind")
+    own = KINDS[kind].spec.model_fields if isinstance(kind, str) and kind in KINDS else {}
     return parse({k: v for k, v in data.items() if k in own or k not in ALL_KEYS})
 
 
@@ -94,7 +95,7 @@ def from_mapping(data: dict) -> Experiment:
         raise ConfigError("experiment", data or "an empty file", "a mapping of experiment keys (at least name, "
                           "kind and what the kind needs; see README, 'Experiment files')")
     kind = data.get("kind")
-    if kind in KIND_KEYS:
+    if isinstance(kind, str) and kind in KIND_KEYS:
         allowed = (*COMMON_KEYS, *KIND_KEYS[kind])
         for key in data:
             if key not in allowed and key in ALL_KEYS:

@@ -83,7 +83,7 @@ def first_policy_week(values: Mapping[str, object] | TrackedParams) -> int | Non
 
 def scenario_values(scenario: str) -> dict[str, object]:
     """The parameter values a scenario sets (UnknownNameError for an unknown scenario)."""
-    if scenario not in SCENARIOS:
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
         raise UnknownNameError("scenario", scenario, list(SCENARIOS))
     return dict(SCENARIOS[scenario])
 

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from sim.core.geography import GEOGRAPHIES
-from sim.errors import ConfigError
+from sim.errors import ConfigError, UnknownNameError
 from sim.model import ClientelismModel
 from sim.params.registry import POLICY_NAMES, check_seed
 from sim.params.scenarios import PRESET_INTENSITY, SCENARIOS, resolve_params
@@ -105,8 +105,10 @@ class ClassroomModel(ClientelismModel):
                 resolve_params(scenario, "none", params)
                 return params
             except ConfigError as exc:
-                bad = exc.name if exc.name in params else next(
-                    (k for k in params if k in exc.name), None)
+                if isinstance(exc, UnknownNameError):   # the name is the value: drop that control, not all of them
+                    bad = exc.value if isinstance(exc.value, str) and exc.value in params else None
+                else:
+                    bad = exc.name if exc.name in params else next((k for k in params if k in exc.name), None)
                 self.messages.append(("param_invalid", {"error": str(exc)}))
                 if bad is None:
                     return {}

@@ -17,6 +17,8 @@ policy is on.
 
 from __future__ import annotations
 
+import math
+
 import solara
 from solara.alias import rv
 
@@ -37,8 +39,9 @@ def NumberControl(label: str, value: float, lo: float, hi: float, step: float, s
     thumb shows the number, and no round trip through the server drags it back.
     """
     def set_value(v):
-        if v is not None:
-            on_value(int(round(float(v))) if integer else round(float(v), 6))
+        value = slider_value(v, integer)
+        if value is not None:
+            on_value(value)
 
     classes = ["control", "number-control"] + (["control-disabled"] if disabled else [])
     with solara.Div(classes=classes, attributes={"data-name": name}):
@@ -50,6 +53,20 @@ def NumberControl(label: str, value: float, lo: float, hi: float, step: float, s
         rv.use_event(slider, "change", lambda _widget, _event, v: set_value(v))
         if note:
             solara.Text(note, classes=["control-note"])
+
+
+def slider_value(v, integer: bool = False) -> int | float | None:
+    """The number a slider's change event carries, as the control takes it: None (the event is ignored) for
+    anything that is not a finite number, so that no event can raise in the page."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(x):
+        return None
+    return int(round(x)) if integer else round(x, 6)
 
 
 # ----------------------------------------------------------------------------- actions
