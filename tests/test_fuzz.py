@@ -477,14 +477,14 @@ def test_an_experiment_file_would_run_or_ends_in_one_error_line(spec, tmp_path_f
 def finished(tmp_path_factory):
     """A finished experiment folder (four tiny runs, its report without images): a hysteresis experiment, whose
     report is the quickest to write."""
+    from sim.experiments.executors import RunSettings
     from sim.experiments.launch import prepare
     from sim.experiments.report import build
     from sim.experiments.runner import run_experiment
 
-    _, spec, constants = prepare(["experiment=hysteresis", "replicates=1", "steps=1", "burn_in_steps=1",
-                                  *(f"{k}={v}" for k, v in TINY.items())])
-    folder = run_experiment(spec, 0, constants, executor="serial", results_dir=tmp_path_factory.mktemp("done"),
-                            progress=False)
+    _, spec, _ = prepare(["experiment=hysteresis", "replicates=1", "steps=1", "burn_in_steps=1",
+                          *(f"{k}={v}" for k, v in TINY.items())])
+    folder = run_experiment(spec, 0, RunSettings("serial", results_dir=tmp_path_factory.mktemp("done"), progress=False))
     build(folder, write_images=False, quiet=True)
     return folder
 

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from gate import as_under_a_terminal
 
+from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
 from sim.experiments.runner import run_experiment
 
@@ -66,9 +67,9 @@ def runs_intact(folder) -> None:
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     """A finished experiment (its runs and tables, no report yet)."""
-    _, spec, constants = prepare(TINY)
-    return run_experiment(spec, 0, constants, executor="serial", results_dir=tmp_path_factory.mktemp("results"),
-                          progress=False)
+    _, spec, _ = prepare(TINY)
+    settings = RunSettings("serial", results_dir=tmp_path_factory.mktemp("results"), progress=False)
+    return run_experiment(spec, 0, settings)
 
 
 @pytest.fixture

@@ -253,7 +253,7 @@ class Events(NamedTuple):
     births: np.ndarray
     grown: np.ndarray             # a child turned 17 (each household once)
     had_certificate: np.ndarray   # ... and held a birth certificate
-    died: np.ndarray              # an adult died (each household once)
+    died: np.ndarray              # an adult died or left for a household of his own (each household once)
     had_ktp: np.ndarray           # ... and held an e-KTP
     outdated: np.ndarray          # a marriage or a move outdated the family card
 
@@ -275,15 +275,17 @@ def life_events(week: Week, services: ServiceCodes) -> Occasions:
     def persons(h: np.ndarray) -> np.ndarray:
         return np.minimum(d.adults.take(h).astype(np.int64) + d.children.take(h), MAX_MEMBERS)
 
-    # Births, deaths, marriages and moves happen to persons: one draw of households at their summed rate, each
-    # event then one of the four in proportion to its rate (households of more than MAX_MEMBERS persons count as
-    # that many).
+    # Births, deaths, marriages, moves and new households happen to persons: one draw of households at their
+    # summed rate, each event then one of the five in proportion to its rate (households of more than MAX_MEMBERS
+    # persons count as that many). A new household: an adult leaves to set up his own (pecah KK), at the rate of
+    # the natural increase, so that the village's fixed households keep their size while its people grow in
+    # number (the new households themselves are outside the model's frame).
     rates = np.array([p.birth_rate_per_1000, p.death_rate_per_1000, p.marriage_rate_per_1000,
-                      p.move_rate_per_1000]) / 1000
+                      p.move_rate_per_1000, max(p.birth_rate_per_1000 - p.death_rate_per_1000, 0.0)]) / 1000
     hit = _candidates(rng, n, persons, MAX_MEMBERS, float(rates.sum()))
     kind = np.searchsorted(np.cumsum(rates) / max(rates.sum(), 1e-300), rng.random(hit.size), side="right")
-    births, died, wed, moved = (hit[kind == c] for c in range(4))
-    died = _once(died)
+    births, died, wed, moved, left = (hit[kind == c] for c in range(5))
+    died = _once(np.concatenate((died, left)))    # an adult gone: dead, or left with his e-KTP
     died = died[d.adults[died] > 1]
     wed, moved = _once(wed), _once(moved)
     # Coming of age: one of the household's children turns 17, and may seek the e-KTP now due.
