@@ -57,10 +57,11 @@ def parse(data: dict) -> Experiment:
 
 def from_record(data: dict) -> Experiment:
     """A specification as an experiment folder saved it (``experiment.json``). Folders written before a record
-    held only its kind's keys hold every kind's: the keys of other kinds are dropped."""
+    held only its kind's keys hold every kind's: the keys of other kinds are dropped. A record that is not a
+    valid experiment file is a ConfigError, as from ``from_mapping``."""
     kind = data.get("kind")
     own = KINDS[kind].spec.model_fields if isinstance(kind, str) and kind in KINDS else {}
-    return parse({k: v for k, v in data.items() if k in own or k not in ALL_KEYS})
+    return from_mapping({k: v for k, v in data.items() if k in own or k not in ALL_KEYS})
 
 
 def available() -> list[str]:
