@@ -54,7 +54,8 @@ TRAJECTORY_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "pa
                        "repeat_patron_rate", "unmet_share", "access_gap_literacy", "access_gap_distance",
                        "access_gap_income", "fees_per_household_rupiah", "online_share", "mean_literacy",
                        "completion_gap_distance")
-EFFECT_OUTCOMES = ("paid_dependence_share", "unpaid_facilitation_share", "patron_lockin_share",
+EFFECT_OUTCOMES = ("paid_dependence_share", "brokered_share", "unpaid_facilitation_share", "patron_lockin_share",
+                   "birth_certificate_coverage", "coverage_gap_literacy", "coverage_gap_income",
                    "access_gap_literacy", "access_gap_distance", "access_gap_income", "completion_gap_literacy",
                    "completion_gap_distance", "delay_gap_distance", "burden_gap_income", "unmet_share",
                    "fees_per_household_rupiah", "online_share")
