@@ -7,7 +7,7 @@ its completion rate) beside the published effect of distance on unregistered bir
 in Bolivia, +12 pp in the Dominican Republic). The same distances are run once more without intermediaries
 (entrusting and outside brokers made prohibitive by their moral cost), the setting those studies measure.
 
-    python tools/distance_response.py [--seeds 10] [--out docs]
+    python tools/distance_response.py [--seeds 6] [--out docs]
 
 It prints the table for ``docs/distance.md`` and writes ``distance.png`` (and ``.svg``) with the browser.
 """
@@ -56,7 +56,7 @@ def slope_per_25km(rows: list[dict], setting: str, measure: str) -> tuple[float,
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--out", default=str(ROOT / "docs"))
     args = ap.parse_args(argv)
     jobs = [(setting, km, seed) for setting in SETTINGS for km in KM for seed in range(args.seeds)]

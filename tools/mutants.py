@@ -399,6 +399,11 @@ MUTANTS = [
            "sim/core/documents.py",
            "return requires & ~held",
            "return requires & 0"),
+    Mutant("no_new_households", "7.2 adults leave to set up households of their own at the natural increase "
+           "(test_documents: test_new_households_keep_a_household_at_its_size_while_the_village_grows)",
+           "sim/core/documents.py",
+           "p.move_rate_per_1000, max(p.birth_rate_per_1000 - p.death_rate_per_1000, 0.0)]) / 1000",
+           "p.move_rate_per_1000, 0.0]) / 1000"),
     Mutant("awareness_ignores_skill", "7.2 the more skilled seek documents sooner "
            "(test_documents: test_the_more_skilled_seek_documents_sooner)",
            "sim/core/documents.py",
