@@ -49,12 +49,13 @@ def test_the_design_has_the_baseline_once_per_replicate_and_a_row_per_other_valu
     assert (base["parameter"] == "").all() and base["value"].isna().all()
     assert base[["fee_seeking_mean", "dist_regency_km"]].isna().all().all()   # the scenario's values
     fee = design[design["driver"] == "deviation_from_duties_tupoksi"]
-    assert sorted(fee["value"].unique()) == [0.3, 0.45, 0.8]              # 0.6 is the default: no rows
+    default = PARAMS["fee_seeking_mean"].default                       # the baseline's value: no rows of its own
+    assert sorted(fee["value"].unique()) == sorted({0.3, 0.45, 0.6, 0.8} - {default})
     assert (fee.groupby("value").size() == 3).all()
     assert (fee["fee_seeking_mean"] == fee["value"]).all() and fee["dist_regency_km"].isna().all()
     dist = design[design["driver"] == "dist"]
     assert sorted(dist["value"].unique()) == [10.0, 130.0] and (dist["parameter"] == "dist_regency_km").all()
-    assert len(design) == 3 * (1 + 3 + 2) == budget.count_runs(spec)
+    assert len(design) == 3 * (1 + 3 + 2) == budget.count_runs(spec)   # one of the four values is the default
     assert list(design["run_id"]) == list(range(len(design)))
     # Common random numbers: replicate r has one seed in all its rows, a different one from the other replicates.
     seeds = design.groupby("replicate")["seed"].agg(["nunique", "first"])
