@@ -346,15 +346,15 @@ class Accounts:
         A resolved need's shortfall is 1 if abandoned, else its cost over the household's monthly income plus
         its delay over ``abandon_after_weeks``, capped at 1; its cost burden is its cost over monthly income.
         """
-        resolved = np.nonzero(res.done | res.abandoned)[0]
+        resolved = np.flatnonzero(res.done | res.abandoned)
         if resolved.size == 0:
             return
-        hh = needs.household[resolved]
-        ch = res.channel[resolved]
-        completed = res.done[resolved]
-        abandoned = res.abandoned[resolved]
-        paid = res.paid[resolved]
-        excluded = abandoned & res.blocked[resolved]
+        hh = needs.household.take(resolved)
+        ch = res.channel.take(resolved)
+        completed = res.done.take(resolved)
+        abandoned = res.abandoned.take(resolved)
+        paid = res.paid.take(resolved)
+        excluded = abandoned & res.blocked.take(resolved)
         # The flows of the resolved needs, all columns at once: (village, column) pairs counted in one pass.
         flows = np.zeros((resolved.size, len(Flow)), dtype=bool)
         flows[:, Flow.RESOLVED] = True

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from sim.core.arrays import distinct
 from sim.params.registry import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Stock(IntEnum):
 
 
 N_STOCKS = len(Stock)
+RECOUNT_BLOCK = 1 << 16   # households per block when the running sums are counted afresh
 
 
 class Documents:
@@ -78,8 +80,7 @@ class Documents:
         self.enrolled = np.zeros(n, dtype=bool)
         self.by_village = np.zeros((n_villages, N_STOCKS), dtype=np.int64)
         self.by_cell = np.zeros((64, N_STOCKS), dtype=np.int64)
-        everyone = np.arange(n)
-        self._add(everyone, self._contribution(everyone))
+        self._recount()
 
     @property
     def n(self) -> int:
@@ -114,10 +115,19 @@ class Documents:
             pairs = (area[households].astype(np.int64)[:, None] * N_STOCKS + k).ravel()
             sums += np.bincount(pairs, weights=weights, minlength=sums.size).reshape(sums.shape).astype(np.int64)
 
+    def _recount(self) -> None:
+        """The running sums counted afresh over every household, a block at a time (a whole regency's
+        contributions at once would hold several times its households × ``N_STOCKS`` integers)."""
+        self.by_village[:] = 0
+        self.by_cell[:] = 0
+        for start in range(0, self.n, RECOUNT_BLOCK):
+            block = np.arange(start, min(start + RECOUNT_BLOCK, self.n))
+            self._add(block, self._contribution(block))
+
     def _changing(self, households: np.ndarray, unique: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The distinct households about to change (``households`` as they are when ``unique``) and their
         contribution before the change (``_settle`` adds the difference once they have changed)."""
-        u = households if unique else np.unique(households)
+        u = households if unique else distinct(households)
         return u, self._contribution(u)
 
     def _settle(self, changing: tuple[np.ndarray, np.ndarray]) -> None:
@@ -129,12 +139,11 @@ class Documents:
         """The stock at the start: each child holds a birth certificate with ``init_birth_certificate_share``,
         each adult an e-KTP with ``init_ktp_share``, each household a current family card with
         ``init_kk_share``, each eligible household is enrolled with ``init_assistance_share``."""
-        everyone = self._changing(np.arange(self.n), unique=True)
         self.birth_certificates[:] = rng.binomial(self.children, p.init_birth_certificate_share)
         self.ktp[:] = rng.binomial(self.adults, p.init_ktp_share)
         self.kk[:] = rng.random(self.n) < p.init_kk_share
         self.enrolled[:] = self.eligible & (rng.random(self.n) < p.init_assistance_share)
-        self._settle(everyone)
+        self._recount()
 
     # ------------------------------------------------------------------ life events
     def live(self, events: Events) -> None:
@@ -161,7 +170,8 @@ class Documents:
         """Completed needs (one per entry: household, service) add what they issue (``issues``: the ``Issues`` code
         of each service) to the household's stock, never beyond its members."""
         what = issues[services]
-        h = households
+        issuing = np.flatnonzero(what)            # most completed needs (village letters) issue nothing
+        h, what = households.take(issuing), what.take(issuing)
         adds = (((what == Issues.KTP) & (self.ktp.take(h) < self.adults.take(h)))
                 | ((what == Issues.BIRTH_CERTIFICATE) & (self.birth_certificates.take(h) < self.children.take(h)))
                 | ((what == Issues.KK) & ~self.kk.take(h))
@@ -244,7 +254,7 @@ def awareness(week: Week, households: np.ndarray) -> np.ndarray:
 
 def _once(households: np.ndarray) -> np.ndarray:
     """Each household once (an event that can only happen once a week to the same household)."""
-    return np.unique(households)
+    return distinct(households)
 
 
 class Events(NamedTuple):

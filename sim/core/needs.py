@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.arrays import distinct, stable_order
 from sim.core.documents import Requires, life_events
 from sim.core.services import SERVICE_CODES, SERVICE_RATE, SERVICE_REQUIRES, Channel
 from sim.params.registry import WEEKS_PER_YEAR
@@ -78,8 +79,9 @@ class Needs:
 
     def keep(self, is_kept: np.ndarray) -> None:
         """Keep only the needs where the boolean mask ``is_kept`` holds (the others were resolved)."""
+        kept = np.flatnonzero(is_kept)            # once, rather than once per array
         for name in ("household", "service", "arrival", "cost", "handler", "due", "fee", "urgent"):
-            setattr(self, name, getattr(self, name)[is_kept])
+            setattr(self, name, getattr(self, name).take(kept))
 
     def weeks_waited(self, week: int) -> np.ndarray:
         """Weeks each need has been pending at ``week``, the week it arose counting as one."""
@@ -105,7 +107,7 @@ def arrive(week: Week) -> None:
     if households.size:
         # The same (household, service) pairs in household order: the per-need lookups into household arrays then
         # walk memory forwards.
-        order = np.argsort(households, kind="stable")
+        order = stable_order(households)
         first = len(needs)
         needs.append(households[order], services[order], week.t, urgent[order])
         _require(week, first)
@@ -120,7 +122,7 @@ def _require(week: Week, first: int) -> None:
     if not missing.any():
         return
     for bit, service in ((Requires.KK, SERVICE_CODES.kk), (Requires.KTP, SERVICE_CODES.ktp)):
-        households = np.unique(holders[(missing & bit) != 0])
+        households = distinct(holders[(missing & bit) != 0])
         if households.size == 0:
             continue
         new = households[~np.isin(households, needs.household[needs.service == service], kind="table")]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.arrays import distinct
 from sim.core.documents import Documents, household_members
 from sim.core.outcomes import WINDOW_WEEKS
 from sim.core.services import Channel
@@ -101,7 +102,7 @@ class Residents:
 
     def activate(self, households: np.ndarray) -> None:
         """``households`` (index array) have an activated digital-ID account from now on."""
-        new = np.unique(households[~self.activated[households]])
+        new = distinct(households[~self.activated[households]])
         self.activated[new] = True
         self.activated_by_village += np.bincount(self.village[new], minlength=self.activated_by_village.size)
 
