@@ -16,7 +16,8 @@ REQUIRED = ("paid_dependence_share", "unpaid_facilitation_share", "brokered_shar
             *(f"{part}_gap_{axis}" for axis in ("literacy", "distance", "income")
               for part in ("completion", "delay", "burden", "coverage")),
             "document_coverage", "birth_certificate_coverage", "ktp_coverage", "exclusion_share",
-            "assistance_exclusion_share", "independence_share", "unmet_share", "fees_per_household_rupiah", "official_earnings_rupiah", "online_share", "mean_literacy")
+            "assistance_exclusion_share", "independence_share", "unmet_share", "fees_per_household_rupiah",
+            "official_earnings_rupiah", "online_share", "mean_literacy")
 
 
 def test_outcome_names_are_exactly_the_documented_ones():
