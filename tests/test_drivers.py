@@ -126,7 +126,8 @@ def test_a_small_drivers_experiment_writes_its_tables_and_report(folder, capsys)
     report = build(folder, write_images=False)
     out = capsys.readouterr().out
     assert "Each driver's effect (lowest → highest value, paired over 2 seeds, 95% CI)" in out
-    assert "paid dependence (pp)" in out and "literacy access gap (index pts)" in out and "unmet share (pp)" in out
+    assert "paid dependence (pp)" in out and "literacy access gap (index pts)" in out
+    assert "birth-certificate coverage (pp)" in out
     html = report.read_text()
     assert html_text.escape("Each driver's effect (lowest → highest value, paired over 2 seeds, 95% CI)") in html
     assert "<table" in html and "plotly" in html.lower() and "deviation from duties (tupoksi)" in html
@@ -172,17 +173,17 @@ def test_the_table_shows_each_range_effect_with_its_ci_in_the_declared_unit(fold
     ranges = analysis.driver_ranges(spec, pd.read_parquet(folder / "runs.parquet"))
     table = ranges_table(ranges).set_index("driver")
     assert list(table.index) == [d.name for d in spec.drivers]
-    assert list(table.columns) == ["moved (lowest → highest)", "paid dependence (pp)", "patron lock-in (pp)",
-                                   "unmet share (pp)", "literacy access gap (index pts)",
-                                   "distance access gap (index pts)", "income access gap (index pts)"]
+    assert list(table.columns) == ["moved (lowest → highest)", "paid dependence (pp)", "brokered share (pp)",
+                                   "patron lock-in (pp)", "birth-certificate coverage (pp)",
+                                   "literacy document-coverage gap (pp)", "literacy access gap (index pts)"]
     assert table.loc["distance to the regency seat", "moved (lowest → highest)"] == "dist_regency_km: 10 → 130 (km)"
     cells = ranges.set_index(["parameter", "outcome"])
     for driver, parameter, column, name, scale, decimals in (
             ("digital literacy", "literacy_mean", "paid dependence (pp)", "paid_dependence_share", 100, 1),
             ("deviation from duties (tupoksi)", "fee_seeking_mean", "patron lock-in (pp)", "patron_lockin_share",
              100, 1),
-            ("distance to the regency seat", "dist_regency_km", "distance access gap (index pts)",
-             "access_gap_distance", 1, 3)):
+            ("distance to the regency seat", "dist_regency_km", "literacy access gap (index pts)",
+             "access_gap_literacy", 1, 3)):
         cell = table.loc[driver, column]                              # "+3.1 (2.4 … 3.8)"
         match = re.fullmatch(r"([+-]?[\d.]+) \((-?[\d.]+) … (-?[\d.]+)\)", cell)
         assert match, cell

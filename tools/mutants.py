@@ -311,7 +311,7 @@ MUTANTS = [
     Mutant("activation_counted_twice", "bookkeeping: an account activated twice counts once "
            "(test_an_account_activated_twice_counts_once_in_its_village)",
            "sim/core/population.py",
-           "new = np.unique(households[~self.activated[households]])",
+           "new = distinct(households[~self.activated[households]])",
            "new = households[~self.activated[households]]"),
     Mutant("trailing_year_of_53_weeks", "outcomes: independence counts the households active in the trailing 52 "
            "weeks (test_independence_is_over_the_households_active_in_the_trailing_52_weeks)",

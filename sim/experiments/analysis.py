@@ -185,8 +185,8 @@ def hysteresis_gap(spec: Experiment, runs: pd.DataFrame, outcome: str | None = N
 
 
 # The outcomes a drivers experiment leads with: dependence in flow and in stock, unmet needs, the three access gaps.
-DRIVER_OUTCOMES = ("paid_dependence_share", "patron_lockin_share", "unmet_share", "access_gap_literacy",
-                   "access_gap_distance", "access_gap_income")
+DRIVER_OUTCOMES = ("paid_dependence_share", "brokered_share", "patron_lockin_share", "birth_certificate_coverage",
+                   "coverage_gap_literacy", "access_gap_literacy")
 
 
 def _driver_runs(spec: Experiment, runs: pd.DataFrame):
