@@ -40,34 +40,29 @@ class Target:
     why: str
     measure: Callable[[Mapping[str, RunResult]], float]
 
+    def _in_unit(self, x: float, measured: bool) -> str:
+        """A number in the target's unit: a bound as written (``measured`` false), or a measured value rounded."""
+        if self.unit == "rupiah":
+            return f"Rp {x:,.0f}"
+        if self.unit == "share":
+            return f"{100 * x:{'.1f' if measured else 'g'}}%"
+        if self.unit in ("points", "pp per 25 km"):
+            return f"{100 * x:{'+.1f' if measured else 'g'}}"
+        return f"{x:{'.2f' if measured else 'g'}}"
+
     def band(self) -> str:
         """The tolerance in words."""
-        def fmt(x: float) -> str:
-            if self.unit == "rupiah":
-                return f"Rp {x:,.0f}"
-            if self.unit == "share":
-                return f"{100 * x:g}%"
-            if self.unit in ("points", "pp per 25 km"):
-                return f"{100 * x:g}"
-            return f"{x:g}"
-
         unit = {"points": " points", "pp per 25 km": " pp per 25 km", "weeks": " weeks", "ratio": "×"}.get(
             self.unit, "")
         if self.low is not None and self.high is not None:
-            return f"{fmt(self.low)}–{fmt(self.high)}{unit}"
+            return f"{self._in_unit(self.low, False)}–{self._in_unit(self.high, False)}{unit}"
         if self.low is not None:
-            return f"at least {fmt(self.low)}{unit}"
-        return f"at most {fmt(self.high)}{unit}"
+            return f"at least {self._in_unit(self.low, False)}{unit}"
+        return f"at most {self._in_unit(self.high, False)}{unit}"
 
     def shown(self, value: float) -> str:
         """A measured value in the band's unit."""
-        if self.unit == "rupiah":
-            return f"Rp {value:,.0f}"
-        if self.unit == "share":
-            return f"{100 * value:.1f}%"
-        if self.unit in ("points", "pp per 25 km"):
-            return f"{100 * value:+.1f}"
-        return f"{value:.2f}"
+        return self._in_unit(value, True)
 
     def holds(self, value: float) -> bool:
         """Whether a value lies in the band."""
