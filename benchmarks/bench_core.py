@@ -15,7 +15,9 @@ with numpy's thread pools set to one thread):
    every pending need, keep the deferred ones); and the speed ratios array /
    reference, like for like and with the array model doing its whole week;
 4. the wall time of one 10-year run of the whole Brebes regency (297 villages,
-   563,380 households), building and tables included.
+   563,380 households), building and tables included; and its CPU time from a
+   shared spin-up (the regency spun up once, then two arms started from it, as
+   an experiment's runs that differ only in their levers are).
 
 Populations above 2,200 are one village whose officials' weekly capacity is
 scaled with its households, so that every size keeps Bangbayang's
@@ -129,6 +131,25 @@ def brebes_run() -> dict:
             "households": int(result.villages["households"].sum()), "villages": len(result.villages)}
 
 
+def brebes_shared(arms: int = 2) -> dict:
+    """In this process: the regency spun up once, then ``arms`` 10-year runs from it (the arms of one replicate of
+    a comparison: none, then pemekaran), as an experiment's group of runs does it."""
+    from sim.model import ClientelismModel
+    from sim.params.scenarios import resolve_params
+    from sim.simulation import run_scenario
+    from sim.snapshot import spin_up_params
+
+    c0 = time.process_time()
+    village = ClientelismModel(rng=1, resolved=spin_up_params(resolve_params("brebes", "none"))).snapshot()
+    spin_up = time.process_time() - c0
+    per_arm = []
+    for policy in (["none", "pemekaran"] * arms)[:arms]:
+        c0 = time.process_time()
+        run_scenario(seed=1, resolved=resolve_params("brebes", policy), spin_up=village)
+        per_arm.append(time.process_time() - c0)
+    return {"spin_up_cpu_s": spin_up, "arm_cpu_s": per_arm, "snapshot_bytes": len(village)}
+
+
 def in_subprocess(call: str) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     code = f"import json, bench_core; print(json.dumps(bench_core.{call}))"
@@ -208,6 +229,12 @@ def main() -> None:
     b = in_subprocess("brebes_run()")
     print(f"  one 10-year brebes run ({b['villages']} villages, {b['households']:,} households, 520 steps): "
           f"{b['wall_s']:.1f} s wall, {b['cpu_s']:.1f} s CPU (target at most {TARGET_BREBES_S} s)")
+    s = in_subprocess("brebes_shared(2)")
+    arm = statistics.mean(s["arm_cpu_s"])
+    print(f"  the same from a shared spin-up (the arms of a replicate): the spin-up {s['spin_up_cpu_s']:.1f} s CPU "
+          f"once (a snapshot of {s['snapshot_bytes'] / 1e6:.0f} MB), then {arm:.1f} s CPU per arm; "
+          f"{b['cpu_s'] / arm:.2f} x the runs per CPU second of runs that spin up alone, for many arms "
+          f"({2 * b['cpu_s'] / (s['spin_up_cpu_s'] + 2 * arm):.2f} x for two)")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from sim.core.week import Diagnostics, Week, World
 from sim.params.registry import WEEKS_PER_YEAR, check_seed
 from sim.params.scenarios import Resolved, effective_policy, resolve_params
 from sim.params.values import TrackedParams
+from sim.snapshot import SnapshotError, spin_up_key
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,17 @@ class ClientelismModel(mesa.Model):
 
     def __init__(self, scenario: str = "bangbayang", policy: str = "none", rng: object = None, *,
                  resolved: Resolved | None = None, diagnostics: Diagnostics | None = None, **params: object):
-        super().__init__(rng=_seed_value(rng))
+        rng = _seed_value(rng)
+        super().__init__(rng=rng)
         if resolved is None:
             resolved = resolve_params(scenario, policy, params)
         elif params or (scenario, policy) != ("bangbayang", "none"):
             raise TypeError("give either resolved= or scenario, policy and parameters, not both")
         self.scenario_name = resolved.scenario
         self.seed = self._seed
+        # The village this run spins up (``sim.snapshot``): runs of one key may start from one spin-up.
+        # (None when the model was given a generator: its seed does not say what it drew.)
+        self.spin_up_key = spin_up_key(resolved, self.seed) if isinstance(rng, (int, np.integer)) else None
         self.p = TrackedParams(resolved)
         p = self.p
         # Labelled by what it runs: the levers switched on, whether by the policy's name or by intensities.
@@ -161,6 +166,59 @@ class ClientelismModel(mesa.Model):
         self.weeks_simulated = 0      # spin-up included
         self.update_policies()        # the context before any week (no lever acts before week 1)
         self.spin_up(p.spinup_weeks)
+
+    # ------------------------------------------------------------------ snapshots
+    def snapshot(self) -> bytes:
+        """The whole state of the model as bytes (``sim.snapshot``): ``ClientelismModel.restore`` continues it
+        bit for bit."""
+        from sim import snapshot
+
+        return snapshot.dumps(self)
+
+    @classmethod
+    def restore(cls, data: bytes) -> ClientelismModel:
+        """The model a ``snapshot()`` holds; a snapshot of another version raises SnapshotError."""
+        from sim import snapshot
+
+        return snapshot.loads(data)
+
+    def save(self, path) -> None:
+        """Write a snapshot of the model to ``path`` (atomically); ``ClientelismModel.load(path)`` continues it."""
+        from sim import snapshot
+
+        snapshot.save(self, path)
+
+    @classmethod
+    def load(cls, path) -> ClientelismModel:
+        """The model a snapshot file holds; one of another version, or damaged, raises SnapshotError."""
+        from sim import snapshot
+
+        return snapshot.load(path)
+
+    @classmethod
+    def from_spin_up(cls, start: bytes | ClientelismModel, resolved: Resolved) -> ClientelismModel:
+        """A run with the parameters ``resolved`` from a spun-up village it shares with runs that differ from it
+        only in their levers (``start``: a model just spun up, which is left as it is, or its snapshot); the
+        run continues bit for bit as if it had spun up on its own.
+
+        Raises:
+            SnapshotError: ``start`` is not a model at the end of its spin-up, or spun up another village
+                (another scenario, seed or value of a parameter other than a lever's).
+        """
+        from sim import snapshot
+
+        model = snapshot.loads(start if isinstance(start, (bytes, bytearray)) else snapshot.dumps(start))
+        if model.steps != 0 or model.weeks_simulated != model.p.spinup_weeks:
+            raise SnapshotError("start", f"a model at the end of its spin-up (this one is at week {model.week})")
+        wanted = spin_up_key(resolved, model.seed)
+        if model.spin_up_key != wanted:
+            raise SnapshotError("start", "the spin-up of this run's scenario, seed and parameters (it differs from "
+                                "them in more than the levers)")
+        model.p = TrackedParams(resolved, read=model.p.read)
+        model.policy_name = effective_policy(model.p.as_dict())
+        model._week = replace(model._week, p=model.p,
+                              travel=TravelCosts(model.world.residents, model.p, model._week.policy))
+        return model
 
     # ------------------------------------------------------------------ the state, as users read it
     @property

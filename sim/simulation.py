@@ -10,6 +10,7 @@ import pandas as pd
 from sim.model import ClientelismModel
 from sim.params.registry import STEPS, check_steps
 from sim.params.scenarios import Resolved, resolve_params
+from sim.snapshot import SnapshotError
 
 
 @dataclass
@@ -47,7 +48,8 @@ class RunResult:
 
 def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int = 0, steps: int | None = None,
                  area_tables: bool = True, on_step: Callable[[], None] | None = None, *,
-                 resolved: Resolved | None = None, **overrides: object) -> RunResult:
+                 resolved: Resolved | None = None, spin_up: bytes | ClientelismModel | None = None,
+                 **overrides: object) -> RunResult:
     """Run one scenario under one policy and return its outcomes.
 
     Args:
@@ -59,6 +61,9 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         on_step: called after every step (progress reporting).
         resolved: the run's parameters already resolved and validated (``resolve_params``), instead of
             ``scenario``, ``policy`` and ``overrides``.
+        spin_up: a spun-up village this run shares with runs of the same seed that differ from it only in their
+            levers (a model just spun up, or its snapshot; ``ClientelismModel.from_spin_up``): the run starts
+            from it instead of spinning up its own, with the same result bit for bit.
         **overrides: registry parameters.
     """
     steps = check_steps(STEPS.default if steps is None else steps)
@@ -66,7 +71,12 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
         resolved = resolve_params(scenario, policy, overrides)
     elif overrides or (scenario, policy) != ("bangbayang", "none"):
         raise TypeError("give either resolved= or scenario, policy and parameters, not both")
-    model = ClientelismModel(rng=seed, resolved=resolved)
+    if spin_up is None:
+        model = ClientelismModel(rng=seed, resolved=resolved)
+    else:
+        model = ClientelismModel.from_spin_up(spin_up, resolved)
+        if model.seed != seed:
+            raise SnapshotError("spin_up", f"the spin-up of this run's seed ({seed}; it is of seed {model.seed})")
     for _ in range(steps):
         model.step()
         if on_step is not None:

@@ -1,11 +1,14 @@
 """Holding an experiment's runs at a gate, so that a test interrupts or kills it at a known moment, never after a
 guess of how long a run takes.
 
-A gated experiment runs as usual except that every run from ``first`` on, wherever it runs (this process, a pool
-worker, a Dask worker), waits before it computes until the test releases it, and says it is waiting with a file
-``waiting_<run id>`` in the gate's folder. A test therefore waits for events: "run 3 is waiting" means runs 0-2 have
-finished and been stored (serially), or are stored or in flight (in parallel); a signal sent then lands among the
-runs whatever the machine's load, and the experiment cannot finish before it.
+A gated experiment runs as usual except that every run after the first ``first`` to reach the gate, wherever it
+runs (this process, a pool worker, a Dask worker), waits before it computes until the test releases it, and says
+it is waiting with a file ``waiting_<run id>`` in the gate's folder. Runs reach the gate in the order the
+executor starts them (a group's runs together, after its spin-up: ``sim.experiments.jobs.Group``), and each takes
+a numbered ticket as it arrives (a file created exclusively: two processes never take the same). A test therefore
+waits for events: "a run is waiting" means ``first`` runs have been let through — finished and stored (serially),
+or stored or in flight (in parallel); a signal sent then lands among the runs whatever the machine's load, and the
+experiment cannot finish before it.
 
 * ``Gate(folder, first).start(args)`` — ``python -m sim <args>`` gated (a subprocess in its own session);
 * ``Gate.env()`` — the environment a gated process needs (for the processes of a Dask cluster);
@@ -31,26 +34,39 @@ HANG_GUARD_S = 600      # only against a hang: every wait ends on an event long 
 
 
 # ---------------------------------------------------------------- in the gated processes
+def _ticket(gate: Path) -> int:
+    """This run's place in the order of arrival at the gate."""
+    n = len(list(gate.glob("ticket_*")))
+    while True:
+        try:
+            os.close(os.open(gate / f"ticket_{n}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return n
+        except FileExistsError:
+            n += 1
+
+
 def _hold(run_id: int) -> None:
     folder = os.environ.get("SIM_TEST_GATE")
-    if not folder or run_id < int(os.environ.get("SIM_TEST_GATE_FROM", "0")):
+    if not folder:
         return
     gate = Path(folder)
+    if _ticket(gate) < int(os.environ.get("SIM_TEST_GATE_FROM", "0")):
+        return
     (gate / f"waiting_{run_id}").touch()
     while not ((gate / f"release_{run_id}").exists() or (gate / "release_all").exists()):
         time.sleep(0.01)
 
 
-def gated_compute(job):
+def gated_compute(job, *spin_up):
     """``jobs.compute`` once the gate lets the run through (what a Dask worker runs)."""
     _hold(job.run_id)
-    return jobs.compute(job)
+    return jobs.compute(job, *spin_up)
 
 
-def gated_compute_and_store(job):
+def gated_compute_and_store(job, *spin_up):
     """``jobs.compute_and_store`` once the gate lets the run through (serial and pool workers)."""
     _hold(job.run_id)
-    return jobs.compute_and_store(job)
+    return jobs.compute_and_store(job, *spin_up)
 
 
 def install() -> None:
@@ -72,7 +88,7 @@ def main() -> None:
 
 # ---------------------------------------------------------------- in the test
 class Gate:
-    """A gate in ``folder`` holding every run from ``first`` on."""
+    """A gate in ``folder`` letting the first ``first`` runs to arrive through and holding every later one."""
 
     def __init__(self, folder: Path, first: int):
         self.folder = Path(folder)

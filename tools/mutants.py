@@ -38,7 +38,7 @@ MODEL_TESTS = ["tests/test_definitions.py", "tests/test_documents.py", "tests/te
                "tests/test_mechanisms.py", "tests/test_gatekeeping.py",
                "tests/test_elections.py", "tests/test_calibration.py", "tests/test_stationarity.py",
                "tests/test_run.py", "tests/test_properties.py", "tests/test_reference.py", "tests/test_regency.py",
-               "tests/test_lever_end.py"]
+               "tests/test_lever_end.py", "tests/test_snapshot.py"]
 
 
 @dataclass(frozen=True)
@@ -399,6 +399,16 @@ MUTANTS = [
            "sim/core/documents.py",
            "return requires & ~held",
            "return requires & 0"),
+    Mutant("spin_up_keeps_its_own_levers", "runs from a shared spin-up take their own levers "
+           "(test_snapshot: test_runs_from_a_shared_spin_up_equal_runs_that_spin_up_alone)",
+           "sim/model.py",
+           "        model.p = TrackedParams(resolved, read=model.p.read)\n",
+           ""),
+    Mutant("snapshot_ignores_the_version", "a snapshot of another version is refused "
+           "(test_snapshot: test_snapshots_of_another_version_or_no_snapshot_are_refused)",
+           "sim/snapshot.py",
+           "    if changed:\n",
+           "    if changed and False:\n"),
     Mutant("no_new_households", "7.2 adults leave to set up households of their own at the natural increase "
            "(test_documents: test_new_households_keep_a_household_at_its_size_while_the_village_grows)",
            "sim/core/documents.py",

@@ -29,6 +29,7 @@ SERIES_BYTES_PER_WEEK = 260     # one recorded week of the time series
 AREA_BYTES_PER_VILLAGE = 900    # one village's row of the per-run village and kecamatan tables
 DESIGN_BYTES_PER_CELL = 12      # one value of the design table in memory (pandas), with its share of overhead
 MODEL_BYTES_PER_HOUSEHOLD = 400  # a model in memory, per household (about 240 B measured, with margin)
+SNAPSHOT_BYTES_PER_HOUSEHOLD = 300   # a spun-up village's snapshot (296 B measured at 2,200 households)
 MEMORY_SHARE = 0.5              # at most this share of the machine's memory for the design or the models
 
 
@@ -44,11 +45,15 @@ class Budget:
     design_bytes: int
     model_bytes: int
     parallel: int
+    spin_ups: int = 0         # villages spun up (runs that share one count it once)
+    spinup_weeks: int = 0
 
     def line(self, name: str) -> str:
         """The estimate in one line, printed before an experiment starts."""
+        shared = (f", {self.spin_ups:,} spin-ups of {self.spinup_weeks:,} weeks"
+                  if self.spinup_weeks and self.spin_ups < self.runs else "")
         return (f"experiment {name}: {self.runs:,} runs of {self.weeks_per_run:,} weeks, {self.households:,} "
-                f"households each; "
+                f"households each{shared}; "
                 f"about {_duration(self.seconds)} with {self.parallel} worker{'s' if self.parallel > 1 else ''}, "
                 f"about {_size(self.disk_bytes)} on disk")
 
@@ -77,6 +82,35 @@ def count_runs(spec: Experiment) -> int:
     return kind_of(spec).count_runs(spec)
 
 
+# Designs of up to this many rows are generated to count their shared spin-ups; a larger one is estimated as if
+# none were shared (an estimate on the long side).
+SPIN_UP_COUNT_ROWS = 20_000
+
+
+def count_spin_ups(spec: Experiment) -> int:
+    """Villages the whole design spins up: one per group of runs that share a spin-up (``sim.experiments.jobs``)
+    in the design known before any run; each run of a later stage (which depends on finished runs) its own."""
+    from sim.snapshot import spin_up_key
+
+    kind = kind_of(spec)
+    runs = kind.count_runs(spec)
+    if runs > SPIN_UP_COUNT_ROWS:
+        return runs
+    design = kind.design(spec, 0)
+    keys = set()
+    alone = 0
+    for row in design.to_dict("records"):
+        try:
+            of = kind.spin_up_of(spec, row)
+        except Exception:   # an invalid row runs (and fails) alone
+            of = None
+        if of is None:
+            alone += 1
+        else:
+            keys.add(spin_up_key(*of))
+    return len(keys) + alone + (runs - len(design))
+
+
 def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
     """The size of ``spec``'s whole design run with this executor and number of workers."""
     from sim.params.scenarios import resolve_params
@@ -90,16 +124,20 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
     weeks = kind.weeks_per_run(spec)
     runs = kind.count_runs(spec)
     parallel = 1 if executor == "serial" else max(workers or os.cpu_count() or 1, 1)
-    simulated = weeks + int(values["spinup_weeks"])     # each run (each chain) spins up before its reported weeks
-    seconds = STARTUP_S + runs * (RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
+    spinup = int(values["spinup_weeks"])
+    spin_ups = count_spin_ups(spec) if spinup else 0    # each group of runs spins up once before its reported weeks
+    simulated = runs * weeks + spin_ups * spinup
+    seconds = STARTUP_S + (runs * RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
         / parallel
     recorded = weeks // kind.series_every
     per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
                                                                    if villages > 1 else 0)
     disk = int(runs * per_run * 1.3)   # the per-run files, and their compaction (smaller: shared metadata)
+    if spin_ups < runs and executor != "serial":   # snapshots of the villages whose runs are running
+        disk += min(spin_ups, 2 * parallel) * households * SNAPSHOT_BYTES_PER_HOUSEHOLD
     design = runs * kind.design_columns(spec) * DESIGN_BYTES_PER_CELL
     models = households * MODEL_BYTES_PER_HOUSEHOLD * parallel
-    return Budget(runs, weeks, households, villages, seconds, disk, design, models, parallel)
+    return Budget(runs, weeks, households, villages, seconds, disk, design, models, parallel, spin_ups, spinup)
 
 
 def physical_memory() -> int | None:

@@ -6,9 +6,13 @@
   compute, this process writes each run's files as results arrive (workers need no shared filesystem).
 
 Every executor runs the same ``Job`` s with the same ``sim.experiments.jobs.compute`` and gives the same files,
-so tables are identical whichever runs them. Each reports a failed run as ``RunFailed`` after letting the runs
-already in flight finish (their files count), and Ctrl-C as ``KeyboardInterrupt`` the same way (the workers
-ignore Ctrl-C themselves and finish their run).
+so tables are identical whichever runs them. Jobs come in groups (``sim.experiments.jobs.Group``): the runs of
+a group start from one spun-up village, spun up once — in this process (serial), as a snapshot file the
+group's runs read (processes; removed once they have run), or as a Dask task the group's runs depend on (Dask
+moves it to their workers and recomputes it if a worker holding it is lost).
+
+Each reports a failed run as ``RunFailed`` after letting the runs already in flight finish (their files count),
+and Ctrl-C as ``KeyboardInterrupt`` the same way (the workers ignore Ctrl-C themselves and finish their run).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
-from sim.experiments.jobs import Job, RunFailed, compute, compute_and_store, store
+from sim.experiments.jobs import Group, Job, RunFailed, compute, compute_and_store, spin_up, spin_up_and_store, store
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,10 @@ class RunSettings:
 
 
 class Executor(Protocol):
-    """Runs jobs, storing each finished run's files; ``done()`` is called after each."""
+    """Runs groups of jobs, storing each finished run's files; ``done()`` is called after each run."""
 
-    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
-        """Run every job and store its files; raise RunFailed, KeyboardInterrupt or ClusterLost."""
+    def run(self, groups: Iterable[Group], done: Callable[[], None]) -> None:
+        """Run every job of every group and store its files; raise RunFailed, KeyboardInterrupt or ClusterLost."""
 
     def close(self) -> None:
         """Release what the executor holds (a cluster it started)."""
@@ -52,14 +56,19 @@ class Executor(Protocol):
 class SerialExecutor:
     """One run after another, in this process."""
 
-    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
-        """Each job in turn."""
-        for job in jobs:
+    def run(self, groups: Iterable[Group], done: Callable[[], None]) -> None:
+        """Each group in turn: its village spun up (held in memory), then each of its jobs."""
+        for group in groups:
             try:
-                compute_and_store(job)
+                village = None if group.spin_up is None else spin_up(group.spin_up)
             except Exception as exc:
-                raise RunFailed(job.run_id, job.row, exc) from exc
-            done()
+                raise RunFailed(group.jobs[0].run_id, group.jobs[0].row, exc) from exc
+            for job in group.jobs:
+                try:
+                    compute_and_store(job, village)
+                except Exception as exc:
+                    raise RunFailed(job.run_id, job.row, exc) from exc
+                done()
 
     def close(self) -> None:
         """Nothing to release."""
@@ -77,27 +86,52 @@ class ProcessExecutor:
     def __init__(self, workers: int):
         self.workers = workers
 
-    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
-        """Every job submitted to the pool; results waited for as they come."""
+    def run(self, groups: Iterable[Group], done: Callable[[], None]) -> None:
+        """Groups started as the pool has room (a group's spin-up first, then its jobs, which read its snapshot
+        file); results waited for as they come; a group's snapshot removed once its jobs have run."""
         ctx = multiprocessing.get_context("spawn")
+        waiting = iter(groups)
+        in_flight: dict = {}        # future -> (group, job): job None for a group's spin-up
+        left: dict[int, int] = {}   # id of a group with a snapshot -> its jobs not yet finished
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
-            pending = {pool.submit(compute_and_store, job): job for job in jobs}
+
+            def feed() -> None:   # keep every worker busy, with a few tasks queued
+                while len(in_flight) < 2 * self.workers:
+                    group = next(waiting, None)
+                    if group is None:
+                        return
+                    if group.spin_up is None:
+                        in_flight.update({pool.submit(compute_and_store, job): (group, job) for job in group.jobs})
+                    else:
+                        in_flight[pool.submit(spin_up_and_store, group.spin_up)] = (group, None)
+
             try:
-                while pending:
-                    finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                feed()
+                while in_flight:
+                    finished, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        job = pending.pop(future)
+                        group, job = in_flight.pop(future)
+                        first = job or group.jobs[0]
                         try:
                             future.result()
                         except Exception as exc:
-                            raise RunFailed(job.run_id, job.row, exc) from exc
+                            raise RunFailed(first.run_id, first.row, exc) from exc
+                        if job is None:      # the group's village is spun up: its jobs can run
+                            left[id(group)] = len(group.jobs)
+                            in_flight.update({pool.submit(compute_and_store, j): (group, j) for j in group.jobs})
+                            continue
                         done()
+                        if group.spin_up is not None:
+                            left[id(group)] -= 1
+                            if not left[id(group)]:
+                                group.spin_up.path.unlink(missing_ok=True)
+                    feed()
             except (RunFailed, KeyboardInterrupt):
                 # Start nothing more; let the runs already running finish, so their files count.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
             except BaseException:
-                for future in pending:
+                for future in in_flight:
                     future.cancel()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -119,8 +153,9 @@ class DaskExecutor:
         self.client = client
         self.local_cluster = local_cluster
 
-    def run(self, jobs: Iterable[Job], done: Callable[[], None]) -> None:
-        """Jobs submitted a few at a time per worker thread; each result stored here as it arrives."""
+    def run(self, groups: Iterable[Group], done: Callable[[], None]) -> None:
+        """Jobs submitted a few at a time per worker thread, each after its group's spin-up task (which Dask
+        keeps while a job needs it); each result stored here as it arrives."""
         import os
 
         from distributed import as_completed
@@ -130,15 +165,27 @@ class DaskExecutor:
         client = self.client
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
         limit = max(2, self.IN_FLIGHT_PER_THREAD * threads)
-        waiting = iter(jobs)
+        pid = os.getpid()
+
+        def each_job():   # every job with its group's spin-up task (None: a job of its own)
+            for group in groups:
+                village = None
+                if group.spin_up is not None:
+                    village = client.submit(spin_up, group.spin_up, key=f"spin-up-{group.spin_up.key}-{pid}",
+                                            pure=False, retries=2)
+                for job in group.jobs:
+                    yield job, village
+
+        waiting = each_job()
         stored: set[int] = set()
         folder: dict[str, Path] = {}
         of: dict[str, Job] = {}
 
-        def submit(job: Job):
+        def submit(job: Job, village):
             folder.setdefault("path", Path(job.folder))
             # pure=False: a resubmitted run is a new task; retries: a task on a dying worker is rerun elsewhere.
-            future = client.submit(compute, job, key=f"run-{job.run_id}-{os.getpid()}", pure=False, retries=2)
+            args = (job,) if village is None else (job, village)
+            future = client.submit(compute, *args, key=f"run-{job.run_id}-{pid}", pure=False, retries=2)
             of[future.key] = job
             return future
 
@@ -148,7 +195,7 @@ class DaskExecutor:
                 stored.add(output.run_id)
                 done()
 
-        futures = as_completed([submit(job) for job in islice(waiting, limit)])
+        futures = as_completed([submit(*item) for item in islice(waiting, limit)])
         try:
             for future in futures:
                 job = of.pop(future.key)
@@ -168,7 +215,7 @@ class DaskExecutor:
                 keep(output)
                 following = next(waiting, None)
                 if following is not None:
-                    futures.add(submit(following))
+                    futures.add(submit(*following))
         except (OSError, TimeoutError) as exc:
             raise ClusterLost(one_line(exc)) from None
 

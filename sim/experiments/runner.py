@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from sim.errors import ConfigError, OutputError, describe
 from sim.experiments import design as designs
 from sim.experiments.executors import Executor, RunSettings, make_executor
-from sim.experiments.jobs import AREA_TABLES, Job, RunFailed, write_parquet
+from sim.experiments.jobs import AREA_TABLES, SPIN_UPS, RunFailed, groups, write_parquet
 from sim.experiments.kinds import kind_of
 from sim.experiments.provenance import differences, environment, git_commit
 from sim.experiments.spec import Experiment, from_record
@@ -215,10 +215,10 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
     every = kind_of(spec).series_every
     data = spec.model_dump()
 
-    def jobs():   # built as they are submitted, a thousand design rows at a time
+    def rows():   # read as they are grouped, a thousand design rows at a time
         for start in range(0, len(todo), 1000):
             for row in todo.iloc[start:start + 1000].to_dict("records"):
-                yield Job(str(folder), _plain(row), data, every)
+                yield _plain(row)
 
     bar = Progress(len(design), spec.name, unit="runs", done=len(done), enabled=progress, lines=True)
 
@@ -227,12 +227,15 @@ def execute(folder: Path, design: pd.DataFrame, spec: Experiment, executor: Exec
         if checkpoint is not None:
             checkpoint()
 
+    spin_ups = folder / SPIN_UPS      # snapshots of spun-up villages: only while their runs run
+    shutil.rmtree(spin_ups, ignore_errors=True)
     try:
-        executor.run(jobs(), finished)
+        executor.run(groups(folder, rows(), data, every), finished)
     except KeyboardInterrupt:
         raise Interrupted() from None
     finally:
         bar.close()
+        shutil.rmtree(spin_ups, ignore_errors=True)
     return len(todo)
 
 

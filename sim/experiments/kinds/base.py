@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.params.registry import MAX_STEPS
-from sim.params.scenarios import SCENARIOS
+from sim.params.scenarios import SCENARIOS, Resolved
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -126,9 +126,15 @@ class Kind(ABC):
         """Checks of a design beyond the values of its rows (which every design gets); raise ConfigError."""
         return None
 
-    def run(self, spec: Experiment, row: dict) -> RunRows:
-        """One design row: its rows of the runs table, its time series and (several villages) its area tables."""
-        return single_run(spec, row)
+    def run(self, spec: Experiment, row: dict, spin_up: bytes | None = None) -> RunRows:
+        """One design row: its rows of the runs table, its time series and (several villages) its area tables;
+        ``spin_up``: a snapshot of the village spun up for ``spin_up_of(spec, row)``, to start from."""
+        return single_run(spec, row, spin_up)
+
+    def spin_up_of(self, spec: Experiment, row: dict) -> tuple[Resolved, int] | None:
+        """The parameters and seed the row's model is built with (its spin-up is named by them,
+        ``sim.snapshot.spin_up_key``), or None for a row that cannot share one."""
+        return row_params(spec, row), int(row["seed"])
 
     @abstractmethod
     def count_runs(self, spec: Experiment) -> int:
@@ -148,17 +154,26 @@ class Kind(ABC):
         the report shows it."""
 
 
-def single_run(spec: Experiment, row: dict) -> RunRows:
-    """A design row run as one model run: the scenario under the row's levers with its values and seed."""
+def row_params(spec: Experiment, row: dict) -> Resolved:
+    """A design row's parameters, resolved: the scenario, the row's levers, the constants and the row's values."""
+    from sim.params.registry import PARAMS
+    from sim.params.scenarios import resolve_params
+
+    # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
+    varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
+    return resolve_params(spec.scenario, row.get("levers", row["policy"]), {**spec.shared_constants(), **varied})
+
+
+def single_run(spec: Experiment, row: dict, spin_up: bytes | None = None) -> RunRows:
+    """A design row run as one model run: the scenario under the row's levers with its values and seed (from
+    ``spin_up``, a snapshot of its spun-up village, if given)."""
     from sim.core.geography import GEOGRAPHIES
     from sim.params.registry import PARAMS
     from sim.simulation import run_scenario
 
-    # A Sobol-stage row leaves the uncertainties it does not vary empty (NaN).
-    varied = {k: v for k, v in row.items() if k in PARAMS and not (isinstance(v, float) and np.isnan(v))}
     several = spec.scenario in GEOGRAPHIES   # a scenario of several villages: keep its area tables
-    result = run_scenario(spec.scenario, row.get("levers", row["policy"]), seed=int(row["seed"]), steps=spec.steps,
-                          area_tables=several, **{**spec.shared_constants(), **varied})
+    result = run_scenario(seed=int(row["seed"]), steps=spec.steps, area_tables=several,
+                          resolved=row_params(spec, row), spin_up=spin_up)
     ids = {k: v for k, v in row.items() if k not in PARAMS}
     areas = {}
     if several:

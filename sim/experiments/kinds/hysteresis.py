@@ -16,6 +16,7 @@ from sim.experiments.design import fixed_values, numbered, replicate_seeds
 from sim.experiments.kinds.base import Experiment, Kind, RunRows, Section, Strict
 from sim.experiments.kinds.shared import Outcome, check_outcome, fixed_by_geography
 from sim.params.registry import INIT_ONLY, MAX_STEPS, PARAMS
+from sim.params.scenarios import Resolved
 
 
 class Sweep(Strict):
@@ -91,14 +92,22 @@ class Hysteresis(Kind):
                     raise ConfigError(f"sweeps: {sweep.parameter}", value, f"{exc.allowed} together with the "
                                       "experiment's constants") from None
 
-    def run(self, spec: HysteresisExperiment, row: dict) -> RunRows:
+    def spin_up_of(self, spec: HysteresisExperiment, row: dict) -> tuple[Resolved, int]:
+        """Every chain of a replicate (each sweep, and its control) starts from the same village: no lever on,
+        the experiment's constants."""
+        from sim.params.scenarios import resolve_params
+
+        return resolve_params(spec.scenario, "none", spec.shared_constants()), int(row["seed"])
+
+    def run(self, spec: HysteresisExperiment, row: dict, spin_up: bytes | None = None) -> RunRows:
         """One chain of a sweep: burn-in, then the lever up its values and back down, each point starting from
         the end state of the previous one (a row of the runs table per point)."""
         from sim.model import ClientelismModel
 
         sweep = spec.sweeps[int(row["sweep"])]
-        model = ClientelismModel(scenario=spec.scenario, policy="none", rng=int(row["seed"]),
-                                 **spec.shared_constants())
+        resolved, seed = self.spin_up_of(spec, row)
+        model = (ClientelismModel(rng=seed, resolved=resolved) if spin_up is None
+                 else ClientelismModel.from_spin_up(spin_up, resolved))
         for _ in range(spec.burn_in_steps):
             model.step()
         rows = []
@@ -116,8 +125,8 @@ class Hysteresis(Kind):
         return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True), {}
 
     def count_runs(self, spec: HysteresisExperiment) -> int:
-        """A chain per sweep and replicate (the control chains are not counted)."""
-        return len(spec.sweeps) * spec.replicates
+        """A chain per sweep and replicate, and as many control chains with ``control``."""
+        return len(spec.sweeps) * spec.replicates * (2 if spec.control else 1)
 
     def design_columns(self, spec: HysteresisExperiment) -> int:
         """Ids, sweep, parameter, control and seed."""
