@@ -160,9 +160,17 @@ def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, polic
     return box
 
 
+# The seed of CART's tree. scikit-learn permutes the features at each split and breaks ties between equally good
+# splits by that order; EMA Workbench 3.0.0's ``CART.build_tree`` gives the tree no ``random_state``, so it draws
+# from numpy's global generator, and the same runs could give another tree. The tree is built under this seed
+# (numpy's global state is put back after), so that a report rebuilt from the same folder is the same.
+CART_SEED = 0
+
+
 def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
     """CART's cross-check: the densest leaf of at least ``mass_min`` of the scenarios (its coverage, density,
-    mass) and the uncertainties its path restricts. Empty when there is nothing to separate."""
+    mass) and the uncertainties its path restricts. Empty when there is nothing to separate. The same inputs give
+    the same leaf (``CART_SEED``)."""
     success = np.asarray(success, dtype=bool)
     if success.size == 0 or not RARE <= success.mean() <= 1 - RARE:
         return {}
@@ -171,7 +179,12 @@ def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
         from ema_workbench.analysis import cart
 
         tree = cart.CART(_real(x), success, mass_min=mass_min)
-        tree.build_tree()
+        state = np.random.get_state()
+        try:
+            np.random.seed(CART_SEED)     # what scikit-learn draws from when given no random_state
+            tree.build_tree()
+        finally:
+            np.random.set_state(state)
         stats, boxes = tree.stats, tree.boxes
     init = x.agg(["min", "max"])
     best, best_key = None, None

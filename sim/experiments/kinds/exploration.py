@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 from pydantic import Field
 
-from sim.core.outcomes import ALL_OUTCOME_NAMES, OUTCOME_NAMES
+from sim.core.outcomes import ALL_OUTCOME_NAMES, OUTCOME_NAMES, outcome
 from sim.errors import ConfigError, UnknownNameError
 from sim.experiments.design import fixed_values, latin_hypercube, numbered, replicate_seeds
 from sim.experiments.kinds.base import Experiment, Kind, Section, Strict
@@ -152,6 +152,16 @@ class Exploration(Kind):
         return section(folder, spec, runs)
 
 
+def _check_cut(key: str, name: str, value: float) -> None:
+    """A cut of an outcome on a 0–1 scale (a share, a gap index, a level) is less than the whole scale: 0.02 is
+    2 pp of a share, and 2 would be 200 pp, which no policy can reach."""
+    declared = outcome(name)
+    if declared.kind in ("share", "gap", "level") and value >= 1:
+        shown = {"share": "pp", "gap": "index points", "level": "points"}[declared.kind]
+        raise ConfigError(key, value, f"a cut of {name} below 1, in its stored unit (0.02 is 2 {shown}; "
+                          f"{value:g} would be {100 * value:g} {shown}, more than its whole range)")
+
+
 def _check_questions(spec: ExplorationExperiment) -> None:
     """Discovery and robustness ask about outcomes for which lower is better, each question once; the sample is
     large enough for PRIM's smallest box to hold a few scenarios."""
@@ -165,11 +175,13 @@ def _check_questions(spec: ExplorationExperiment) -> None:
         if d.outcome in seen:
             raise ConfigError(f"discovery {i + 1}: outcome", d.outcome, "each outcome once (it is listed twice)")
         seen.add(d.outcome)
+        _check_cut(f"discovery {i + 1}: threshold", d.outcome, d.threshold)
     if spec.robustness.outcome not in ALL_OUTCOME_NAMES:
         raise UnknownNameError("outcome", spec.robustness.outcome, list(LOWER_IS_BETTER))
     if spec.robustness.outcome not in LOWER_IS_BETTER:
         raise ConfigError("robustness: outcome", spec.robustness.outcome, f"an outcome for which lower is better "
                           f"({', '.join(LOWER_IS_BETTER)})")
+    _check_cut("robustness: target", spec.robustness.outcome, spec.robustness.target)
     if spec.samples * spec.prim.mass_min < 5:
         raise ConfigError("samples", spec.samples, f"at least {math.ceil(5 / spec.prim.mass_min)} with "
                           f"prim.mass_min {spec.prim.mass_min} (PRIM's smallest box should hold five scenarios)")

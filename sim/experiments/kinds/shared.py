@@ -179,8 +179,19 @@ class Sampled:
 
 
 def check_uncertainties(spec: Experiment) -> None:
-    """Each sampled name is a numeric uncertainty that neither the scenario's geography nor a constant fixes."""
-    for name in spec.uncertainty_names():
+    """At least one name, each once; each a numeric uncertainty that neither the scenario's geography nor a
+    constant fixes."""
+    names = spec.uncertainty_names()
+    if not names:
+        given = spec.uncertainties if spec.uncertainties != "all" else "all"
+        raise ConfigError("uncertainties", given, "`all` or a list of at least one uncertainty of "
+                          "docs/parameters.md" + (" (every one is fixed by the constants or the scenario)"
+                                                  if given == "all" else ""))
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigError("uncertainties", repeated[0], f"each uncertainty once ({repeated[0]} is listed "
+                          f"{names.count(repeated[0])} times)")
+    for name in names:
         if name not in PARAMS:
             pool = [n for n, p in PARAMS.items() if p.role == "uncertainty"]
             raise UnknownNameError("parameter", name, close_names(name, pool, "docs/parameters.md"))
