@@ -42,7 +42,7 @@ from sim.core.documents import N_STOCKS
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS, Geography
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
-from sim.core.outcomes import ALL_OUTCOME_NAMES, WINDOW_WEEKS
+from sim.core.outcomes import ALL_OUTCOME_NAMES, CAMP_MEASURES, CAMPS, WINDOW_WEEKS, camp_name
 from sim.core.policies import lever, policy_state
 from sim.core.population import Residents, build_documents, build_officials, build_residents
 from sim.core.services import SERVICE_ISSUES, SERVICE_NAMES, Channel, Office
@@ -452,6 +452,14 @@ class ClientelismModel(mesa.Model):
         self-service and paid shares of completed needs and the mean fee per paid case
         (``sim.core.elections.CampLedger``)."""
         return self.world.camps.outcomes()
+
+    def camp_values(self) -> dict[str, float]:
+        """``camp_outcomes()`` as flat columns (``paid_dependence_share_camp_opposition``, …;
+        ``sim.core.outcomes.CAMP_MEASURES``)."""
+        ledger = {"self_service_share": "self_service_share", "paid_dependence_share": "paid_share",
+                  "fee_per_paid_case_rupiah": "fee_per_paid_case_rupiah"}
+        camps = self.camp_outcomes()
+        return {camp_name(m, c): camps[c][ledger[m]] for m in CAMP_MEASURES for c in CAMPS}
 
     def outcomes(self) -> dict[str, float]:
         """Current values of every outcome."""

@@ -20,6 +20,9 @@ class RunResult:
     Attributes:
         outcomes: every outcome at the end of the run (the final year for flows).
         groups: brokered share and access shortfall per quartile (see ``sim.core.outcomes``).
+        services: per service type: paid, unpaid and self-service shares, completion, fee, delay.
+        camps: per political camp (head, opposition, neutral) since the last election: self-service and paid
+            shares, fee per paid case (``paid_dependence_share_camp_opposition``, …).
         timeseries: one row per step, one column per outcome.
         params: every parameter value the run used.
         villages: outcomes per village, with the counts they are ratios of (one row for one village).
@@ -33,6 +36,7 @@ class RunResult:
     params: dict[str, object] = field(repr=False)
     groups: dict[str, float] = field(default_factory=dict, repr=False)
     services: dict[str, float] = field(default_factory=dict, repr=False)
+    camps: dict[str, float] = field(default_factory=dict, repr=False)
     villages: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     kecamatan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     scenario: str = "bangbayang"
@@ -85,6 +89,7 @@ def run_scenario(scenario: str = "bangbayang", policy: str = "none", seed: int =
     villages = model.village_table() if area_tables else pd.DataFrame()
     kecamatan = model.kecamatan_table(villages) if area_tables else pd.DataFrame()
     return RunResult(outcomes=model.outcomes(), timeseries=ts, params=model.parameters(),
-                     groups=model.group_outcomes(), services=model.service_outcomes(), villages=villages,
+                     groups=model.group_outcomes(), services=model.service_outcomes(),
+                     camps=model.camp_values(), villages=villages,
                      kecamatan=kecamatan, scenario=resolved.scenario,
                      policy=model.policy_name, seed=seed, steps=steps)

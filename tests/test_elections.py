@@ -106,3 +106,18 @@ def test_runs_with_the_same_seed_hold_the_same_elections_whatever_their_policy()
         turnovers.append((m.world.politics.elections, m.world.politics.last_turnover_week.tolist(),
                           m.officials_state.faction.tolist()))
     assert turnovers[0] == turnovers[1] and turnovers[0][0] == 5      # weeks -44, 8, 60, 112, 164
+
+
+def test_per_camp_outcomes_are_columns_of_a_run():
+    from sim.core.outcomes import CAMP_NAMES, camp_name
+    from sim.simulation import run_scenario
+
+    result = run_scenario("bangbayang_after_election", seed=2, steps=52, n_households=600)
+    assert set(result.camps) == set(CAMP_NAMES)
+    model = ClientelismModel("bangbayang_after_election", rng=2, n_households=600)
+    for _ in range(52):
+        model.step()
+    nested = model.camp_outcomes()
+    for camp in ("head", "opposition", "neutral"):
+        assert result.camps[camp_name("paid_dependence_share", camp)] == nested[camp]["paid_share"]
+        assert result.camps[camp_name("self_service_share", camp)] == nested[camp]["self_service_share"]

@@ -13,7 +13,7 @@ import pytest
 from gate import HANG_GUARD_S, Gate, interrupt
 from helpers import paired_t
 
-from sim.core.outcomes import OUTCOME_NAMES
+from sim.core.outcomes import CAMP_NAMES, OUTCOME_NAMES
 from sim.experiments.analysis import hysteresis_gap, paired_effects
 from sim.experiments.executors import RunSettings
 from sim.experiments.launch import prepare
@@ -78,6 +78,12 @@ def test_comparison_tables_have_the_right_shape_and_content(comparison_folder):
     html = (f / "report.html").read_text()
     assert "plotly" in html.lower() and "Paired effect" in html and "Who gains" in html
     assert not list(f.rglob("*.tmp"))
+    # Per-camp outcomes are columns of the runs, with paired effects per camp in the report and beside it.
+    assert set(CAMP_NAMES) <= set(runs.columns)
+    assert runs["paid_dependence_share_camp_opposition"].between(0, 1).all()
+    camps = pd.read_csv(f / "camp_effects.csv")
+    assert set(camps["camp"]) == {"head", "opposition", "neutral"} and set(camps["policy"]) == set(policies[1:])
+    assert len(camps) == 6 * len(CAMP_NAMES) and "Per political camp" in html and "the opposition" in html
 
 
 def test_policy_effects_are_paired_by_replicate(comparison_folder):

@@ -260,6 +260,22 @@ SERVICE_MEASURES: dict[str, Outcome] = {
 }
 SERVICE_GROUPS = ("civil_registry",)   # pooled services beside the service types
 
+# Per political camp of the village (``RunResult.camps``): ``<measure>_camp_<camp>``, e.g.
+# ``paid_dependence_share_camp_opposition``. The camps as they stood when each need was completed: the village
+# head's, the opposition (the camp that lost the last election, or the former head's), the unaligned; counted since
+# the last village-head election (or the start of the spin-up, before any), as ``sim.core.elections.CampLedger``.
+CAMPS = ("head", "opposition", "neutral")
+CAMP_MEASURES: dict[str, Outcome] = {
+    "self_service_share": Outcome("self_service_share", "self-service", "share", "share of completed needs",
+                                  "Share of the camp's completed needs since the last election that the household "
+                                  "handled itself, in person or online."),
+    "paid_dependence_share": Outcome("paid_dependence_share", "paid dependence", "share", "share of completed needs",
+                                     "Share of the camp's completed needs since the last election paid to an "
+                                     "official or a broker."),
+    "fee_per_paid_case_rupiah": Outcome("fee_per_paid_case_rupiah", "fee per paid case", "rupiah", "Rp/case",
+                                        "Mean fee of the camp's paid cases since the last election."),
+}
+
 
 def group_name(measure: str, dimension: str, quartile: int) -> str:
     """Column name of a per-quartile value, e.g. ``brokered_share_literacy_q1`` (quartile 1 to 4)."""
@@ -269,6 +285,14 @@ def group_name(measure: str, dimension: str, quartile: int) -> str:
 def service_name(measure: str, service: str) -> str:
     """Column name of a per-service value, e.g. ``paid_dependence_share_ktp``."""
     return f"{measure}_{service}"
+
+
+def camp_name(measure: str, camp: str) -> str:
+    """Column name of a per-camp value, e.g. ``paid_dependence_share_camp_opposition``."""
+    return f"{measure}_camp_{camp}"
+
+
+CAMP_NAMES = tuple(camp_name(m, c) for m in CAMP_MEASURES for c in CAMPS)
 
 
 OUTCOME_NAMES = tuple(OUTCOMES)
@@ -289,6 +313,9 @@ def outcome(name: str) -> Outcome:
                 return declared
     for measure, declared in SERVICE_MEASURES.items():
         if any(name == service_name(measure, svc) for svc in (*SERVICE_NAMES, *SERVICE_GROUPS)):
+            return declared
+    for measure, declared in CAMP_MEASURES.items():
+        if any(name == camp_name(measure, camp) for camp in CAMPS):
             return declared
     raise KeyError(name)
 
@@ -314,6 +341,7 @@ def outcomes_markdown() -> str:
         m, o.label + " of the quarter", o.kind, o.unit, "The same, for the quarter's households only."))
         for m, o in GROUP_MEASURES.items()]
     rows += [(f"`{m}_<service>`", o) for m, o in SERVICE_MEASURES.items()]
+    rows += [(f"`{m}_camp_<camp>`", o) for m, o in CAMP_MEASURES.items()]
     for name, o in rows:
         lines.append(f"| {name} | {o.label} | {o.unit} | {o.shown_unit} | {o.effect_unit} | {o.definition} |")
     lines += ["", SHORTFALL, "",
@@ -322,7 +350,12 @@ def outcomes_markdown() -> str:
               "quartiles are fixed at the start so that they follow the same households.", "",
               "Per-service columns (`paid_dependence_share_ktp`, …): services are "
               + ", ".join(f"`{name}`" for name in _service_names()) + " (`docs/parameters.md`, Service types), and "
-              "`civil_registry`, the e-KTP, family card, birth certificate and moving letter pooled.", ""]
+              "`civil_registry`, the e-KTP, family card, birth certificate and moving letter pooled.", "",
+              "Per-camp columns (`paid_dependence_share_camp_opposition`, …): camps are "
+              + ", ".join(f"`{camp}`" for camp in CAMPS) + " — the village head's camp, the opposition (the camp "
+              "that lost the last village-head election) and the unaligned, as they stood when each need was "
+              "completed — counted since the last election (or since the start of the spin-up, before any), not "
+              "over the trailing year.", ""]
     return "\n".join(lines)
 
 

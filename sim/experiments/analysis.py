@@ -89,6 +89,20 @@ def quartile_effects(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.concat([eff, parts], axis=1)
 
 
+def camp_effects(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Paired effects per political camp (head, opposition, neutral) on its self-service and paid shares and fee
+    per paid case since the last election; ``camp`` and ``measure`` columns beside the effect's."""
+    from sim.core.outcomes import CAMP_MEASURES, CAMPS, camp_name
+
+    keys = {camp_name(m, c): (m, c) for m in CAMP_MEASURES for c in CAMPS}
+    present = [k for k in keys if k in runs.columns]
+    if not present:   # runs of an older version, without per-camp columns
+        return pd.DataFrame(columns=["policy", "outcome", "effect", "measure", "camp"])
+    eff = paired_effects(runs, baseline, present).reset_index(drop=True)
+    parts = pd.DataFrame(eff["outcome"].map(keys).tolist(), columns=["measure", "camp"])
+    return pd.concat([eff, parts], axis=1)
+
+
 def sample_means(runs: pd.DataFrame, stage: str, outcome: str) -> np.ndarray:
     """Outcome per design sample (mean over replicates), in sample order."""
     r = runs[runs["stage"] == stage]

@@ -179,4 +179,5 @@ def single_run(spec: Experiment, row: dict, spin_up: bytes | None = None) -> Run
     if several:
         keys = {k: ids[k] for k in ("run_id", "policy", "sample", "replicate", "seed") if k in ids}
         areas = {"villages": result.villages.assign(**keys), "kecamatan": result.kecamatan.assign(**keys)}
-    return [{**ids, **result.params, **result.outcomes, **result.groups, **result.services}], result.timeseries, areas
+    return ([{**ids, **result.params, **result.outcomes, **result.groups, **result.services, **result.camps}],
+            result.timeseries, areas)

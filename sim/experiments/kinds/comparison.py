@@ -73,6 +73,11 @@ class Comparison(Kind):
                  "quartiles_paid": figures.quartile_figure(qeff, spec.policy_names, "paid_dependence_share"),
                  "quartiles_shortfall": figures.quartile_figure(qeff, spec.policy_names, "shortfall")}
         tables = {"summary": effects}
+        camps = analysis.camp_effects(runs, spec.baseline.name)
+        html_parts = ""
+        if len(camps):
+            tables["camp_effects"] = camps
+            html_parts = camp_effects_html(camps)
         if (folder / "villages.parquet").is_file():
             villages = pd.read_parquet(folder / "villages.parquet")
             kecamatan = pd.read_parquet(folder / "kecamatan.parquet")
@@ -87,7 +92,36 @@ class Comparison(Kind):
         replicates = int(effects["replicates"].min()) if len(effects) else 0
         title = (f"{spec.name}: paired effects against '{spec.baseline.name}' in the final year, mean ± "
                  f"half-width of the 95% CI over {replicates} paired replicates")
-        return Section(tables, effects_table(effects), title, shown, caption=UNITS_CAPTION)
+        return Section(tables, effects_table(effects), title, shown, html=html_parts, caption=UNITS_CAPTION)
+
+
+def camp_effects_html(camps: pd.DataFrame) -> str:
+    """The per-camp effects as a table of the report: one row per camp and measure, one column per policy."""
+    import html as html_escape
+
+    from sim.core.outcomes import CAMPS, outcome
+
+    labels = {"head": "the village head's camp", "opposition": "the opposition", "neutral": "the unaligned"}
+    policies = list(dict.fromkeys(camps["policy"]))
+    cells = camps.set_index(["outcome", "policy"])
+    rows = []
+    for measure in dict.fromkeys(camps["measure"]):
+        for camp in CAMPS:
+            name = f"{measure}_camp_{camp}"
+            if name not in cells.index.get_level_values(0):
+                continue
+            declared = outcome(name)
+            row = {"camp": labels[camp], "outcome (effect unit)": declared.header}
+            for policy in policies:
+                e = cells.loc[(name, policy)]
+                half = (e["ci95_high"] - e["ci95_low"]) / 2
+                row[policy] = declared.format_effect(e["effect"], half, unit=False)
+            rows.append(row)
+    table = pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–")
+    return ("<h2>Per political camp, since the last village-head election</h2><p>"
+            + html_escape.escape("Paired effects for the households of each camp as it stood when their needs were "
+                                 "completed (docs/outcomes.md, per-camp columns); a camp with few households has "
+                                 "wide intervals.") + "</p>" + table)
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:

@@ -121,7 +121,7 @@ class Hysteresis(Kind):
                 model.step()
             rows.append({**row, "branch": branch, "point": point, "value": float(value), "step": model.steps,
                          **model.parameters(), **model.outcomes(), **model.group_outcomes(),
-                         **model.service_outcomes()})
+                         **model.service_outcomes(), **model.camp_values()})
         return rows, model.datacollector.get_model_vars_dataframe().reset_index(drop=True), {}
 
     def count_runs(self, spec: HysteresisExperiment) -> int:
