@@ -99,11 +99,21 @@ def test_policy_effects_are_paired_by_replicate(comparison_folder):
 
 def test_report_on_demand(comparison_folder):
     (comparison_folder / "report.html").unlink()
-    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "--no-images"],
+    out = subprocess.run([sys.executable, "-m", "sim.experiments.report", str(comparison_folder), "images=false"],
                          cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert out.returncode == 0, out.stderr
     assert (comparison_folder / "report.html").is_file()
     assert "pemekaran" in out.stdout
+
+
+def test_the_report_command_refuses_an_unknown_setting_in_one_line(comparison_folder, capsys):
+    from sim.experiments.report import main
+
+    for bad in ("images=maybe", "imags=false"):
+        with pytest.raises(SystemExit) as stop:
+            main([str(comparison_folder), bad])
+        err = capsys.readouterr().err.strip()
+        assert stop.value.code == 2 and err == f"error: {bad!r} is not valid: allowed images=true or images=false"
 
 
 def test_static_figures_exported(chromium, comparison_folder):

@@ -564,11 +564,20 @@ def main(argv: list[str] | None = None) -> None:
     """``python -m sim.experiments.report <folder>``: (re)build an experiment's report."""
     parser = argparse.ArgumentParser(prog="python -m sim.experiments.report", description=__doc__.splitlines()[0])
     parser.add_argument("folder")
-    parser.add_argument("--no-images", action="store_true", help="skip the PNG/SVG export")
+    parser.add_argument("settings", nargs="*", metavar="images=false",
+                        help="images=false skips the PNG/SVG export, as for an experiment")
+    parser.add_argument("--no-images", action="store_true", help="the same as images=false")
     args = parser.parse_args(argv)
+    images = not args.no_images
+    for setting in args.settings:
+        key, _, value = setting.partition("=")
+        if key != "images" or value.lower() not in ("true", "false"):
+            print(f"error: {setting!r} is not valid: allowed images=true or images=false", file=sys.stderr)
+            sys.exit(2)
+        images = images and value.lower() == "true"
     try:
         with terminate_as_interrupt():
-            report = build(args.folder, write_images=not args.no_images)
+            report = build(args.folder, write_images=images)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
