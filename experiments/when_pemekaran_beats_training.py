@@ -54,15 +54,27 @@ def differences(spec, runs: pd.DataFrame) -> pd.DataFrame:
     return table.join(x)
 
 
+def holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of p-values for testing them all at once (each at most 1)."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order])
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
 def drivers(table: pd.DataFrame, names: list[str], top: int = 10) -> pd.DataFrame:
     """The uncertainties most rank-correlated with pemekaran's advantage (negative rho: a higher value favours
-    pemekaran)."""
+    pemekaran), with p-values adjusted by Holm's method for the number of uncertainties tested."""
     rows = []
     for name in names:
         rho, p = stats.spearmanr(table[name], table["advantage"])
         rows.append({"uncertainty": name, "label": PARAMS[name].label_en, "spearman_rho": float(rho),
                      "p_value": float(p)})
     out = pd.DataFrame(rows).dropna()
+    out["p_value_holm"] = holm(out["p_value"].to_numpy())
+    out = out.drop(columns="p_value")
     return out.reindex(out["spearman_rho"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)
 
 
@@ -118,7 +130,7 @@ def by_kecamatan(spec, folder: Path, margin: float) -> pd.DataFrame:
     south = {k.name: k.south for k in KECAMATAN}
     out = adv.groupby(level="kecamatan").agg(
         beats_share=lambda a: float((a < 0).mean()), beats_by_margin_share=lambda a: float((a < -margin).mean()),
-        median_advantage=lambda a: float(a.median())).reset_index()
+        median_advantage_pp=lambda a: float(100 * a.median())).reset_index()
     out["road_km_to_brebes"] = out["kecamatan"].map(road).round(0)
     out["brebes_selatan"] = out["kecamatan"].map(south)
     return out.sort_values("beats_by_margin_share", ascending=False).reset_index(drop=True)
@@ -170,9 +182,10 @@ def main() -> None:
     if tree:
         print(f"CART's densest leaf (coverage {tree['coverage']:.0%}, density {tree['density']:.0%}) splits on "
               f"{', '.join(tree['restricted']) or 'nothing'}.")
-    print("Uncertainties that move the difference most (Spearman's rho; negative: a higher value favours pemekaran):")
-    print(top.assign(spearman_rho=top["spearman_rho"].round(3), p_value=top["p_value"].map(lambda v: f"{v:.1g}"))
-          .to_string(index=False))
+    print(f"Uncertainties that move the difference most (Spearman's rho; negative: a higher value favours pemekaran; "
+          f"p-values adjusted for the {len(names)} uncertainties tested, Holm):")
+    print(top.assign(spearman_rho=top["spearman_rho"].round(3),
+                     p_value_holm=top["p_value_holm"].map(lambda v: f"{v:.1g}")).to_string(index=False))
     if kecamatan is not None:
         print(kecamatan.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"tables and figures in {folder}")

@@ -23,7 +23,9 @@ class UnknownNameError(ConfigError):
     """A parameter, scenario or policy name that does not exist."""
 
     def __init__(self, kind: str, value: object, allowed: list[str] | tuple[str, ...]):
-        shown = ", ".join(allowed)
+        # The candidates joined by commas, where the full list is after them in parentheses.
+        names = [a for a in allowed if not str(a).startswith("(")]
+        shown = " ".join([", ".join(names), *(a for a in allowed if str(a).startswith("("))]).strip()
         plural = {"policy": "policies"}.get(kind, kind + "s")
         ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {plural} are {shown}")
         self.name = kind

@@ -208,6 +208,13 @@ def test_hysteresis_records_both_branches(tmp_path):
         assert (chain[sweep.parameter] == chain["value"]).all()   # the lever really was set
         held = runs[(runs.sweep == i) & (runs.replicate == 0) & runs.control].sort_values("point")
         assert list(held["step"]) == list(chain["step"]) and (held[sweep.parameter] == sweep.values[0]).all()
+    # The report's table gives each swept value in its unit, at a sensible precision ("10 km", not "10.0000").
+    from sim.experiments import analysis
+    from sim.experiments.kinds.hysteresis import hysteresis_table
+
+    shown = hysteresis_table(analysis.hysteresis_summary(spec, runs))
+    distances = shown.loc[shown["parameter"] == "dist_regency_km", "value"]
+    assert set(distances) == {f"{v:g} km" for v in spec.sweeps[1].values}
 
 
 def test_pattern5_the_distance_loop_net_of_its_control(tmp_path):

@@ -394,6 +394,21 @@ def test_study_answers_from_an_exploration_folder(serial_exploration, regency_ex
     assert regency.returncode == 0, regency.stderr
     kec = pd.read_csv(regency_exploration / "pemekaran_vs_training_by_kecamatan.csv")
     assert len(kec) == 17 and kec["road_km_to_brebes"].between(0, 200).all()
+    assert kec["median_advantage_pp"].abs().max() < 100          # in percentage points, not a fraction
+    assert "adjusted for the" in out.stdout and "p_value_holm" in out.stdout
+
+
+def test_holm_adjusts_p_values_for_the_number_tested():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / STUDY[0]
+    spec = importlib.util.spec_from_file_location("study", path)
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    p = np.array([0.01, 0.04, 0.03, 0.5])
+    # Holm: sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1, kept non-decreasing, at most 1.
+    np.testing.assert_allclose(study.holm(p), [0.04, 0.09, 0.09, 0.5])
+    assert (study.holm(np.full(100, 0.02)) == 1.0).all()
 
 
 def test_study_refuses_other_folders_in_one_line(tmp_path):

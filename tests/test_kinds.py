@@ -60,3 +60,28 @@ def test_a_record_of_every_kinds_keys_loads_as_its_own_kind(name):
     assert from_record(record) == spec
     with pytest.raises(ConfigError, match="bogus"):
         from_record({**record, "bogus": 1})            # a key of no kind is still refused
+
+
+@pytest.mark.parametrize("data, words, never", [
+    ({"name": "bad name!", "kind": "comparison", "policies": ["pemekaran"]}, "pattern '^[A-Za-z0-9]", "a-za-z"),
+    ({"name": "e", "kind": "exploration", "policies": ["pemekaran"], "drivers": []},
+     "the keys of an exploration experiment", "a exploration"),
+    ({"name": "e", "kind": "exploration", "policies": ["pemekaran"], "uncertainties": 5},
+     "experiment uncertainties=5 is not valid: allowed input should be 'all' or a valid list", "literal["),
+])
+def test_messages_keep_the_case_of_patterns_and_name_keys_plainly(data, words, never):
+    from sim.experiments.spec import from_mapping
+
+    with pytest.raises(ConfigError) as caught:
+        from_mapping(data)
+    assert words in str(caught.value) and never not in str(caught.value)
+
+
+def test_an_experiment_key_on_the_command_line_says_where_it_belongs():
+    from sim.shell.cli import check_overrides
+
+    with pytest.raises(ConfigError, match="a key of the experiment file, not of the command line"):
+        check_overrides(["experiment=exploration", "defaults_replicates=0"])
+    with pytest.raises(ConfigError) as caught:
+        check_overrides(["experiment=exploration", "replicatess=2"])
+    assert "parameters are replicates (full list:" in str(caught.value)

@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("clientelism-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "hydra-core", "pydantic",
-            "plotly")
+            "plotly", "ema-workbench")
 ROOT = Path(__file__).resolve().parents[2]
 
 

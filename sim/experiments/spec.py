@@ -90,6 +90,18 @@ def _nested(key: str) -> tuple[type[Strict], int] | None:
     return (model, depth) if isinstance(model, type) and issubclass(model, Strict) and model.noun else None
 
 
+def _is_type_tag(part: object) -> bool:
+    """A part of pydantic's error location that names a member of a union type, not a key (``literal['all']``,
+    ``list[str]``, ``function-after[...]``)."""
+    text = str(part)
+    return "[" in text or text in ("str", "int", "float", "bool", "list", "dict")
+
+
+def _article(word: str) -> str:
+    """'a' or 'an' before ``word``."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def from_mapping(data: dict) -> Experiment:
     """Build and check a specification, turning pydantic's report into one ConfigError."""
     if not isinstance(data, dict) or not data:
@@ -100,7 +112,8 @@ def from_mapping(data: dict) -> Experiment:
         allowed = (*COMMON_KEYS, *KIND_KEYS[kind])
         for key in data:
             if key not in allowed and key in ALL_KEYS:
-                raise ConfigError(f"experiment key '{key}'", data[key], f"the keys of a {kind} experiment "
+                raise ConfigError(f"experiment key '{key}'", data[key], f"the keys of {_article(kind)} {kind} "
+                                  "experiment "
                                   f"({', '.join(allowed)}); '{key}' belongs to another kind and would be ignored")
     if "constants" in data and data["constants"] is not None and not isinstance(data["constants"], dict):
         raise ConfigError("experiment constants", data["constants"], "a mapping of parameter: value "
@@ -130,7 +143,14 @@ def from_mapping(data: dict) -> Experiment:
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise ConfigError(f"experiment key '{where}'", value, f"{hint}the keys of {what} "
                               f"({', '.join(keys)})") from None
-        raise ConfigError(f"experiment {where}", value, err["msg"].lower()) from None
+        # pydantic's message with its first letter lowered only (a pattern or a name in it keeps its case); the
+        # location without pydantic's type tags (``uncertainties.literal['all']`` is ``uncertainties``).
+        where = ".".join(str(x) for x in err["loc"] if not _is_type_tag(x)) or "experiment"
+        # A value no member of a union accepts: what each member would take ("'all'" or "a valid list").
+        same = [e["msg"] for e in errors if [x for x in e["loc"] if not _is_type_tag(x)]
+                == [x for x in err["loc"] if not _is_type_tag(x)]]
+        msg = " or ".join(dict.fromkeys([same[0], *(m.removeprefix("Input should be ") for m in same[1:])]))
+        raise ConfigError(f"experiment {where}", value, msg[:1].lower() + msg[1:]) from None
     check(spec)
     return spec
 

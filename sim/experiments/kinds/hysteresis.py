@@ -150,9 +150,12 @@ class Hysteresis(Kind):
 
 def hysteresis_table(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per sweep, branch and value: the outcome's mean ± half-width of its 95% CI, the high regime's share."""
+    from sim.experiments.discovery import value_text
+
     declared = outcome(summary["outcome"].iloc[0])
     return pd.DataFrame({
-        "parameter": summary["parameter"], "branch": summary["branch"], "value": summary["value"],
+        "parameter": summary["parameter"], "branch": summary["branch"],
+        "value": [value_text(name, v) for name, v in zip(summary["parameter"], summary["value"])],
         f"{declared.label} ({declared.shown_unit})": [
             declared.format(m, unit=False) + ("" if h != h else f" ± {declared.format(h, unit=False)}")
             for m, h in zip(summary["mean"], (summary["ci95_high"] - summary["ci95_low"]) / 2)],
