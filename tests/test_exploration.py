@@ -128,7 +128,7 @@ def test_prim_finds_the_box_where_a_policy_works_and_says_it():
     assert abs(limits.loc["complexity_multiplier", "min"] - 1.0) < 0.03
     text = discovery.sentence(box, 0.05)
     assert text.startswith("pemekaran cuts paid dependence by more than 2.0 pp in ")
-    assert re.search(r"it works mostly when mean digital literacy is at most 0\.(29|3) and procedural "
+    assert re.search(r"it works mostly when mean digital literacy is at most 0\.(29|3) .*and procedural "
                      r"complexity .* is at least (0\.99|1)", text), text
     assert set(tree["restricted"]) >= {"literacy_mean", "complexity_multiplier"} and tree["density"] >= 0.9
     # the trajectory starts at the whole space (coverage 1, density = the share of successes)
@@ -141,6 +141,16 @@ def test_prim_finds_the_box_where_a_policy_works_and_says_it():
     table = discovery.boxes_table(list(found.values()), 0.05)
     row = table[(table["policy"] == "pemekaran") & (table["outcome"] == "paid_dependence_share")].iloc[0]
     assert "complexity_multiplier" in row["prim_and_cart_agree_on"] and "literacy_mean" in row["restrictions"]
+    # In plain words: each condition with the parameter's default and plausible range, and whether the default
+    # lies inside; the table names only the significant restrictions, by their labels, and counts the others.
+    default = PARAMS["literacy_mean"].default
+    inside = "inside" if default <= limits.loc["literacy_mean", "max"] else "outside"
+    assert re.search(rf"mean digital literacy is at most 0\.(29|3) \(default {default:.3g}, plausible "
+                     rf"[0-9.]+–[0-9.]+; the default lies {inside}\)", text), text
+    plain = row["significant_restrictions"]
+    assert plain.startswith("Mean digital literacy: ") and "literacy_mean" not in plain and "quasi-p" in plain
+    others = int(row["restricted_dims"]) - 2
+    assert (f"{others} other restriction" in plain) == (others > 0)
 
 
 def test_effects_are_paired_within_a_scenario():
@@ -272,7 +282,7 @@ def test_exploration_report_shows_boxes_regret_and_satisficing(serial_exploratio
         assert words in page, words
     boxes = pd.read_csv(folder / "prim_boxes.csv")
     assert len(boxes) == 2 * 2 and set(boxes["policy"]) == {"pemekaran", "digital_training"}
-    assert all(s.startswith(p) for p, s in zip(boxes["policy"], boxes["sentence"]))
+    assert all(s.startswith(discovery.policy_label(p)) for p, s in zip(boxes["policy"], boxes["sentence"]))
     robust = pd.read_csv(folder / "robustness.csv")
     assert set(robust["policy"]) == {"none", "pemekaran", "digital_training"}
     assert robust["max_regret"].is_monotonic_increasing and (robust["max_regret"] >= 0).all()
@@ -439,3 +449,40 @@ def test_cart_gives_the_same_leaf_whatever_numpy_global_state():
         found.add(tuple(discovery.cart_box(x, success, 0.05)["restricted"]))
         assert (np.random.get_state()[1] == before).all()      # the global state is put back
     assert len(found) == 1, found
+
+
+def test_the_ranking_says_which_arms_it_cannot_tell_apart():
+    robust = pd.DataFrame({"policy": ["none", "digital_training", "pemekaran"],
+                           "outcome": "paid_dependence_share", "max_regret": [0.05, 0.06, 0.20]})
+    close = discovery.ranking_sentence(robust, 0.01)
+    assert close.startswith("Minimax regret puts no policy first") and "more than 5.0 pp" in close
+    assert "But no policy and digital training are not told apart" in close and "pemekaran are" not in close
+    assert "within 1.0 pp of each other, less than twice the seed noise of one paired run (1.0 pp)" in close
+    apart = discovery.ranking_sentence(robust, 0.001)
+    assert "not told apart" not in apart and "more than twice the seed noise" in apart
+    assert "Too few replicates" in discovery.ranking_sentence(robust, float("nan"))
+
+
+def test_seed_noise_is_the_spread_of_paired_effects_at_the_defaults():
+    spec = spec_of(samples=100, defaults_replicates=40)
+    d = design.initial(spec, 0)
+    rng = np.random.default_rng(1)
+    base = {s: 0.8 + rng.normal(0, 0.05) for s in d["seed"].unique()}   # a seed's own level, shared by its arms
+    level = [base[r["seed"]] + (0 if r["policy"] == "none" else -0.01 + rng.normal(0, 0.02))
+             for r in d.to_dict("records")]
+    runs = d.assign(paid_dependence_share=level)
+    noise = discovery.seed_noise(spec, runs, "paid_dependence_share")
+    assert 0.015 < noise < 0.025       # the policy runs' own noise, not the seeds' shared level (0.05)
+
+
+def test_report_texts_in_plain_words():
+    from sim.experiments.report import _wall
+    from sim.experiments.report_exploration import area_figure
+
+    assert [_wall(v) for v in (8.2, 676.262, 3900, None)] == ["8 s", "11 min 16 s", "1 h 05 min", "unknown"]
+    assert discovery.policy_label("pemekaran+digital_training") == "pemekaran + digital training"
+    areas = pd.DataFrame({"kecamatan": ["Salem", "Losari", "Brebes"], "policy": "pemekaran",
+                          "success_share": [0.5, 0.01, 0.02], "outcome": "paid_dependence_share",
+                          "threshold": 0.02})
+    rows = list(area_figure(areas, "kecamatan").data[0].y)
+    assert rows == ["Losari", "Brebes", "Salem (Brebes Selatan)"]       # north to south, the new regency marked

@@ -219,21 +219,68 @@ def value_text(name: str, value: float) -> str:
     return f"{text} {unit}".strip()
 
 
+def policy_label(name: str) -> str:
+    """An arm's name as a sentence says it: ``digital_training`` → ``digital training``, ``a+b`` → ``a + b``,
+    ``none`` → ``no policy``."""
+    if name == "none":
+        return "no policy"
+    return " + ".join(part.replace("_", " ") for part in str(name).split("+"))
+
+
+def parameter_label(name: str) -> str:
+    """A parameter's plain name, lower-cased as inside a sentence (``the officials' fee-seeking``)."""
+    label = PARAMS[name].label_en
+    return label[0].lower() + label[1:]
+
+
+def default_text(name: str, low: float | None = None, high: float | None = None) -> str:
+    """A parameter's default and plausible range, and whether the default lies in ``low``–``high`` (a box's)."""
+    p = PARAMS[name]
+    lo, hi = p.sweep_range
+    text = f"default {value_text(name, p.default)}, plausible {value_text(name, lo)}–{value_text(name, hi)}"
+    if low is not None and high is not None:
+        text += "; the default lies " + ("inside" if low - 1e-12 <= p.default <= high + 1e-12 else "outside")
+    return text
+
+
+def significant(box: Box, significance: float) -> pd.DataFrame:
+    """The box's restrictions that matter (quasi-p at most ``significance``), most significant first."""
+    return box.limits[box.limits["qp"] <= significance]
+
+
 def conditions(box: Box, significance: float, at_most: int = 3) -> list[str]:
-    """The box's restrictions that matter (quasi-p at most ``significance``), most significant first, in words."""
+    """The box's restrictions that matter (quasi-p at most ``significance``), most significant first, in words:
+    each with its default and plausible range, and whether the default lies inside."""
     out = []
-    lims = box.limits[box.limits["qp"] <= significance].head(at_most)
-    for name, row in lims.iterrows():
+    for name, row in significant(box, significance).head(at_most).iterrows():
         lo, hi = float(box.bounds.loc["min", name]), float(box.bounds.loc["max", name])
-        label = PARAMS[name].label_en[0].lower() + PARAMS[name].label_en[1:]
+        label = parameter_label(name)
         raised, lowered = row["min"] > lo + 1e-12, row["max"] < hi - 1e-12
         if raised and lowered:
-            out.append(f"{label} is between {value_text(name, row['min'])} and {value_text(name, row['max'])}")
+            said = f"{label} is between {value_text(name, row['min'])} and {value_text(name, row['max'])}"
         elif raised:
-            out.append(f"{label} is at least {value_text(name, row['min'])}")
+            said = f"{label} is at least {value_text(name, row['min'])}"
         else:
-            out.append(f"{label} is at most {value_text(name, row['max'])}")
+            said = f"{label} is at most {value_text(name, row['max'])}"
+        inside = default_text(name, row["min"] if raised else -np.inf, row["max"] if lowered else np.inf)
+        out.append(f"{said} ({inside})")
     return out
+
+
+def restrictions_text(box: Box, significance: float) -> str:
+    """The box's significant restrictions in plain names, each with its range in the box, its default and its
+    plausible range; then how many others PRIM made that are not significant."""
+    if not box.found:
+        return ""
+    shown = []
+    for name, row in significant(box, significance).iterrows():
+        shown.append(f"{PARAMS[name].label_en}: {value_text(name, row['min'])}–{value_text(name, row['max'])} "
+                     f"({default_text(name, row['min'], row['max'])}; quasi-p {row['qp']:.2g})")
+    others = len(box.limits) - len(shown)
+    if others:
+        shown.append(f"{others} other restriction{'s' if others > 1 else ''}, none significant "
+                     f"(quasi-p above {significance:g})")
+    return "; ".join(shown) or "none"
 
 
 def amount(name: str, value: float) -> str:
@@ -245,7 +292,7 @@ def sentence(box: Box, significance: float, where: str = "") -> str:
     """One sentence a policymaker can read: how often the policy works, and when (PRIM's box)."""
     decl = outcome(box.outcome)
     cut = f"cuts {decl.label}{where} by more than {amount(box.outcome, box.threshold)}"
-    head = f"{box.policy} {cut} in {box.share:.0%} of the {box.scenarios} explored scenarios"
+    head = f"{policy_label(box.policy)} {cut} in {box.share:.0%} of the {box.scenarios} explored scenarios"
     if not box.found:
         if box.share < RARE:
             return f"{head}: almost never, whatever the assumptions."
@@ -285,7 +332,9 @@ def boxes_table(found: list[tuple[Box, dict]], significance: float) -> pd.DataFr
         rows.append({"policy": box.policy, "outcome": box.outcome, "threshold": box.threshold,
                      "scenarios": box.scenarios, "success_share": box.share, "coverage": box.coverage,
                      "density": box.density, "mass": box.mass, "restricted_dims": int(len(box.limits)),
-                     "restrictions": restricted, "cart_coverage": tree.get("coverage", np.nan),
+                     "restrictions": restricted,
+                     "significant_restrictions": restrictions_text(box, significance),
+                     "cart_coverage": tree.get("coverage", np.nan),
                      "cart_density": tree.get("density", np.nan),
                      "cart_restricted": ", ".join(tree.get("restricted", [])),
                      "prim_and_cart_agree_on": agree, "sentence": sentence(box, significance)})
@@ -327,6 +376,40 @@ def robustness(spec: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows).sort_values(["max_regret", "p90_regret"], kind="stable").reset_index(drop=True)
     table.insert(1, "minimax_rank", np.arange(1, len(table) + 1))
     return table
+
+
+def seed_noise(spec: Experiment, runs: pd.DataFrame, name: str) -> float:
+    """The seed noise of one paired run's effect on ``name``: the standard deviation, pooled over the policies, of
+    their paired effects over the replicates at the scenario's own values (NaN with fewer than two)."""
+    at_defaults = runs[runs["sample"] == -1]
+    base = at_defaults[at_defaults["policy"] == spec.baseline.name].set_index("replicate")[name]
+    variances = []
+    for policy in spec.policy_names:
+        other = at_defaults[at_defaults["policy"] == policy].set_index("replicate")[name]
+        d = (other - base).dropna().to_numpy(dtype=float)
+        if len(d) >= 2:
+            variances.append(np.var(d, ddof=1))
+    return float(np.sqrt(np.mean(variances))) if variances else float("nan")
+
+
+def ranking_sentence(robust: pd.DataFrame, noise: float) -> str:
+    """The robust ranking in words: which arm minimax regret puts first, and which arms it cannot tell apart
+    (maximum regrets within twice the seed noise of one paired run of the first's)."""
+    name = robust["outcome"].iloc[0]
+    first = robust.iloc[0]
+    head = (f"Minimax regret puts {policy_label(first['policy'])} first: in no explored scenario does it do worse "
+            f"than the best arm by more than {amount(name, first['max_regret'])}.")
+    if noise != noise:
+        return head + " (Too few replicates at the defaults to say how much of the ranking is seed noise.)"
+    close = robust[robust["max_regret"] - first["max_regret"] < 2 * noise]
+    if len(close) == 1:
+        return head + (f" The next arm's maximum regret is more than twice the seed noise of one paired run "
+                       f"({amount(name, noise)}) above it.")
+    names = [policy_label(p) for p in close["policy"]]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return head + (f" But {listed} are not told apart: their maximum regrets lie within "
+                   f"{amount(name, float(close['max_regret'].max() - first['max_regret']))} of each other, less than "
+                   f"twice the seed noise of one paired run ({amount(name, noise)}).")
 
 
 # ---------------------------------------------------------------- areas (a regency)

@@ -475,13 +475,25 @@ def _write_report(path: Path, spec, manifest: dict, write_images: bool, quiet: b
     return report, missing, failed
 
 
+def _wall(seconds: object) -> str:
+    """A wall time as a reader takes it in: ``11 min 16 s``, ``1 h 05 min``, ``8 s``."""
+    if not isinstance(seconds, (int, float)) or seconds != seconds:
+        return "unknown"
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
 def _html(spec: Experiment, manifest: dict, section: Section) -> str:
     parts = []
     for i, fig in enumerate(section.figures.values()):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     meta = (f"experiment <b>{html.escape(spec.name)}</b> ({spec.kind}) · scenario {html.escape(spec.scenario)} · "
             f"{manifest.get('runs_completed')} runs · master seed {manifest.get('master_seed')} · "
-            f"git {html.escape(str(manifest.get('git_commit')))} · wall time {manifest.get('wall_time_s')} s")
+            f"git {html.escape(str(manifest.get('git_commit')))} · wall time {_wall(manifest.get('wall_time_s'))}")
     notes = ("<p>Shares are shown in percent and their changes in percentage points (pp); access gaps are "
              "differences of the mean access shortfall between the bottom and top quarters of households, in "
              "index points; fees in rupiah per household per year. Definitions of every outcome: "

@@ -29,7 +29,8 @@ def peeling_figure(found: list[tuple[discovery.Box, dict]], name: str) -> go.Fig
     boxes = [b for b, _ in found if b.outcome == name]
     cols = min(3, max(len(boxes), 1))
     rows = -(-len(boxes) // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"{b.policy} ({b.share:.0%} succeed)" for b in boxes],
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"{discovery.policy_label(b.policy)} ({b.share:.0%} "
+                                                              "succeed)" for b in boxes],
                         horizontal_spacing=0.08, vertical_spacing=0.16)
     for i, box in enumerate(boxes):
         r, c = i // cols + 1, i % cols + 1
@@ -47,8 +48,13 @@ def peeling_figure(found: list[tuple[discovery.Box, dict]], name: str) -> go.Fig
         fig.add_trace(go.Scatter(x=[box.coverage], y=[box.density], mode="markers", showlegend=False,
                                  marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="#d62728", width=2)),
                                  hoverinfo="skip"), row=r, col=c)
-        fig.update_xaxes(title_text="coverage", range=[0, 1.02], row=r, col=c)
-        fig.update_yaxes(title_text="density", range=[0, 1.02], row=r, col=c)
+        # Axes around the trajectory (its points often lie within a few percent of each other), not 0 to 1.
+        x_lo, y_lo, y_hi = float(t["coverage"].min()), float(t["density"].min()), float(t["density"].max())
+        pad_x, pad_y = max(0.02, 0.08 * (1 - x_lo)), max(0.02, 0.08 * (y_hi - y_lo))
+        fig.update_xaxes(title_text="coverage", range=[max(0.0, x_lo - pad_x), 1 + pad_x], tickformat=".0%",
+                         row=r, col=c)
+        fig.update_yaxes(title_text="density", range=[max(0.0, y_lo - pad_y), min(1.0, y_hi) + pad_y],
+                         tickformat=".0%", row=r, col=c)
     decl = outcome(name)
     threshold = boxes[0].threshold if boxes else np.nan
     fig.update_layout(title=f"PRIM peeling trajectories: where each policy cuts {decl.label} by more than "
@@ -65,7 +71,7 @@ def robustness_figure(robust: pd.DataFrame, reg: pd.DataFrame) -> go.Figure:
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
         f"effect at the defaults ({decl.effect_unit})", f"scenarios cut by at least {target}",
         f"regret over the scenarios ({decl.effect_unit})"))
-    order = list(robust["policy"])
+    order = [discovery.policy_label(p) for p in robust["policy"]]
     s = decl.scale
     mean, low, high = (robust[f"at_defaults_{c}"] * s for c in ("effect", "ci95_low", "ci95_high"))
     fig.add_trace(go.Scatter(x=mean, y=order, mode="markers", marker=dict(color="#1f77b4", size=9), showlegend=False,
@@ -74,8 +80,8 @@ def robustness_figure(robust: pd.DataFrame, reg: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Bar(x=robust["satisficing_share"] * 100, y=order, orientation="h", marker_color="#2ca02c",
                          showlegend=False, text=[f"{v:.0%}" for v in robust["satisficing_share"]],
                          textposition="outside"), row=1, col=2)
-    for policy in order:
-        fig.add_trace(go.Box(x=reg[policy] * s, name=policy, orientation="h", marker_color="#ff7f0e",
+    for policy, label in zip(robust["policy"], order):
+        fig.add_trace(go.Box(x=reg[policy] * s, name=label, orientation="h", marker_color="#ff7f0e",
                              boxpoints="outliers", showlegend=False), row=1, col=3)
     fig.add_vline(x=0, line=dict(color="#999999", dash="dot"), row=1, col=1)
     fig.update_xaxes(title_text="%", range=[0, 110], row=1, col=2)
@@ -95,7 +101,8 @@ def effects_figure(eff: dict[str, pd.DataFrame], thresholds: dict[str, float]) -
     for c, name in enumerate(names, start=1):
         s = outcome(name).scale
         for i, policy in enumerate(eff[name].columns):
-            fig.add_trace(go.Box(x=eff[name][policy] * s, name=policy, orientation="h", showlegend=False,
+            fig.add_trace(go.Box(x=eff[name][policy] * s, name=discovery.policy_label(policy), orientation="h",
+                                 showlegend=False,
                                  marker_color=COLOURS[(i + 1) % len(COLOURS)], boxpoints="outliers"), row=1, col=c)
         fig.add_vline(x=-thresholds[name] * s, line=dict(color="#d62728", dash="dash"), row=1, col=c)
         fig.add_vline(x=0, line=dict(color="#999999", dash="dot"), row=1, col=c)
@@ -109,11 +116,21 @@ def area_figure(areas: pd.DataFrame, key: str) -> go.Figure:
     """Share of the sampled scenarios in which each policy cuts the outcome in each area by more than the
     threshold (a heat map: areas down, policies across)."""
     table = areas.pivot(index=key, columns="policy", values="success_share")
+    if key == "kecamatan":   # north to south, as on a map; Brebes Selatan (the proposed new regency) marked
+        from sim.core.geography import KECAMATAN
+
+        south = {k.name: k.south for k in KECAMATAN}
+        order = [k.name for k in sorted(KECAMATAN, key=lambda k: -k.lat) if k.name in table.index]
+        table = table.reindex(order + [k for k in table.index if k not in order])
+        rows = [f"{name} (Brebes Selatan)" if south.get(name) else name for name in table.index]
+    else:
+        rows = list(table.index)
     decl = outcome(areas["outcome"].iloc[0])
     threshold = discovery.amount(decl.name, areas["threshold"].iloc[0])
-    fig = go.Figure(go.Heatmap(z=table.to_numpy() * 100, x=list(table.columns), y=list(table.index),
-                               colorscale="Greens", zmin=0, zmax=100, colorbar=dict(title="% of scenarios"),
+    fig = go.Figure(go.Heatmap(z=table.to_numpy() * 100, x=[discovery.policy_label(p) for p in table.columns],
+                               y=rows, colorscale="Greens", zmin=0, zmax=100, colorbar=dict(title="% of scenarios"),
                                text=[[f"{v:.0%}" for v in row] for row in table.to_numpy()], texttemplate="%{text}"))
+    fig.update_yaxes(autorange="reversed")   # the first area at the top
     fig.update_layout(title=f"Share of scenarios in which each policy cuts {decl.label} in a {key} by more than "
                             f"{threshold}", template="plotly_white", height=140 + 28 * len(table))
     return fig
@@ -124,7 +141,7 @@ def _robust_table(robust: pd.DataFrame) -> pd.DataFrame:
     unit = decl.effect_unit
     target = discovery.amount(decl.name, robust["satisficing_target"].iloc[0])
     return pd.DataFrame({
-        "policy": robust["policy"], "minimax rank": robust["minimax_rank"],
+        "policy": robust["policy"].map(discovery.policy_label), "minimax rank": robust["minimax_rank"],
         f"at defaults ({unit})": [decl.format_effect(m, (h - lo) / 2, unit=False) for m, lo, h in zip(
             robust["at_defaults_effect"], robust["at_defaults_ci95_low"], robust["at_defaults_ci95_high"])],
         f"median effect ({unit})": robust["median_effect"].map(lambda v: decl.format_effect(v, unit=False)
@@ -135,17 +152,29 @@ def _robust_table(robust: pd.DataFrame) -> pd.DataFrame:
         "best in": robust["best_share"].map(lambda v: f"{v:.0%}")})
 
 
+def _labels(names: str) -> str:
+    """A comma-separated list of parameter names as their plain labels."""
+    from sim.params.registry import PARAMS
+
+    if not isinstance(names, str) or not names or names == "none":
+        return names if isinstance(names, str) else ""
+    return ", ".join(PARAMS[n].label_en if n in PARAMS else n for n in names.split(", "))
+
+
 def _boxes_html(boxes: pd.DataFrame) -> str:
     shown = pd.DataFrame({
-        "policy": boxes["policy"], "outcome": boxes["outcome"].map(lambda n: outcome(n).label),
+        "policy": boxes["policy"].map(discovery.policy_label),
+        "outcome": boxes["outcome"].map(lambda n: outcome(n).label),
         "succeeds in": boxes["success_share"].map(lambda v: f"{v:.0%}"),
         "coverage": boxes["coverage"].map(lambda v: "–" if v != v else f"{v:.0%}"),
         "density": boxes["density"].map(lambda v: "–" if v != v else f"{v:.0%}"),
         "mass": boxes["mass"].map(lambda v: "–" if v != v else f"{v:.0%}"),
-        "restricted dimensions (range in the box, quasi-p)": boxes["restrictions"],
+        "significant restrictions (range in the box; default, plausible range; quasi-p)":
+            boxes["significant_restrictions"],
         "CART: coverage / density": [("–" if c != c else f"{c:.0%} / {d:.0%}")
                                      for c, d in zip(boxes["cart_coverage"], boxes["cart_density"])],
-        "CART restricts": boxes["cart_restricted"], "both name": boxes["prim_and_cart_agree_on"]})
+        "CART restricts": boxes["cart_restricted"].map(_labels),
+        "both name": boxes["prim_and_cart_agree_on"].map(_labels)})
     return shown.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–")
 
 
@@ -164,7 +193,9 @@ def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Sect
     for q in spec.discovery:
         figures[f"peeling_{q.outcome}"] = peeling_figure(found, q.outcome)
     sentences = list(boxes["sentence"])
-    parts = ["<h2>When does each policy work? (PRIM, EMA Workbench)</h2><ul>"
+    ranking = discovery.ranking_sentence(robust, discovery.seed_noise(spec, runs, spec.robustness.outcome))
+    parts = [f"<p>{html.escape(ranking)}</p>",
+             "<h2>When does each policy work? (PRIM, EMA Workbench)</h2><ul>"
              + "".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>",
              f"<p>{len(x)} scenarios of a Latin hypercube over {x.shape[1]} uncertainties, each run under every "
              f"policy with the same seed ({spec.replicates} replicate{'s' if spec.replicates > 1 else ''} each). "
@@ -174,7 +205,8 @@ def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Sect
              "of at least PRIM's minimum mass is the cross-check; 'both name' lists the uncertainties that PRIM's "
              "significant restrictions and CART's splits share.</p>",
              "<h2>PRIM boxes and CART cross-check</h2>" + _boxes_html(boxes)]
-    lines = ["", "When does each policy work? (PRIM boxes: prim_boxes.csv)", *[f"- {s}" for s in sentences]]
+    lines = ["", ranking, "", "When does each policy work? (PRIM boxes: prim_boxes.csv)",
+             *[f"- {s}" for s in sentences]]
     if (path / "kecamatan.parquet").is_file():
         kec = pd.read_parquet(path / "kecamatan.parquet")
         areas = discovery.area_discovery(spec, kec, runs, "kecamatan")
