@@ -376,7 +376,44 @@ def test_regency_exploration_says_which_kecamatan_gains(regency_exploration):
     # ... and more often (measured 49% against 42% of scenarios: at ten households a village, chance alone passes a
     # 1-point threshold in four scenarios of ten; the regency report's noise floor is an open question)
     assert pem.loc[south, "success_share"].mean() > pem.loc[~south, "success_share"].mean() + 0.05
-    assert all(s.startswith("pemekaran cuts brokered share in ") for s in pem["sentence"])
+    # The noise floor: pemekaran cannot reach the northern kecamatan, and says so (what it shows there is seed
+    # noise alone: a placebo); with one replicate at the defaults there is no by-chance share to give.
+    assert (pem["reached"] == south).all() and table.loc[table["policy"] == "digital_training", "reached"].all()
+    assert all(s.startswith("pemekaran cuts brokered share in ") for s in pem.loc[south, "sentence"])
+    assert all(s.startswith("pemekaran cannot reach ") for s in pem.loc[~south, "sentence"])
+    assert table["chance_share"].isna().all()
+    assert "Warning: the villages have about 10 households each" in page and "what seed noise alone shows" in page
+
+
+def test_the_by_chance_share_is_what_a_policy_that_does_nothing_shows():
+    # Synthetic kecamatan tables: a placebo policy with no effect anywhere, whose paired effect in each sampled
+    # scenario is seed noise (sd 1.5 pp); ten replicates at the defaults (the default number) estimate that noise
+    # (their sd within about ±30% of the true one, 95%). The share of scenarios it "cuts" the outcome by more than
+    # 1 pp in should match the by-chance share (about 25%) in every kecamatan, within the binomial spread of 200
+    # scenarios.
+    from sim.core.geography import KECAMATAN
+
+    spec = spec_of(scenario="brebes", uncertainties=["literacy_mean"], samples=200, defaults_replicates=10,
+                   policies=["digital_training"],
+                   discovery=[{"outcome": "paid_dependence_share", "threshold": 0.01}])
+    d = design.initial(spec, 0)
+    rng = np.random.default_rng(5)
+    rows = []
+    for r in d.to_dict("records"):
+        for k in KECAMATAN[:4]:
+            level = 0.3 + (rng.normal(0, 0.015) if r["policy"] != "none" else 0.0)
+            rows.append({**r, "kecamatan": k.name, "paid_dependence_share": level, "households": 2000,
+                         "villages": 10})
+    areas = pd.DataFrame(rows)
+    runs = d.assign(paid_dependence_share=0.3)
+    table = discovery.area_discovery(spec, areas, runs)
+    assert table["reached"].all() and (table["households_per_village"] == 200).all()
+    expected = discovery.chance_share(0.015, 0.01)       # about 25%
+    assert abs(expected - 0.2525) < 0.005
+    for row in table.itertuples():
+        assert abs(row.chance_share - expected) < 0.12          # from the sd of ten paired replicates
+        assert abs(row.success_share - expected) < 3 * np.sqrt(expected * (1 - expected) / 200) + 0.02
+        assert "within noise" in row.sentence
 
 
 STUDY = ["experiments/when_pemekaran_beats_training.py"]
@@ -486,3 +523,13 @@ def test_report_texts_in_plain_words():
                           "threshold": 0.02})
     rows = list(area_figure(areas, "kecamatan").data[0].y)
     assert rows == ["Losari", "Brebes", "Salem (Brebes Selatan)"]       # north to south, the new regency marked
+
+
+def test_a_regency_of_small_villages_is_noted_before_it_runs():
+    from sim.experiments.kinds import kind_of
+
+    small = spec_of(scenario="brebes", uncertainties=["literacy_mean"], constants={"n_households": 5940})
+    notes = kind_of(small).notes(small)
+    assert any("villages of about 20 households (5,940 over 297)" in n and "seed noise" in n for n in notes)
+    whole = spec_of(scenario="brebes", uncertainties=["literacy_mean"])
+    assert not any("seed noise" in n for n in kind_of(whole).notes(whole))

@@ -413,25 +413,83 @@ def ranking_sentence(robust: pd.DataFrame, noise: float) -> str:
 
 
 # ---------------------------------------------------------------- areas (a regency)
+# Below this many households a village on average, effects per area are mostly seed noise (a note says so).
+SMALL_VILLAGE_HOUSEHOLDS = 200
+
+
+def reaches(levers: str, kecamatan: str) -> bool:
+    """Whether a policy (levers joined by '+') can change anything in a kecamatan: pemekaran moves the regency's
+    offices to Bumiayu, closer only to the villages of Brebes Selatan (``sim.core.geography``: elsewhere the new
+    seat is the old one); every other lever acts in every village."""
+    from sim.core.geography import SOUTH
+    from sim.params.scenarios import policy_lever_names
+
+    on = policy_lever_names(levers)
+    return any(lever != "pemekaran" for lever in on) or kecamatan in SOUTH
+
+
+def chance_share(noise_sd: float, threshold: float) -> float:
+    """The share of scenarios in which a policy that does nothing would seem to cut an outcome by more than
+    ``threshold``, its paired effect being seed noise of standard deviation ``noise_sd`` (normal)."""
+    from scipy.stats import norm
+
+    return float(norm.cdf(-threshold / noise_sd)) if noise_sd == noise_sd and noise_sd > 0 else float("nan")
+
+
 def area_discovery(spec: Experiment, areas: pd.DataFrame, runs: pd.DataFrame, key: str = "kecamatan"
                    ) -> pd.DataFrame:
     """For a scenario of several villages: in each area (kecamatan), how often and when each policy cuts the first
-    discovery outcome there by more than its threshold: success share, median effect, and PRIM's sentence."""
+    discovery outcome there by more than its threshold: success share, median effect, and PRIM's sentence; beside
+    them the noise floor: whether the policy can reach the area at all (``reaches``), the seed noise of one
+    sampled scenario's effect there (from the paired replicates at the defaults) and the share of scenarios a
+    policy doing nothing would pass the threshold in by chance."""
     question = spec.discovery[0]
     name = question.outcome
     if name not in areas.columns:
         return pd.DataFrame()
     x = uncertainties(spec, runs)
     explored = areas[areas["sample"] >= 0]
+    at_defaults = areas[areas["sample"] == -1]
+    levers = {arm.name: arm.policy for arm in spec.arms}
     rows = []
     for area, part in explored.groupby(key, sort=False):
         table = part.pivot_table(index=["sample", "replicate"], columns="policy", values=name, aggfunc="first")
+        base_table = at_defaults[at_defaults[key] == area].pivot_table(index="replicate", columns="policy",
+                                                                       values=name, aggfunc="first")
+        households = float(part["households"].mean()) if "households" in part else float("nan")
+        villages = float(part["villages"].mean()) if "villages" in part else float("nan")
         for policy in spec.policy_names:
             eff = (table[policy] - table[spec.baseline.name]).groupby(level="sample").mean().reindex(x.index)
             success = (eff < -question.threshold).to_numpy()
             box = prim_box(x, success, spec.prim, policy, name, question.threshold)
+            noise = float("nan")
+            if policy in base_table and len(base_table) >= 2:
+                noise = float((base_table[policy] - base_table[spec.baseline.name]).std(ddof=1)
+                              / np.sqrt(spec.replicates))
+            chance = chance_share(noise, question.threshold)
+            reached = key != "kecamatan" or reaches(levers[policy], str(area))
             rows.append({"policy": policy, key: area, "outcome": name, "threshold": question.threshold,
                          "median_effect": float(eff.median()), "success_share": box.share,
-                         "coverage": box.coverage, "density": box.density,
-                         "sentence": sentence(box, spec.prim.significance, where=f" in {area}")})
+                         "coverage": box.coverage, "density": box.density, "reached": reached,
+                         "noise_sd": noise, "chance_share": chance, "households": households,
+                         "households_per_village": households / villages if villages else float("nan"),
+                         "sentence": area_sentence(box, spec.prim.significance, str(area), reached, chance)})
     return pd.DataFrame(rows)
+
+
+def area_sentence(box: Box, significance: float, area: str, reached: bool, chance: float) -> str:
+    """PRIM's sentence for an area, against its noise floor: an area the policy cannot reach is said to be such
+    (any cut there is seed noise), and a success share no larger than twice the by-chance share is within noise."""
+    label = policy_label(box.policy)
+    if not reached:
+        seen = f"; the {box.share:.0%} of scenarios with a cut of more than {amount(box.outcome, box.threshold)} " \
+               "there are seed noise"
+        floor = f" (by chance alone about {chance:.0%})" if chance == chance else ""
+        return f"{label} cannot reach {area}: it moves no office closer to its villages{seen}{floor}."
+    said = sentence(box, significance, where=f" in {area}")
+    if chance != chance:
+        return said
+    if box.share <= 2 * chance:
+        return said[:-1] + (f" — no more often than about twice what seed noise alone gives ({chance:.0%} by "
+                            "chance): within noise.")
+    return said[:-1] + f" (by chance alone about {chance:.0%})."

@@ -178,6 +178,23 @@ def _boxes_html(boxes: pd.DataFrame) -> str:
     return shown.to_html(index=False, escape=True, border=0, classes="numbers", na_rep="–")
 
 
+def small_village_note(areas: pd.DataFrame) -> str:
+    """A warning when the villages are too small for effects per area to say anything (empty otherwise)."""
+    per = float(areas["households_per_village"].mean()) if "households_per_village" in areas else float("nan")
+    if not per == per or per >= discovery.SMALL_VILLAGE_HOUSEHOLDS:
+        return ""
+    return (f"Warning: the villages have about {per:.0f} households each (the regency's have about 1,900): at "
+            f"this size effects per kecamatan are mostly seed noise; compare each share with its by-chance share, "
+            f"and run at least {discovery.SMALL_VILLAGE_HOUSEHOLDS} households a village (n_households "
+            f"{_villages() * discovery.SMALL_VILLAGE_HOUSEHOLDS:,} or more) before reading them.")
+
+
+def _villages() -> int:
+    from sim.core.geography import KECAMATAN
+
+    return sum(k.desa + k.kelurahan for k in KECAMATAN)
+
+
 def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Section:
     """Everything an exploration's report shows, from its saved tables."""
     found = discovery.discover(spec, runs)
@@ -213,11 +230,21 @@ def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Sect
         tables["kecamatan_discovery"] = areas
         figures["kecamatan_discovery"] = area_figure(areas, "kecamatan")
         gains = areas[areas["success_share"] >= discovery.RARE].sort_values("success_share", ascending=False)
-        parts.append("<h2>Which kecamatan gains, under which assumptions?</h2><ul>"
-                     + "".join(f"<li>{html.escape(s)}</li>" for s in gains["sentence"]) + "</ul>"
+        reached = gains[gains["reached"]]
+        unreached = gains[~gains["reached"]]
+        small = small_village_note(areas)
+        parts.append("<h2>Which kecamatan gains, under which assumptions?</h2>"
+                     + (f"<p><b>{html.escape(small)}</b></p>" if small else "") + "<ul>"
+                     + "".join(f"<li>{html.escape(s)}</li>" for s in reached["sentence"]) + "</ul>"
                      + (f"<p>In the other kecamatan, no policy cuts {outcome(spec.discovery[0].outcome).label} "
-                        "by more than the threshold in 5% of the scenarios.</p>" if len(gains) < len(areas) else ""))
-        lines += ["", "Which kecamatan gains? (kecamatan_discovery.csv)", *[f"- {s}" for s in gains["sentence"]]]
+                        "by more than the threshold in 5% of the scenarios.</p>" if len(gains) < len(areas) else "")
+                     + ("<p>Where a policy cannot act (a placebo: what seed noise alone shows):</p><ul>"
+                        + "".join(f"<li>{html.escape(s)}</li>" for s in unreached["sentence"]) + "</ul>"
+                        if len(unreached) else ""))
+        lines += ["", "Which kecamatan gains? (kecamatan_discovery.csv)", *([small] if small else []),
+                  *[f"- {s}" for s in reached["sentence"]],
+                  *([" where a policy cannot act (seed noise alone):"] if len(unreached) else []),
+                  *[f"- {s}" for s in unreached["sentence"]]]
     decl = outcome(spec.robustness.outcome)
     title = (f"{spec.name}: robust ranking on the {decl.label} over {len(x)} scenarios (minimax regret first), "
              f"beside the effect at the scenario's values ({spec.defaults_replicates} paired replicates, 95% CI)")

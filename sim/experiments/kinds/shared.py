@@ -126,8 +126,9 @@ def check_arms(spec: Experiment) -> None:
 
 
 def arm_notes(spec: Experiment) -> list[str]:
-    """Policies in effect for only part of the measured window, and lever constants that reach some arms only."""
-    out = []
+    """Policies in effect for only part of the measured window, lever constants that reach some arms only, and
+    villages of a regency too small for effects per area to say anything."""
+    out = small_village_notes(spec)
     for arm in spec.policies:
         values = resolve_params(spec.scenario, arm.policy, {**spec.shared_constants(), **spec.arm_settings(arm)})
         start = first_policy_week(values)
@@ -176,6 +177,23 @@ class Sampled:
             fixed = (*fixed_by_geography(self), *self.constants)
             return [n for n, p in PARAMS.items() if p.role == "uncertainty" and n not in fixed]
         return list(self.uncertainties)
+
+
+def small_village_notes(spec: Experiment) -> list[str]:
+    """A note when a scenario of several villages has too few households a village for effects per area."""
+    from sim.core.geography import GEOGRAPHIES, KECAMATAN
+    from sim.experiments.discovery import SMALL_VILLAGE_HOUSEHOLDS
+
+    if spec.scenario not in GEOGRAPHIES:
+        return []
+    households = int(resolve_params(spec.scenario, "none", spec.shared_constants())["n_households"])
+    villages = sum(k.desa + k.kelurahan for k in KECAMATAN)
+    per = households / villages
+    if per >= SMALL_VILLAGE_HOUSEHOLDS:
+        return []
+    return [f"villages of about {per:.0f} households ({households:,} over {villages}): effects per village and "
+            f"kecamatan will be mostly seed noise (the report gives each its by-chance share); "
+            f"{SMALL_VILLAGE_HOUSEHOLDS * villages:,} households or more to read them"]
 
 
 def check_uncertainties(spec: Experiment) -> None:
