@@ -533,3 +533,19 @@ def test_a_regency_of_small_villages_is_noted_before_it_runs():
     assert any("villages of about 20 households (5,940 over 297)" in n and "seed noise" in n for n in notes)
     whole = spec_of(scenario="brebes", uncertainties=["literacy_mean"])
     assert not any("seed noise" in n for n in kind_of(whole).notes(whole))
+
+
+def test_the_estimate_counts_the_analysis():
+    from sim.experiments.budget import estimate
+    from sim.experiments.kinds import kind_of
+
+    one = spec_of(policies=["pemekaran"], uncertainties="all")
+    two = spec_of(policies=["pemekaran", "digital_training"], uncertainties="all")
+    kind = kind_of(one)
+    assert kind.analysis_seconds(two) - kind.REPORT_S == pytest.approx(2 * (kind.analysis_seconds(one) - kind.REPORT_S))
+    assert kind.analysis_seconds(one) > kind.REPORT_S + 1        # about 2 s per PRIM box on every uncertainty
+    regency = spec_of(scenario="brebes", policies=["pemekaran"], uncertainties=["literacy_mean"])
+    assert kind.analysis_seconds(regency) > kind.analysis_seconds(spec_of(policies=["pemekaran"],
+                                                                          uncertainties=["literacy_mean"]))
+    cost = estimate(two, "processes", 2)
+    assert cost.seconds > kind.analysis_seconds(two)

@@ -1,7 +1,7 @@
 """What an experiment will cost, known before its design is generated: runs, time, disk and memory.
 
-The estimates are rough on purpose (they are printed as "about"): a run's
-time is its weeks times a per-week cost that grows with the households
+The estimates are rough on purpose (they are printed as "about"): the time is
+the runs' and the spin-ups' weeks times a per-week cost that grows with the households
 (measured on two cores: about 0.35 s for a 10-year run of Bangbayang's 2,200
 households and about 10 s for the whole Brebes regency), and its disk use
 the size of its per-run files plus their compaction. A design that could not
@@ -128,7 +128,7 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
     spin_ups = count_spin_ups(spec) if spinup else 0    # each group of runs spins up once before its reported weeks
     simulated = runs * weeks + spin_ups * spinup
     seconds = STARTUP_S + (runs * RUN_OVERHEAD_S + simulated * (WEEK_OVERHEAD_S + households * HOUSEHOLD_WEEK_S)) \
-        / parallel
+        / parallel + kind.analysis_seconds(spec)     # then the analysis and the report, in one process
     recorded = weeks // kind.series_every
     per_run = RUN_FILE_BYTES + SERIES_BYTES_PER_WEEK * recorded + (AREA_BYTES_PER_VILLAGE * villages
                                                                    if villages > 1 else 0)

@@ -148,6 +148,13 @@ class Kind(ABC):
         """Reported weeks one run simulates (after the model's own spin-up)."""
         return spec.steps
 
+    # The report of any kind: reading the tables, the figures and their PNG/SVG export (measured: 5-11 s).
+    REPORT_S: ClassVar[float] = 10.0
+
+    def analysis_seconds(self, spec: Experiment) -> float:
+        """Seconds the analysis and the report take once the runs are done (one process)."""
+        return self.REPORT_S
+
     @abstractmethod
     def report(self, folder: Path, spec: Experiment, runs: pd.DataFrame, master_seed: int) -> Section:
         """The analysis of the saved tables (``runs``: the runs table; others read from ``folder``) and how
