@@ -58,6 +58,14 @@ BAD = [
 ]
 
 
+def test_a_long_title_is_one_line(tmp_path):
+    out = run_cli("scenario=bangbayang_after_election", "policy=pemekaran+digital_training", "steps=2",
+                  "n_households=200", results=tmp_path)
+    assert out.returncode == 0, out.stderr
+    title = "bangbayang_after_election · policy pemekaran+digital_training · seed 0 · 2 weeks (final year)"
+    assert out.stdout.splitlines()[0] == title
+
+
 @pytest.mark.parametrize("args,words", BAD, ids=[" ".join(a) for a, _ in BAD])
 def test_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, args, words):
     results = tmp_path / "results"

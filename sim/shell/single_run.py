@@ -60,13 +60,15 @@ def run_and_write(cfg: DictConfig, resolved: Resolved | None = None) -> Path:
         bar.close()
     folder = Path(HydraConfig.get().runtime.output_dir)
     write_run(result, folder)
-    table = Table(title=f"{result.scenario} · policy {result.policy} · seed {result.seed} · {result.steps} weeks "
-                        "(final year)")
+    # The title on a line of its own: rich would wrap it to the table's width, mid-phrase.
+    title = f"{result.scenario} · policy {result.policy} · seed {result.seed} · {result.steps} weeks (final year)"
+    table = Table()
     table.add_column("outcome")
     table.add_column("value", justify="right")
     for name, value in result.outcomes.items():
         table.add_row(name, outcome(name).format(value))
     console = Console(width=100)
+    print(title)
     console.print(table)
     print(f"tables written to {folder}")   # one line, however long the path
     return folder
