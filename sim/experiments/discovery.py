@@ -162,8 +162,9 @@ def prim_box(x: pd.DataFrame, success: np.ndarray, settings: PrimSettings, polic
 
 # The seed of CART's tree. scikit-learn permutes the features at each split and breaks ties between equally good
 # splits by that order; EMA Workbench 3.0.0's ``CART.build_tree`` gives the tree no ``random_state``, so it draws
-# from numpy's global generator, and the same runs could give another tree. The tree is built under this seed
-# (numpy's global state is put back after), so that a report rebuilt from the same folder is the same.
+# from numpy's global generator, and the same runs could give another tree. The tree is fitted here as
+# ``build_tree`` fits it (on the data EMA prepared), with this seed, so that a report rebuilt from the same folder
+# is the same.
 CART_SEED = 0
 
 
@@ -177,14 +178,13 @@ def cart_box(x: pd.DataFrame, success: np.ndarray, mass_min: float) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import cart
+        from sklearn.tree import DecisionTreeClassifier
 
         tree = cart.CART(_real(x), success, mass_min=mass_min)
-        state = np.random.get_state()
-        try:
-            np.random.seed(CART_SEED)     # what scikit-learn draws from when given no random_state
-            tree.build_tree()
-        finally:
-            np.random.set_state(state)
+        # build_tree(), with a random_state (EMA Workbench is pinned: ``_x`` is its prepared data, 3.0.0)
+        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(tree.mass_min * tree.x.shape[0]),
+                                          random_state=CART_SEED)
+        tree.clf.fit(tree._x, tree.y)
         stats, boxes = tree.stats, tree.boxes
     init = x.agg(["min", "max"])
     best, best_key = None, None
