@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 
-.PHONY: demo test bench viz mesa-viz docs setup browser clean
+.PHONY: demo test quick bench viz mesa-viz docs setup browser clean
 
 setup: $(STAMP) browser
 
@@ -29,6 +29,12 @@ demo: $(STAMP) browser
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The quick tier for the edit-test loop: every test not marked slow (tests/conftest.py says which are); `make test`
+# and CI run them all.
+quick: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not slow" -q
 
 # The pages set up the environment only when there is none: a pyproject.toml changed by a pull does not make them
 # reinstall from the network, so that they work offline (`make setup` updates the environment when online).

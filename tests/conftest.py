@@ -8,6 +8,22 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import run_seeds  # noqa: E402
 
+# The quick tier (``make quick``: ``pytest -m "not slow"``) for the edit-test loop leaves out the slow tests:
+# whole files that drive a browser, a cluster, experiments in subprocesses or the documentation build; tests that
+# use the many-seed fixtures or a whole experiment's folder; and tests marked ``slow`` one by one (those that took
+# more than about six seconds). ``make test`` and CI run everything.
+SLOW_FILES = {"test_experiments.py", "test_viz_browser.py", "test_trust.py", "test_targets.py", "test_outputs.py",
+              "test_slurm.py", "test_dask.py", "test_tutorial.py", "test_newcomer.py", "test_make.py", "test_docs.py",
+              "test_ema.py", "test_drivers.py"}
+SLOW_FIXTURES = {"baseline_runs", "policy_runs", "chromium", "slurm", "serial_exploration", "regency_exploration",
+                 "comparison_folder", "arms", "regency"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def baseline_runs():

@@ -6,6 +6,7 @@ surveys' levels (who pays, who holds a document) are held at the regency's scale
 """
 
 import numpy as np
+import pytest
 from helpers import column, mean_ci, paired_t, run_seeds
 
 from sim.params.registry import defaults
@@ -16,6 +17,7 @@ BRIBERY = dict(tie_gain=0.0, init_patron_share=0.0, faction_trust=0.0, own_hamle
 REPEAT_MARGIN = 0.5    # clientelism: repeat exchanges at least 50 points above one-off payments
 
 
+@pytest.mark.slow
 def test_pattern1_low_literacy_and_distant_households_mostly_go_through_officials_or_brokers(baseline_runs):
     # Most (> 50%) completed needs of the least literate and of the farthest quarter go through an official or a
     # broker (paid or, where the official does his duty, free), in every seed.
@@ -23,6 +25,7 @@ def test_pattern1_low_literacy_and_distant_households_mostly_go_through_official
     assert column(baseline_runs, "brokered_share_distance_q4").min() > 0.5
 
 
+@pytest.mark.slow
 def test_pattern1_exchanges_repeat_far_more_than_without_ties(baseline_runs):
     # Clientelism, not one-off bribery: the repeat-patron rate against the same seeds without ties, faction and
     # hamlet preferences (where a household meets its previous official again only by chance).

@@ -6,6 +6,7 @@ import copy
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from helpers import mean_ci, pool
 
 from sim.core import elections
@@ -81,6 +82,7 @@ def _year_after(args):
             "lockin": m.patron_lockin_share}
 
 
+@pytest.mark.slow
 def test_a_turnover_makes_the_new_opposition_pay_more_and_breaks_patronage():
     # The year after a contested election the challenger won (scenario bangbayang_after_election), against the
     # same seeds' election won by the incumbent: the opposition's fee per paid case rises relative to the head's

@@ -3,6 +3,7 @@ from it, does to a resident's own attempt, rule by rule, and what it does to dep
 against the model's own counterfactual (the gate switched off)."""
 
 import numpy as np
+import pytest
 from helpers import column, context, paired_t, run_seeds
 
 from sim.core import gatekeeping
@@ -73,6 +74,7 @@ def test_the_gate_is_the_office_staffs_mean_deviation():
     assert gatekeeping.office_deviation(m.officials_state, m.p.n_hamlets)[0] == fs[m.p.n_hamlets:].mean()
 
 
+@pytest.mark.slow
 def test_deviation_from_duty_sustains_paid_dependence_through_the_gate():
     # Fee-seeking 0.3 -> 0.8: with the gate paid dependence rises; without it (officials only set prices) the
     # dearer fee pushes the other way. The difference of the two paired effects is the gate's doing.
@@ -89,6 +91,7 @@ def test_deviation_from_duty_sustains_paid_dependence_through_the_gate():
 STRONG_ENFORCEMENT = dict(enforcement_complaint_boost=20.0, enforcement_detection_boost=1.0)
 
 
+@pytest.mark.slow
 def test_enforcement_opens_the_gate(baseline_runs):
     # Enforcement lowers fee-seeking; through the gate that raises residents' own attempts, beyond what officials
     # who ask less often do alone (the same comparison with the gate off). At its preset the rise is within noise

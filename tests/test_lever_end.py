@@ -56,6 +56,7 @@ def test_an_end_week_after_the_start_is_accepted():
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_an_end_week_on_the_command_line_and_per_arm_of_an_experiment_file(tmp_path):
     single = subprocess.run([sys.executable, "-m", "sim", "policy=digital_training", "digital_training_end_step=60",
                              "steps=70", "n_households=200", "spinup_weeks=0", f"results_dir={tmp_path / 'one'}"],

@@ -7,6 +7,7 @@ effects are measured on the default run (ten years after the full spin-up).
 """
 
 import numpy as np
+import pytest
 from helpers import column, context, mean_ci, paired_t, run_seeds
 
 from sim.core import entrusting, learning
@@ -27,6 +28,7 @@ def effect(name, low, high):
     return paired_t(column(low, name), column(high, name))
 
 
+@pytest.mark.slow
 def test_more_distance_means_fewer_in_person_visits():
     near = run_seeds(steps=SHORT, **FAST, dist_regency_km=20.0)
     far = run_seeds(steps=SHORT, **FAST, dist_regency_km=120.0)
@@ -43,18 +45,21 @@ def test_stronger_ties_mean_more_entrusting():
     assert effect("patron_lockin_share", weak, strong) > T_MIN
 
 
+@pytest.mark.slow
 def test_ties_decay_without_exchanges():
     slow = run_seeds(steps=SHORT, **FAST, tie_decay_per_year=0.1)
     fast = run_seeds(steps=SHORT, **FAST, tie_decay_per_year=2.0)
     assert effect("patron_lockin_share", slow, fast) < -T_MIN
 
 
+@pytest.mark.slow
 def test_favours_to_loyal_clients_keep_them():
     none = run_seeds(steps=SHORT, **FAST, favour_value=0.0)
     big = run_seeds(steps=SHORT, **FAST, favour_value=2.0)
     assert effect("brokered_share", none, big) > T_MIN
 
 
+@pytest.mark.slow
 def test_training_raises_literacy_and_lowers_brokering(baseline_runs, policy_runs):
     trained = policy_runs["digital_training"]
     assert effect("mean_literacy", baseline_runs, trained) > T_MIN
@@ -81,18 +86,21 @@ def test_enforcement_cuts_fee_seeking_and_fees(baseline_runs, policy_runs):
     assert effect("fees_per_household_rupiah", baseline_runs, enforced) < -T_MIN
 
 
+@pytest.mark.slow
 def test_mobile_service_raises_self_service(baseline_runs):
     # Visits about twice a month show the direction of the mechanism clearly (the preset's size is tested below).
     visits = run_seeds("mobile_service", mobile_service_intensity=0.5)
     assert effect("in_person_share", baseline_runs, visits) > T_MIN
 
 
+@pytest.mark.slow
 def test_social_learning_spreads_literacy():
     alone = run_seeds(steps=SHORT, **FAST, contact_rate_per_week=0.0)
     together = run_seeds(steps=SHORT, **FAST, contact_rate_per_week=0.3)
     assert effect("mean_literacy", alone, together) > T_MIN
 
 
+@pytest.mark.slow
 def test_dependence_loop_erodes_confidence():
     none = run_seeds(deskilling_rate=0.0, **FAST)          # ten years: the loop needs time to bite
     strong = run_seeds(deskilling_rate=0.2, **FAST)
@@ -100,18 +108,21 @@ def test_dependence_loop_erodes_confidence():
     assert effect("brokered_share", none, strong) > T_MIN
 
 
+@pytest.mark.slow
 def test_online_channel_needs_literacy():
     # Nobody reaches a literacy of 1.0, so nobody can go online: exactly zero, in every seed.
     runs = run_seeds(steps=SHORT, **FAST, online_min_literacy=1.0, init_activated_share=0.0)
     assert np.all(column(runs, "online_share") == 0.0)
 
 
+@pytest.mark.slow
 def test_higher_literacy_means_less_brokering():
     low = run_seeds(steps=SHORT, **FAST, literacy_mean=0.2)
     high = run_seeds(steps=SHORT, **FAST, literacy_mean=0.6)
     assert effect("brokered_share", low, high) < -T_MIN
 
 
+@pytest.mark.slow
 def test_sanctions_need_complaints():
     # With no complaints there is never a sanction, so fee-seeking cannot be cut by enforcement.
     quiet = run_seeds("enforcement", steps=SHORT, **FAST, complaint_prob=0.0)

@@ -30,6 +30,7 @@ def regency():
     return model
 
 
+@pytest.mark.slow
 def test_brebes_has_the_documented_counts():
     model = ClientelismModel("brebes", rng=0)   # full size: 2.0 million people in households of 3.55
     g = model.geography
@@ -113,6 +114,7 @@ RATES = {"brokered_share": 0.01, "patron_lockin_share": 0.01, "repeat_patron_rat
          "online_share": 0.01, "in_person_share": 0.01, "mean_literacy": 0.01, "fees_per_household_rupiah": None}
 
 
+@pytest.mark.slow
 def test_size_does_not_change_the_rates(baseline_runs):
     # Four times the households, each official four times the cases and the same complaints a month (each
     # complaint can end in a sanction, which lowers fee-seeking and, through the gate, fees: with four times

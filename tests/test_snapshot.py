@@ -100,6 +100,7 @@ ARMS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario,size", [("bangbayang", SMALL), ("brebes", REGENCY)])
 def test_runs_from_a_shared_spin_up_equal_runs_that_spin_up_alone(scenario, size):
     base = resolve_params(scenario, "none", size)
@@ -144,6 +145,7 @@ def comparison_spec(**update):
     return spec
 
 
+@pytest.mark.slow
 def test_an_experiment_spins_each_village_up_once_with_the_same_tables(tmp_path, monkeypatch):
     calls = []
     real = executors.spin_up
@@ -172,6 +174,7 @@ def test_an_experiment_spins_each_village_up_once_with_the_same_tables(tmp_path,
         pd.testing.assert_frame_equal(mine, alone.timeseries, check_exact=True, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_every_executor_gives_the_tables_of_the_serial_one(tmp_path):
     spec = comparison_spec(replicates=2)
     folders = {name: run_experiment(spec, 8, RunSettings(name, workers=2, results_dir=tmp_path / name,

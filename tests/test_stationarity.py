@@ -2,11 +2,13 @@
 a run is a policy's effect, not the model settling. Compared with the same runs without the spin-up."""
 
 import numpy as np
+import pytest
 from helpers import mean_ci, run_seeds, slope_per_decade
 
 BAND = 0.01   # one percentage point per decade
 
 
+@pytest.mark.slow
 def test_a_run_without_policy_has_no_trend_in_dependence():
     # Elections held, but won by the incumbent: the model's other rules at rest. With turnovers (the default
     # turnover_prob) lock-in follows the election cycle: a turnover dismisses officials and their ties with
@@ -19,6 +21,7 @@ def test_a_run_without_policy_has_no_trend_in_dependence():
         assert low > -2 * BAND and high < 2 * BAND, (name, mean, low, high)
 
 
+@pytest.mark.slow
 def test_without_the_spin_up_the_same_runs_drift():
     # The counterfactual: no spin-up. The model then settles during the reported years, and the test above
     # would fail (lock-in moves by several points a decade).

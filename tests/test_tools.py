@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -32,6 +34,7 @@ def test_a_pytest_run_that_fails_no_test_is_not_a_catch():
     assert status == "ERROR" and "without a failed test" in detail, (status, detail)
 
 
+@pytest.mark.slow
 def test_a_mutant_whose_tests_never_finish_is_timed_out_not_caught(monkeypatch, capsys):
     # A slow machine turns a surviving mutant into a timeout: that must never score as a catch.
     status, detail, _ = mutants.run(mutants.MUTANTS[0], ["tests/faults/never_finishes.py"], timeout=20)
