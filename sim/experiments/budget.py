@@ -22,7 +22,7 @@ from sim.experiments.spec import Experiment
 
 STARTUP_S = 3.0                 # starting the workers and writing the design
 RUN_OVERHEAD_S = 0.05           # per run: building its tables and writing its files
-WEEK_OVERHEAD_S = 1.7e-3        # per step and run, whatever its size (the demo: 210 runs in 3.4 min on 2 cores)
+WEEK_OVERHEAD_S = 1.7e-3        # per simulated week, whatever its size (demo: 210 runs, 30 spin-ups, 1.7 min)
 HOUSEHOLD_WEEK_S = 1 / 35e6     # per household and step
 RUN_FILE_BYTES = 90_000         # one run's row of parameters and outcomes, as its own parquet file
 SERIES_BYTES_PER_WEEK = 260     # one recorded week of the time series
