@@ -29,17 +29,36 @@ YEARLY = ("paid_dependence_share", "brokered_share", "patron_lockin_share", "onl
           "mean_literacy", "repeat_patron_rate")
 
 
-def final_state(args: tuple) -> dict:
-    """Run one model; return outcomes, quartile and service values, the fees asked, and a few outcomes at the end
-    of every year (``<name>_by_year``: index 0 is week 0, after the spin-up) (picklable)."""
-    policy, seed, steps, overrides = args
+def spun_up(args: tuple) -> bytes:
+    """A village spun up for ``(scenario, policy, overrides, seed)`` with the diagnostics ``final_state`` keeps, as
+    a snapshot: the runs of that seed that differ from it only in their levers start from it (picklable)."""
+    scenario, policy, overrides, seed = args
     from sim.core.week import Diagnostics
     from sim.model import ClientelismModel
+    from sim.params.scenarios import resolve_params
+    from sim.snapshot import spin_up_params
+
+    resolved = spin_up_params(resolve_params(scenario, policy, overrides))
+    return ClientelismModel(rng=seed, resolved=resolved, diagnostics=Diagnostics("official_fees")).snapshot()
+
+
+def final_state(args: tuple) -> dict:
+    """Run one model; return outcomes, quartile and service values, the fees asked, and a few outcomes at the end
+    of every year (``<name>_by_year``: index 0 is week 0, after the spin-up) (picklable). With a village spun up
+    for it (``spun_up``), the run starts from it: bit for bit the same run (``tests/test_snapshot.py``)."""
+    policy, seed, steps, overrides, *village = args
+    from sim.core.week import Diagnostics
+    from sim.model import ClientelismModel
+    from sim.params.scenarios import resolve_params
 
     overrides = dict(overrides)
     scenario = overrides.pop("scenario", "bangbayang")
-    sink = Diagnostics("official_fees")
-    model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, diagnostics=sink, **overrides)
+    if village and village[0] is not None:
+        model = ClientelismModel.from_spin_up(village[0], resolve_params(scenario, policy, overrides))
+        sink = model.sink
+    else:
+        sink = Diagnostics("official_fees")
+        model = ClientelismModel(scenario=scenario, policy=policy, rng=seed, diagnostics=sink, **overrides)
     yearly = {name: [getattr(model, name)] for name in YEARLY}
     for week in range(1, steps + 1):
         model.step()
@@ -64,8 +83,28 @@ def pool() -> ProcessPoolExecutor:
     return _POOL
 
 
+# Spun-up villages of this session, by spin-up key (``sim.snapshot``), the most recent kept up to a size: runs of
+# a seed under other levers (the policies of the session's fixtures) start from them instead of spinning up again.
+_VILLAGES: dict[str, bytes] = {}
+VILLAGES_MAX_BYTES = 300_000_000
+
+
 def run_seeds(policy: str = "none", steps: int = 520, seeds=SEEDS, **overrides) -> list[dict]:
-    jobs = [(policy, s, steps, overrides) for s in seeds]
+    from sim.params.scenarios import resolve_params
+    from sim.snapshot import spin_up_key
+
+    rest = {k: v for k, v in overrides.items() if k != "scenario"}
+    scenario = overrides.get("scenario", "bangbayang")
+    resolved = resolve_params(scenario, policy, rest)
+    keys = [spin_up_key(resolved, s) for s in seeds]
+    missing = [(s, k) for s, k in zip(seeds, keys) if k not in _VILLAGES]
+    made = pool().map(spun_up, [(scenario, policy, rest, s) for s, _ in missing])
+    for (_, key), data in zip(missing, made):
+        _VILLAGES[key] = data
+    villages = [_VILLAGES[k] for k in keys]
+    while sum(map(len, _VILLAGES.values())) > VILLAGES_MAX_BYTES and len(_VILLAGES) > len(keys):
+        del _VILLAGES[next(iter(_VILLAGES))]       # the oldest first
+    jobs = [(policy, s, steps, overrides, village) for s, village in zip(seeds, villages)]
     return list(pool().map(final_state, jobs))
 
 
