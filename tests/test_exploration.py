@@ -331,6 +331,14 @@ def test_an_interrupted_exploration_resumes_to_the_same_tables(serial_exploratio
     spec = from_mapping(json.loads((copy / "experiment.json").read_text()))
     run_experiment(spec, 4, RunSettings("serial", workers=1, progress=False), resume=copy)
     same_tables(copy, folder)
+    # ... and the same discovery, CART's cross-check included, whatever numpy's global generator holds
+    from sim.experiments.report import build
+
+    for where, seed in ((folder, 1), (copy, 2)):
+        np.random.seed(seed)
+        build(where, write_images=False, quiet=True)
+    pd.testing.assert_frame_equal(pd.read_csv(copy / "prim_boxes.csv"), pd.read_csv(folder / "prim_boxes.csv"),
+                                  check_exact=True)
 
 
 def test_shipped_explorations_have_the_promised_size():
@@ -502,6 +510,11 @@ def test_the_ranking_says_which_arms_it_cannot_tell_apart():
     apart = discovery.ranking_sentence(robust, 0.001)
     assert "not told apart" not in apart and "more than twice the seed noise" in apart
     assert "Too few replicates" in discovery.ranking_sentence(robust, float("nan"))
+    # no noise at all (a tiny village): the arms with the first's maximum regret only
+    tied = pd.DataFrame({"policy": ["none", "pemekaran"], "outcome": "paid_dependence_share",
+                         "max_regret": [0.0, 0.0]})
+    assert "no policy and pemekaran are not told apart" in discovery.ranking_sentence(tied, 0.0)
+    assert "more than twice" in discovery.ranking_sentence(robust, 0.0)
 
 
 def test_seed_noise_is_the_spread_of_paired_effects_at_the_defaults():

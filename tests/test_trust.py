@@ -197,7 +197,10 @@ def test_09_an_estimate_is_printed_before_the_runs_start(tmp_path):
     _, quick, _ = prepare(["experiment=policy_comparison", "spinup_weeks=0"])
     with_spinup, without = budget.estimate(plain, "processes", 2), budget.estimate(quick, "processes", 2)
     assert with_spinup.spin_ups == plain.replicates and without.spin_ups == 0
-    fixed = budget.STARTUP_S + with_spinup.runs * budget.RUN_OVERHEAD_S / with_spinup.parallel
+    from sim.experiments.kinds import kind_of
+
+    fixed = (budget.STARTUP_S + with_spinup.runs * budget.RUN_OVERHEAD_S / with_spinup.parallel
+             + kind_of(plain).analysis_seconds(plain))
     runs = with_spinup.runs
     assert with_spinup.seconds - fixed == pytest.approx((without.seconds - fixed) * (runs + plain.replicates) / runs)
     assert f"{plain.replicates} spin-ups of 520 weeks" in with_spinup.line(plain.name)

@@ -401,7 +401,7 @@ def ranking_sentence(robust: pd.DataFrame, noise: float) -> str:
             f"than the best arm by more than {amount(name, first['max_regret'])}.")
     if noise != noise:
         return head + " (Too few replicates at the defaults to say how much of the ranking is seed noise.)"
-    close = robust[robust["max_regret"] - first["max_regret"] < 2 * noise]
+    close = robust[robust["max_regret"] - first["max_regret"] <= 2 * noise]   # the first among them
     if len(close) == 1:
         return head + (f" The next arm's maximum regret is more than twice the seed noise of one paired run "
                        f"({amount(name, noise)}) above it.")
