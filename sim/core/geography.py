@@ -94,6 +94,7 @@ KECAMATAN: tuple[Kecamatan, ...] = (
     Kecamatan("Brebes", -6.872, 109.043, 73, 193, 18, 5, False),
 )
 SOUTH = tuple(k.name for k in KECAMATAN if k.south)
+REGENCY_VILLAGES = sum(k.desa + k.kelurahan for k in KECAMATAN)   # 297: the desa and kelurahan of Brebes
 
 
 def km_from_brebes(lat: float, lon: float) -> tuple[float, float]:
@@ -191,7 +192,7 @@ def brebes(rng: np.random.Generator, p: TrackedParams) -> Geography:
     spread of hamlets in a village of average area, scaled by the square root
     of the village's area.
     """
-    n_villages = sum(k.desa + k.kelurahan for k in KECAMATAN)
+    n_villages = REGENCY_VILLAGES
     check("brebes", {"n_households": p.n_households})
     per_kec = allocate(p.n_households - MIN_HOUSEHOLDS_PER_VILLAGE * n_villages,
                        np.array([k.persons_k for k in KECAMATAN]), 0)

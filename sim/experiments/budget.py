@@ -88,27 +88,18 @@ SPIN_UP_COUNT_ROWS = 20_000
 
 
 def count_spin_ups(spec: Experiment) -> int:
-    """Villages the whole design spins up: one per group of runs that share a spin-up (``sim.experiments.jobs``)
-    in the design known before any run; each run of a later stage (which depends on finished runs) its own."""
-    from sim.snapshot import spin_up_key
+    """Villages the whole design spins up: one per group of runs that share a spin-up, as the runs are grouped
+    (``sim.experiments.jobs.groups``), in the design known before any run; each run of a later stage (which
+    depends on finished runs) its own."""
+    from sim.experiments.jobs import groups
 
     kind = kind_of(spec)
     runs = kind.count_runs(spec)
     if runs > SPIN_UP_COUNT_ROWS:
         return runs
     design = kind.design(spec, 0)
-    keys = set()
-    alone = 0
-    for row in design.to_dict("records"):
-        try:
-            of = kind.spin_up_of(spec, row)
-        except Exception:   # an invalid row runs (and fails) alone
-            of = None
-        if of is None:
-            alone += 1
-        else:
-            keys.add(spin_up_key(*of))
-    return len(keys) + alone + (runs - len(design))
+    grouped = sum(1 for _ in groups(Path("."), design.to_dict("records"), spec.model_dump(), 1))
+    return grouped + (runs - len(design))
 
 
 def estimate(spec: Experiment, executor: str = "processes", workers: int | None = None) -> Budget:
@@ -117,9 +108,9 @@ def estimate(spec: Experiment, executor: str = "processes", workers: int | None 
 
     values = resolve_params(spec.scenario, "none", spec.shared_constants())
     households = int(values["n_households"])
-    from sim.core.geography import GEOGRAPHIES
+    from sim.core.geography import GEOGRAPHIES, REGENCY_VILLAGES
 
-    villages = 297 if spec.scenario in GEOGRAPHIES else 1
+    villages = REGENCY_VILLAGES if spec.scenario in GEOGRAPHIES else 1
     kind = kind_of(spec)
     weeks = kind.weeks_per_run(spec)
     runs = kind.count_runs(spec)

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.core.geography import REGENCY_VILLAGES
 from sim.core.outcomes import outcome
 from sim.experiments import discovery
 from sim.experiments.kinds.base import Section
@@ -186,13 +187,7 @@ def small_village_note(areas: pd.DataFrame) -> str:
     return (f"Warning: the villages have about {per:.0f} households each (the regency's have about 1,900): at "
             f"this size effects per kecamatan are mostly seed noise; compare each share with its by-chance share, "
             f"and run at least {discovery.SMALL_VILLAGE_HOUSEHOLDS} households a village (n_households "
-            f"{_villages() * discovery.SMALL_VILLAGE_HOUSEHOLDS:,} or more) before reading them.")
-
-
-def _villages() -> int:
-    from sim.core.geography import KECAMATAN
-
-    return sum(k.desa + k.kelurahan for k in KECAMATAN)
+            f"{REGENCY_VILLAGES * discovery.SMALL_VILLAGE_HOUSEHOLDS:,} or more) before reading them.")
 
 
 def section(path: Path, spec: ExplorationExperiment, runs: pd.DataFrame) -> Section:

@@ -181,13 +181,13 @@ class Sampled:
 
 def small_village_notes(spec: Experiment) -> list[str]:
     """A note when a scenario of several villages has too few households a village for effects per area."""
-    from sim.core.geography import GEOGRAPHIES, KECAMATAN
+    from sim.core.geography import GEOGRAPHIES, REGENCY_VILLAGES
     from sim.experiments.discovery import SMALL_VILLAGE_HOUSEHOLDS
 
     if spec.scenario not in GEOGRAPHIES:
         return []
     households = int(resolve_params(spec.scenario, "none", spec.shared_constants())["n_households"])
-    villages = sum(k.desa + k.kelurahan for k in KECAMATAN)
+    villages = REGENCY_VILLAGES
     per = households / villages
     if per >= SMALL_VILLAGE_HOUSEHOLDS:
         return []
