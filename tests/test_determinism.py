@@ -82,3 +82,23 @@ def test_every_policy_is_reproducible(policy):
     a = run_scenario(policy=policy, seed=11, **SMALL)
     b = run_scenario(policy=policy, seed=11, **SMALL)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+
+
+@pytest.mark.parametrize("scenario", ["bangbayang", "brebes"])
+def test_a_population_built_block_by_block_is_the_one_built_at_once(scenario, monkeypatch):
+    # A large population's draws are made a block of households at a time (so that they are never all held as
+    # float64 at once); the generator then gives the same numbers, so blocks of any size build the same village.
+    from sim.core import population
+
+    def built() -> dict:
+        w = ClientelismModel(rng=11, scenario=scenario, n_households=3000, spinup_weeks=0).world
+        return {f"{name}.{key}": value for name, part in (("residents", w.residents), ("ties", w.ties),
+                                                          ("documents", w.documents))
+                for key, value in vars(part).items() if isinstance(value, np.ndarray)}
+
+    whole = built()
+    monkeypatch.setattr(population, "BUILD_BLOCK", 7)     # 3000 households in 429 blocks, the last one short
+    blocks = built()
+    assert whole.keys() == blocks.keys()
+    for key in whole:
+        np.testing.assert_array_equal(blocks[key], whole[key], err_msg=key)

@@ -7,6 +7,7 @@ model's), in a fixed order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -173,6 +174,15 @@ def hamlet_centres(rng: np.random.Generator, n_hamlets: int, radius_km: float, a
     return centres
 
 
+BUILD_BLOCK = 1 << 16   # households per block of the draws a household array is built from
+
+
+def _blocks(n: int) -> Iterator[tuple[int, int]]:
+    """The blocks ``(start, stop)`` of ``BUILD_BLOCK`` households that cover ``n`` households, in order."""
+    for start in range(0, n, BUILD_BLOCK):
+        yield start, min(start + BUILD_BLOCK, n)
+
+
 def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.ndarray, geo: Geography,
                    p: TrackedParams) -> np.ndarray:
     """Each household's ``network_degree`` neighbours and kin: mostly in its own hamlet, a share
@@ -187,10 +197,15 @@ def build_contacts(rng: np.random.Generator, village: np.ndarray, hamlet: np.nda
     order = np.argsort(group, kind="stable").astype(np.int32)
     counts = np.bincount(group, minlength=int(group.max()) + 1)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    g = group[:, None]
-    pos = starts[g] + (rng.random((n, degree)) * counts[g]).astype(np.int64)
-    contacts = order[pos]
-    cross = rng.random((n, degree)) < cross_share
+    # A block of households at a time, so that a regency's draws are never all held at once as float64: the
+    # generator fills an (n, degree) draw row by row, so drawing it block by block gives the same numbers.
+    contacts = np.empty((n, degree), dtype=np.int32)
+    for a, b in _blocks(n):
+        g = group[a:b, None]
+        contacts[a:b] = order[starts[g] + (rng.random((b - a, degree)) * counts[g]).astype(np.int64)]
+    cross = np.empty((n, degree), dtype=bool)
+    for a, b in _blocks(n):
+        cross[a:b] = rng.random((b - a, degree)) < cross_share
     v = np.broadcast_to(village[:, None], cross.shape)[cross]
     contacts[cross] = (offsets[v] + (rng.random(v.size) * sizes[v]).astype(np.int64)).astype(np.int32)
     own = contacts == np.arange(n, dtype=np.int32)[:, None]
@@ -246,7 +261,16 @@ def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, 
         hamlet[offsets[v]:offsets[v] + sizes[v]] = rng.choice(p.n_hamlets, size=int(sizes[v]),
                                                                p=size_weight / size_weight.sum())
     xy = centres[village, hamlet] + rng.normal(0.0, p.hamlet_scatter_km, (n, 2))
+    x_km, y_km = xy[:, 0].astype(np.float32), xy[:, 1].astype(np.float32)
     dist_local = np.hypot(xy[:, 0], xy[:, 1])
+    del xy
+    # Remoteness for the distance quartiles: the whole journey to the regency seat
+    # (within one village, the distance to its office decides).
+    distance_quartile = quartiles(dist_local + geo.dist_kecamatan_km[village] + geo.dist_regency_km[village])
+    dist_local_km = dist_local.astype(np.float32)
+    del dist_local
+    # (Each float64 array is narrowed, and its quartiles taken, as soon as it is complete, so that a regency's
+    # households are never held in several float64 copies at once.)
 
     # Literacy and income from a Gaussian copula with the given correlation, both
     # lower in hamlets far from the village office (hill hamlets: fewer schools,
@@ -259,18 +283,30 @@ def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, 
     var = np.bincount(village, weights=(hamlet_dist - mean[village]) ** 2, minlength=n_villages) / sizes
     spread = np.sqrt(var)[village]
     remote = np.divide(hamlet_dist - mean[village], spread, out=np.zeros(n), where=spread > 0)
+    del hamlet_dist, spread
     # Households of an urban kelurahan are better off and more literate than those of a desa.
     urban = geo.kelurahan[village] * p.urban_advantage_sd
     z1 = z1 - p.remoteness_disadvantage * remote + urban
     z2 = z2 - p.remoteness_disadvantage * remote + urban
+    del remote, urban
     literacy = np.clip(p.literacy_mean + p.literacy_sd * z1, p.init_literacy_min, p.init_literacy_max)
+    del z1
     income = p.income_median_rupiah * np.exp(p.income_sigma * z2)
-    confidence = np.clip(literacy + p.confidence_noise_sd * rng.standard_normal(n), 0.0, 1.0)
+    del z2
+    income_quartile = quartiles(income)
+    income_rupiah = income.astype(np.float32)
+    del income
+    confidence = np.clip(literacy + p.confidence_noise_sd * rng.standard_normal(n), 0.0, 1.0).astype(np.float32)
+    literacy_quartile = quartiles(literacy)
+    can_go_online = literacy >= p.online_min_literacy
+    literacy32 = literacy.astype(np.float32)
+    del literacy
 
     u = rng.random(n)
     faction = np.full(n, NEUTRAL, dtype=np.int8)
     faction[u < p.faction_current_share] = CURRENT
     faction[(u >= p.faction_current_share) & (u < p.faction_current_share + p.faction_former_share)] = FORMER
+    del u
 
     contacts = build_contacts(rng, village, hamlet, geo, p)
 
@@ -291,20 +327,16 @@ def build_residents(rng: np.random.Generator, p: TrackedParams, geo: Geography, 
     last_channel = np.full(n, -1, dtype=np.int8)
     last_channel[idx] = Channel.ENTRUST
     # Early adopters activate the digital ID the week it launches (nobody has it before).
-    early_adopter = (rng.random(n) < p.init_activated_share) & (literacy >= p.online_min_literacy)
+    early_adopter = (rng.random(n) < p.init_activated_share) & can_go_online
     activated = np.zeros(n, dtype=bool)
-    # Remoteness for the distance quartiles: the whole journey to the regency seat
-    # (within one village, the distance to its office decides).
-    remoteness = dist_local + geo.dist_kecamatan_km[village] + geo.dist_regency_km[village]
 
     return Residents(
-        village=village, hamlet=hamlet, x_km=xy[:, 0].astype(np.float32), y_km=xy[:, 1].astype(np.float32),
-        dist_local_km=dist_local.astype(np.float32), literacy=literacy.astype(np.float32),
-        confidence=confidence.astype(np.float32), income_rupiah=income.astype(np.float32), faction=faction,
-        contacts=contacts, last_channel=last_channel, activated=activated, early_adopter=early_adopter,
-        literacy_quartile=quartiles(literacy), distance_quartile=quartiles(remoteness),
-        income_quartile=quartiles(income), last_own_week=np.full(n, NEVER, dtype=np.int16),
-        last_helped_week=np.full(n, NEVER, dtype=np.int16), activated_by_village=np.zeros(n_villages, dtype=np.int64),
+        village=village, hamlet=hamlet, x_km=x_km, y_km=y_km, dist_local_km=dist_local_km, literacy=literacy32,
+        confidence=confidence, income_rupiah=income_rupiah, faction=faction, contacts=contacts,
+        last_channel=last_channel, activated=activated, early_adopter=early_adopter,
+        literacy_quartile=literacy_quartile, distance_quartile=distance_quartile, income_quartile=income_quartile,
+        last_own_week=np.full(n, NEVER, dtype=np.int16), last_helped_week=np.full(n, NEVER, dtype=np.int16),
+        activated_by_village=np.zeros(n_villages, dtype=np.int64),
     ), ties
 
 
