@@ -250,3 +250,26 @@ def test_ctrl_c_before_any_run_writes_nothing(tmp_path, monkeypatch, capsys):
     code, err = _main(monkeypatch, capsys, *TINY, "executor=serial", f"results_dir={tmp_path / 'b'}")
     assert code == 130 and lines(err) == ["interrupted: before any run; nothing was written"], err
     assert not [p for p in (tmp_path / "b").rglob("*") if p.is_file()]      # no half-written folder, hidden or not
+
+
+def test_ctrl_c_while_the_report_command_loads_is_one_line_and_130(folder):
+    # The signal arrives exactly while the report's modules load (at its import of pandas): the command then ends
+    # in one line and 130, as a Ctrl-C later does, and writes nothing.
+    code = f"""
+import builtins, os, runpy, signal, sys
+real_import = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "pandas" and "pandas" not in sys.modules:
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["report", {str(folder)!r}, "images=false"]
+runpy.run_module("sim.experiments.report", run_name="__main__", alter_sys=True)
+"""
+    before = sorted(p.name for p in folder.iterdir())
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD_S)
+    assert out.returncode == 130, out.stderr
+    assert "Traceback" not in out.stderr
+    assert lines(out.stderr) == ["interrupted before the report was begun: nothing was written; run this command "
+                                 "again to write it"]
+    assert sorted(p.name for p in folder.iterdir()) == before

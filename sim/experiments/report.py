@@ -28,10 +28,24 @@ and prints the main table to the terminal.
 
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":
+    # The command line: a Ctrl-C while the modules below load (a second or more) is one line and exit 130, as it
+    # is later on; ``main`` hands Ctrl-C back to Python's KeyboardInterrupt once they have loaded.
+    import signal
+
+    def _interrupted_while_loading(signum, frame) -> None:
+        print("interrupted before the report was begun: nothing was written; run this command again to write it",
+              file=sys.stderr)
+        sys.exit(130)
+
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+
 import argparse
 import html
 import os
-import sys
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -574,6 +588,8 @@ def _fmt(v) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m sim.experiments.report <folder>``: (re)build an experiment's report."""
+    if __name__ == "__main__":
+        signal.signal(signal.SIGINT, signal.default_int_handler)   # loaded: Ctrl-C is a KeyboardInterrupt again
     parser = argparse.ArgumentParser(prog="python -m sim.experiments.report", description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("settings", nargs="*", metavar="images=false",
