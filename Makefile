@@ -26,15 +26,17 @@ browser: $(STAMP)
 demo: $(STAMP) browser
 	$(PY) -m sim experiment=policy_comparison
 
+# The suite's files are shared out over the cores (pytest-xdist; each file whole on one worker, so that its
+# fixtures are made once), as the quick tier's are.
 test: $(STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # The quick tier for the edit-test loop: every test not marked slow (tests/conftest.py says which are); `make test`
 # and CI run them all.
 quick: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m "not slow" -q
+	$(PY) -m pytest -m "not slow" -q -n auto --dist loadfile
 
 # The pages set up the environment only when there is none: a pyproject.toml changed by a pull does not make them
 # reinstall from the network, so that they work offline (`make setup` updates the environment when online).
