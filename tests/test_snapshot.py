@@ -209,3 +209,16 @@ def test_the_budget_counts_the_spin_ups_the_design_runs(name, tmp_path, monkeypa
         assert not shared                              # every run varies a parameter of the village itself
     for g in shared:
         assert len({kind.spin_up_of(spec, j.row)[1] for j in g.jobs}) == 1 and len(g.jobs) > 1
+
+
+def test_the_budget_counts_the_weeks_a_hysteresis_experiment_simulates():
+    # Its sweeps have 5 and 6 values: the chains of each simulate their own number of points (the estimate once
+    # gave every chain the longest sweep's weeks).
+    from sim.experiments import budget
+    from sim.experiments.launch import prepare
+
+    _, spec, _ = prepare(["experiment=hysteresis", "replicates=1", "steps=3", "n_households=150", "spinup_weeks=4"])
+    kind = kind_of(spec)
+    assert sorted(len(s.values) for s in spec.sweeps) == [5, 6]
+    simulated = sum(len(kind.run(spec, row)[1]) for row in kind.design(spec, 0).to_dict("records"))
+    assert budget.count_runs(spec) * budget.estimate(spec).weeks_per_run == simulated

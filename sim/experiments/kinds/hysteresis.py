@@ -133,8 +133,10 @@ class Hysteresis(Kind):
         return 7
 
     def weeks_per_run(self, spec: HysteresisExperiment) -> int:
-        """The burn-in, then ``steps`` at each point of the longest sweep, up and down."""
-        return spec.burn_in_steps + 2 * max(len(s.values) for s in spec.sweeps) * spec.steps
+        """The burn-in, then ``steps`` at each point of a sweep, up and down: on average over the sweeps (each has
+        as many chains, rounded up), so that the runs times this are the weeks the chains simulate."""
+        points = sum(len(s.values) for s in spec.sweeps)
+        return spec.burn_in_steps + -(-2 * points * spec.steps // len(spec.sweeps))
 
     def report(self, folder: Path, spec: HysteresisExperiment, runs: pd.DataFrame, master_seed: int) -> Section:
         """The loops with their regime shares; the table: the outcome at each point of each branch."""
