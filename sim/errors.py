@@ -19,6 +19,9 @@ class ConfigError(ValueError):
         return (_rebuild, (type(self), self.args, self.__dict__))
 
 
+_LISTED_IN = "(listed in "   # what close_names gives when no candidate is close to the name
+
+
 class UnknownNameError(ConfigError):
     """A parameter, scenario or policy name that does not exist."""
 
@@ -27,7 +30,11 @@ class UnknownNameError(ConfigError):
         names = [a for a in allowed if not str(a).startswith("(")]
         shown = " ".join([", ".join(names), *(a for a in allowed if str(a).startswith("("))]).strip()
         plural = {"policy": "policies"}.get(kind, kind + "s")
-        ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {plural} are {shown}")
+        if not names and shown.startswith(_LISTED_IN) and shown.endswith(")"):   # no name close to it
+            shown = shown[1:-1]
+            ValueError.__init__(self, f"unknown {kind} {value!r}: the allowed {plural} are {shown}")
+        else:
+            ValueError.__init__(self, f"unknown {kind} {value!r}: allowed {plural} are {shown}")
         self.name = kind
         self.value = value
         self.allowed = shown
@@ -64,7 +71,7 @@ def close_names(name: str, candidates, where: str) -> list[str]:
     import difflib
 
     close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-    return [*close, f"(full list: {where})"] if close else [f"see {where}"]
+    return [*close, f"(full list: {where})"] if close else [f"{_LISTED_IN}{where})"]
 
 
 def one_village_only(name: str, value: object, scenario: str) -> ConfigError:

@@ -42,7 +42,7 @@ BAD = [
     (["n_households=abc"], ["n_households", "abc", "integer"]),
     (["literacy_mean=high"], ["literacy_mean", "high", "a number"]),
     (["training_targeted=maybe"], ["training_targeted", "maybe", "true or false"]),
-    (["no_such_param=1"], ["no_such_param", "allowed"]),
+    (["no_such_param=1"], ["no_such_param", "the allowed parameters are listed in", "docs/parameters.md"]),
     (["+no_such_param=1"], ["no_such_param", "allowed"]),
     (["+seed=4"], ["seed", "4", "without '+'"]),
     (["~seed"], ["seed", "cannot be deleted"]),
@@ -55,6 +55,7 @@ BAD = [
     (["faction_current_share=0.8", "faction_former_share=0.5"], ["faction_current_share", "at most 1"]),
     (["scenario=brebes", "dist_regency_km=30"], ["dist_regency_km", "30", "one-village scenario"]),
     (["scenario=brebes", "n_households=100"], ["n_households", "100", "at least 2,970"]),
+    (["experiment=sensitivity", "morris.trajectories=4"], ["morris.trajectories=4", "a key of the experiment file"]),
 ]
 
 

@@ -122,11 +122,11 @@ def check_overrides(args: list[str], extra_keys: tuple[str, ...] = ()) -> dict[t
         if key not in KNOWN and key not in extra_keys:
             from sim.experiments.spec import ALL_KEYS
 
-            if key in ALL_KEYS:
+            if key in ALL_KEYS or key.split(".")[0] in ALL_KEYS:   # morris.trajectories: a nested key
                 raise ConfigError(key, o.value(), "a key of the experiment file, not of the command line: set it "
                                   "in the file (the command line overrides replicates, steps, burn_in_steps and "
                                   "samples, and sets registry parameters as constants)")
-            raise UnknownNameError("parameter", key, close_names(key, KNOWN, "README, Commands, and "
+            raise UnknownNameError("parameter", key, close_names(key, KNOWN, "the README's Commands and "
                                                                   "docs/parameters.md"))
         if o.type == OverrideType.DEL:
             raise ConfigError(key, "~" + key, f"a value ({key}=...); parameters cannot be deleted")
