@@ -827,12 +827,16 @@ def test_unticked_switches_say_their_name_and_settings_of_a_policy_off_do_not_mo
     page.wait_for_selector('.village-panel .policy[data-policy="digital_training"]:not(.policy-off)', timeout=10_000)
     set_slider_end(page, "digital_training_intensity", "End")
     set_slider_end(page, "digital_training_duration", "Home")
-    page.wait_for_function("() => document.querySelector('[data-name=\"digital_training_duration\"] .control-value')"
-                           ".innerText === '1 year'", timeout=10_000)
-    assert shown_value(page, "digital_training_intensity") == "100% a year"
-    assert "ends in week 104" in slider(page, "digital_training_duration").inner_text()
+    # the value and its note are two widgets, updated by two messages: wait for both, not for the first
+    page.wait_for_function("() => { const c = document.querySelector('[data-name=\"digital_training_duration\"]');"
+                           " return c.querySelector('.control-value').innerText === '1 year'"
+                           " && c.querySelector('.control-note').innerText.includes('ends in week 104'); }",
+                           timeout=10_000)
+    page.wait_for_function("() => document.querySelector('[data-name=\"digital_training_intensity\"] .control-value')"
+                           ".innerText === '100% a year'", timeout=10_000)
     reset(page)
     page.wait_for_selector("text=Policies on: Digital training", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.policy-end').length >= 6", timeout=30_000)
     assert page.locator(".policy-end").count() == 6 and page.locator(".policy-end").first.get_attribute(
         "data-week") == "104"                                              # every chart marks where it ends
     page.close()
