@@ -112,6 +112,15 @@ def test_a_renderer_that_fails_once_is_retried_and_recovers(chromium, folder, tm
     assert manifest(folder)["missing"] == {}
 
 
+def test_a_page_whose_script_has_not_run_is_tried_again_in_the_same_browser(chromium, folder):
+    # On a loaded machine kaleido's tab can take the blank page's execution context, and the first render of the
+    # session then finds no kaleido_scopes: in every fresh browser alike, so a fresh browser is no remedy.
+    out = report(folder, fault="notready:*")
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert {p.name for p in (folder / "figures").iterdir()} == FIGURES
+    assert manifest(folder)["missing"] == {}
+
+
 def test_an_image_the_renderer_says_it_made_but_did_not_is_named_not_a_traceback(chromium, folder):
     # kaleido reports a failed image among its return values, which plotly's write_images drops: the file is then
     # silently missing. It must be found missing, tried again, and named.

@@ -5,7 +5,10 @@ synchronous API), reports an image it could not make among its return values rat
 (plotly's ``write_images`` drops them, and the file is then silently missing), and can hold on to a
 Ctrl-C. Here the export is ``python -m sim.shell.images <job>``, one browser session for all the
 images of a call; this process waits for it, then checks every file it should have written (there,
-not empty, a PNG or an SVG). An image that is missing is tried once more with a fresh browser. A
+not empty, a PNG or an SVG). An image whose page was not ready (kaleido's tab can take the execution context
+of the blank page it navigated from, on a loaded machine, and then finds no ``kaleido_scopes``) is tried again
+at once in the same browser, whose tab kaleido reloads after every render; an image still missing is tried
+once more with a fresh browser. A
 Ctrl-C (or SIGTERM) stops the child, which closes its browser, removes the partial files and passes
 the interrupt on.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,6 +36,8 @@ from pathlib import Path
 from sim.errors import OutputError, describe
 
 ATTEMPTS = 2            # a fresh browser for whatever the first one did not make
+NOT_READY_TRIES = 3     # renders of one image in one browser while its page says kaleido's script has not run
+NOT_READY = "kaleido_scopes is not defined"
 RENDER_TIMEOUT_S = 180  # kaleido's limit for one image (its default, 90 s, is short on a loaded machine)
 START_TIMEOUT_S = 300   # for the child to start its browser, beyond the images' own time
 STOP_TIMEOUT_S = 20     # for a stopped child to close its browser before it is killed
@@ -244,10 +250,16 @@ async def _render(job: dict) -> dict:
         for image in job["images"]:
             spec = {"fig": image["figure"], "path": image["path"],
                     "opts": {"format": image["format"], "width": image["width"], "height": image["height"]}}
-            try:
-                await browser.write_fig_from_object([spec], cancel_on_error=True)
-            except Exception as exc:   # this image, not the others
-                failed[image["path"]] = _short(exc)
+            for _ in range(NOT_READY_TRIES):
+                try:
+                    await browser.write_fig_from_object([spec], cancel_on_error=True)
+                except Exception as exc:   # this image, not the others
+                    failed[image["path"]] = _short(exc)
+                    if NOT_READY in str(exc) and not stopping:
+                        continue           # the tab was reloaded on its return: its page is ready now
+                else:
+                    failed.pop(image["path"], None)
+                break
             if stopping:
                 raise _Stopped
     except asyncio.CancelledError:
@@ -274,6 +286,9 @@ async def _close(browser) -> None:
 
 def _short(exc: BaseException) -> str:
     text = describe(exc)
+    script = re.search(r"'description': '([^'\\]*)", text)   # a JavaScript error: its own line, not the devtools dict
+    if script:
+        text = f"{type(exc).__name__}: {script.group(1).strip()}"
     return text if len(text) <= 200 else text[:199] + "…"
 
 

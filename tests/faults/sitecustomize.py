@@ -7,7 +7,11 @@ PYTHONPATH and ``SIM_TEST_FIGURE_FAULT`` set gets a kaleido that misbehaves on o
 * ``silent`` — kaleido returns as if it had written that image, and writes nothing (what plotly's
   ``write_images`` lets through);
 * ``once`` — kaleido raises on that image the first time only (``<file>`` is created then, and remembers it);
-* ``hang`` — on that image, kaleido creates ``<file>`` and then waits, as a browser that stopped answering.
+* ``hang`` — on that image, kaleido creates ``<file>`` and then waits, as a browser that stopped answering;
+* ``notready`` — the first render in each browser session finds a page whose script has not run (kaleido's
+  ``ReferenceError: kaleido_scopes is not defined``, seen on a loaded machine when its tab takes the execution
+  context of the blank page it navigated from); kaleido then reloads the tab, as it does after every render.
+  ``<image>`` is ignored (``*`` reads well).
 
 Nothing changes in a process that never imports kaleido, or without the variable.
 """
@@ -46,6 +50,26 @@ def _install(module) -> None:
         return await real(self, fig_dicts, **kwargs)
 
     module.Kaleido.write_fig_from_object = write_fig_from_object
+    if mode == "notready":
+        _not_ready_once_per_session(module._KaleidoTab)
+
+
+def _not_ready_once_per_session(tab_class) -> None:
+    """The first ``_calc_fig`` of the process (one browser session) answers as a tab without kaleido's script."""
+    from kaleido._kaleido_tab._errors import JavascriptError
+
+    real = tab_class._calc_fig
+    seen = []
+
+    async def _calc_fig(self, spec, **kwargs):
+        if not seen:
+            seen.append(True)
+            raise JavascriptError(str({"type": "object", "subtype": "error", "className": "ReferenceError",
+                                       "description": "ReferenceError: kaleido_scopes is not defined\n"
+                                                      "    at <anonymous>:1:26"}))
+        return await real(self, spec, **kwargs)
+
+    tab_class._calc_fig = _calc_fig
 
 
 class _PatchKaleido(importlib.abc.MetaPathFinder, importlib.abc.Loader):
