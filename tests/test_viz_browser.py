@@ -73,6 +73,14 @@ def wait_week(page, target, index=0, timeout=30.0):
         time.sleep(0.1)
 
 
+def wait_text(locator, text: str, timeout: float = 30.0) -> None:
+    """Until ``locator`` contains ``text``. The page updates each widget by a message of its own, so that one
+    widget has changed says nothing about its neighbours: what a test reads after an action, it waits for."""
+    from playwright.sync_api import expect
+
+    expect(locator.first).to_contain_text(text, timeout=timeout * 1000)
+
+
 def click_label(page, text):
     page.get_by_text(text, exact=True).first.click()
 
@@ -216,6 +224,7 @@ def test_bad_seed_shows_a_message_and_the_page_stays_usable(server, browser):
     seed.press("Enter")
     reset(page)
     page.wait_for_function("() => !document.body.innerText.includes('The seed was empty')", timeout=30_000)
+    wait_text(page.locator(".map-title"), "week 0 ")
     assert week(page) == 0
     page.close()
 
@@ -687,10 +696,11 @@ def test_play_stops_at_the_chosen_year_says_what_changed_and_defaults_come_back(
     page.wait_for_selector("text=The policies start in week 52", timeout=30_000)
     button(page, "▶").click()
     wait_week(page, 104, timeout=90)
+    wait_text(page.locator(".run-panel"), "Stopped at year 2")
+    wait_text(page.locator(".policy-caption"), "Since the policies started in week 52 (1.0 years ago)")
     time.sleep(1.5)
     assert week(page) == 104                                             # Play has stopped by itself ...
     assert button(page, "▶").is_disabled()                               # ... and cannot run on
-    assert "Stopped at year 2" in page.locator(".run-panel").inner_text()
     caption = page.locator(".policy-caption").inner_text()
     assert caption.startswith("Since the policies started in week 52 (1.0 years ago)"), caption
     assert caption.count("→") == 4 and re.search(r"fees per household a year Rp [\d,]+ → Rp [\d,]+", caption)
@@ -699,6 +709,10 @@ def test_play_stops_at_the_chosen_year_says_what_changed_and_defaults_come_back(
     # Restore defaults: the controls as the page opened, and a new village with them.
     button(page, "Restore defaults").click()
     page.wait_for_selector("text=Policies on: none", timeout=30_000)
+    wait_text(page.locator(".map-title"), "week 0 ")
+    wait_text(slider(page, "stop_year").locator(".control-value"), "year 10")
+    wait_text(slider(page, "n_households").locator(".control-value"), "2,200 households")
+    wait_text(page.locator(".policy-caption"), "No policy is on")
     assert week(page) == 0
     assert shown_value(page, "stop_year") == "year 10"
     assert shown_value(page, "n_households") == "2,200 households"
@@ -768,6 +782,7 @@ def test_a_lesson_needs_no_scrolling_and_marks_what_is_not_applied(server, brows
     for selector in ('.policy-switch[data-policy="mobile_service"]', ".reset-button.reset-pending", ".pending-note",
                      ".play-button", ".run-status"):
         visible_box(page, selector)
+    wait_text(page.locator(".policies-line"), {"en": "not applied yet", "id": "belum dipakai"}[lang])
     line = page.locator(".policies-line").inner_text()
     assert line.startswith(none) and {"en": "not applied yet", "id": "belum dipakai"}[lang] in line, line
     page.screenshot(path=str(tmp_path / f"ticked_{viewport['width']}_{lang}.png"))
@@ -861,8 +876,9 @@ def test_the_dots_show_digital_literacy_on_demand(server, browser):
     assert page.locator('g.residents[data-dots="channel"]').count() == 2
     page.locator(".dots-switch").get_by_role("button", name="digital literacy").click()
     page.wait_for_selector('g.residents[data-dots="literacy"]', timeout=10_000)
-    assert page.locator('g.residents[data-dots="literacy"]').count() == 2
-    assert "literacy 0.8 or more" in page.locator(".map-key").inner_text()
+    page.wait_for_function("() => document.querySelectorAll('g.residents[data-dots=\"literacy\"]').length == 2",
+                           timeout=10_000)
+    wait_text(page.locator(".map-key"), "literacy 0.8 or more")
     from sim.viz.drawing import LITERACY_COLOURS
 
     counts = page.evaluate("""() => [...document.querySelectorAll('g.residents')].map(g =>
@@ -898,6 +914,11 @@ def test_language_settings_view_and_week_survive_a_reload(server, browser):
     page.reload()
     page.wait_for_selector("svg.village-map", timeout=90_000)
     page.wait_for_selector("text=Kebijakan aktif: Pelatihan digital", timeout=30_000)
+    wait_week(page, 3, index=0)
+    wait_week(page, 3, index=1)
+    page.wait_for_selector('.policy-switch[data-policy="pemekaran"] .pending-mark', timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('g.residents[data-dots=\"literacy\"]').length == 2",
+                           timeout=30_000)
     assert week(page, 0) == 3 and week(page, 1) == 3 and page.locator(".maps-two").count() == 1
     assert page.get_by_role("checkbox", name="Pemekaran (pusat pindah ke Bumiayu)").is_checked()
     assert page.locator('.policy-switch[data-policy="pemekaran"] .pending-mark').count() == 1     # still not applied
@@ -925,6 +946,7 @@ def test_a_restarted_server_brings_the_lesson_back_by_itself(playwright, chromiu
         with page_server(port=port):
             page.wait_for_selector(".classroom-connection", state="detached", timeout=120_000)
             page.wait_for_selector("text=Kebijakan aktif: Pemekaran", timeout=60_000)
+            wait_week(page, 2)
             assert week(page) == 2
             button(page, "Maju").click()                                 # and it runs again
             wait_week(page, 3)
