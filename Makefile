@@ -27,10 +27,10 @@ demo: $(STAMP) browser
 	$(PY) -m sim experiment=policy_comparison
 
 # The suite's files are shared out over the cores (pytest-xdist; each file whole on one worker, so that its
-# fixtures are made once), as the quick tier's are.
+# fixtures are made once), as the quick tier's are; the 25 slowest tests are listed at the end.
 test: $(STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --durations=25
 
 # The quick tier for the edit-test loop: every test not marked slow (tests/conftest.py says which are); `make test`
 # and CI run them all.
