@@ -379,6 +379,7 @@ def test_a_closed_reloaded_or_lost_tab_stops_its_village(playwright, chromium):
             elif ending == "reload":
                 # The address is written each second, and the village plays on until the reload reaches the
                 # server: the week it comes back at is at least the one its address had before the reload.
+                page.wait_for_function("() => /[?&]week=[1-9]/.test(location.search)", timeout=30_000)
                 address = int(re.search(r"[?&]week=(\d+)", page.url).group(1))
                 page.reload()
                 page.wait_for_selector("svg.village-map", timeout=90_000)
