@@ -87,6 +87,8 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     channel for every pending need; needs handled by any channel leave the
     queue, deferred ones wait until they are abandoned.
     """
+    import numpy as np
+
     from sim.core.services import Channel
     from sim.model import ClientelismModel
 
@@ -96,9 +98,14 @@ def measure_array_decision(n: int, steps: int, warmup: int = 20) -> dict:
     limit = model.p.abandon_after_weeks
     t0 = time.process_time()
     for _ in range(steps):
+        model.week += 1                  # the week's draws (``sim.core.draws``) are those of a new week
+        model.update_policies()
         model.arrive_needs()
-        channel = model.choose_channels()[0]
-        model.world.needs.keep((channel == Channel.DEFER) & (model.world.needs.weeks_waited(model.steps) < limit))
+        choice = model.choose_channels()
+        pending = model.world.needs
+        deferred = np.zeros(len(pending), dtype=bool)
+        deferred[choice.needs[choice.channel == Channel.DEFER]] = True
+        pending.keep(deferred & (pending.weeks_waited(model.week) < limit))
     cpu = time.process_time() - t0
     return {"n": n, "steps": steps, "cpu_s": cpu, "rate": n * steps / cpu}
 

@@ -39,6 +39,7 @@ from sim.core.accounting import (
     village_table,
 )
 from sim.core.documents import N_STOCKS
+from sim.core.draws import Draws
 from sim.core.geography import GEOGRAPHIES, PER_VILLAGE_PARAMS, Geography
 from sim.core.geography import build as build_geography
 from sim.core.officials import Official, Officials
@@ -153,6 +154,10 @@ class ClientelismModel(mesa.Model):
         # runs with the same seed then hold the same elections with the same outcomes whatever their policies,
         # so that a policy's paired effect is not blurred by a turnover in one arm and none in the other.
         self.election_rng = self.rng.spawn(1)[0]
+        # Every weekly draw is a function of this key, the draw's site, the week and who draws (``sim.core.draws``):
+        # nothing one village does moves another's draws, so an arm that leaves a village untouched leaves it as
+        # it is in every other arm of the seed.
+        self.draw_key = int(self.rng.integers(0, 2 ** 63, dtype=np.int64))
         self._village_offsets = geography.offsets
         self.choice: channel_choice.Choice | None = None          # this week's choice of channels
         self.blocked = np.zeros(0, dtype=bool)   # this week: the pending needs a missing document holds up
@@ -312,9 +317,10 @@ class ClientelismModel(mesa.Model):
         if self._distances_from_params:
             g.dist_kecamatan_km[0], g.dist_regency_km[0], g.dist_new_seat_km[0] = (
                 p.dist_kecamatan_km, p.dist_regency_km, p.dist_new_seat_km)
-        policy = policy_state(p, self.week, g, self.rng)
+        draws = Draws(self.draw_key, self.week)
+        policy = policy_state(p, self.week, g, draws)
         self.regency_km_now = policy.regency_km
-        self._week = Week(t=self.week, p=p, rng=self.rng, policy=policy,
+        self._week = Week(t=self.week, p=p, rng=self.rng, draws=draws, policy=policy,
                           travel=TravelCosts(self.world.residents, p, policy), online_open=self.online_open,
                           world=self.world, sink=self.sink)
         return self._week
@@ -378,7 +384,8 @@ class ClientelismModel(mesa.Model):
 
     def review_fees(self) -> None:
         """Officials review their fee-seeking (``sim.core.officials.Officials.adapt``)."""
-        self.world.officials.adapt(self.p, self.rng, self.context().policy.detection_prob)
+        week = self.context()
+        self.world.officials.adapt(self.p, week.draws, week.policy.detection_prob)
 
     def fade_contests(self) -> None:
         """The last contested election's salience fades."""

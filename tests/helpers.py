@@ -16,13 +16,17 @@ SEEDS = tuple(range(20))
 
 
 def context(model, needs=None, rng=None):
-    """The model's context of this week, as a rule reads it, with other pending ``needs`` and another generator
-    where given (the model's own state otherwise)."""
+    """The model's context of this week, as a rule reads it, with other pending ``needs`` and other draws where
+    given (``rng``: a generator whose first draw keys them; the model's own state otherwise)."""
     from dataclasses import replace
+
+    from sim.core.draws import Draws
 
     week = model.context()
     world = week.world if needs is None else replace(week.world, needs=needs)
-    return replace(week, world=world, rng=week.rng if rng is None else rng)
+    if rng is None:
+        return replace(week, world=world)
+    return replace(week, world=world, rng=rng, draws=Draws(int(rng.integers(0, 2 ** 63)), week.t))
 
 
 YEARLY = ("paid_dependence_share", "brokered_share", "patron_lockin_share", "online_activated_share",

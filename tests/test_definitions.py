@@ -840,7 +840,7 @@ def test_officials_adapt_to_their_own_villages_norm():
     per = o.per_village
     o.fee_seeking[:] = np.repeat(np.linspace(0.0, 1.0, m.n_villages), per)
     o.fee_seeking[3 * per:4 * per] = np.linspace(0.1, 0.5, per)       # village 3: mean 0.3
-    o.adapt(m.p, m.rng, 0.0)
+    o.adapt(m.p, m.context().draws, 0.0)
     np.testing.assert_allclose(o.fee_seeking[3 * per:4 * per], 0.3, rtol=0, atol=1e-12)
     np.testing.assert_allclose(o.fee_seeking[10 * per:11 * per], 10 / 296, rtol=0, atol=1e-12)
 

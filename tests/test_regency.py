@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from helpers import column, run_seeds
 
@@ -22,12 +23,22 @@ KECAMATAN_NAMES = tuple(k.name for k in KECAMATAN)
 SMALL = 6_000   # households: every village keeps at least 10, the geography is the full one
 
 
-@pytest.fixture(scope="module")
-def regency():
-    model = ClientelismModel("brebes", policy="pemekaran", rng=3, n_households=SMALL)
+def _stepped(policy: str) -> ClientelismModel:
+    model = ClientelismModel("brebes", policy=policy, rng=3, n_households=SMALL)
     for _ in range(70):   # past the policy's start week (52) and a little beyond
         model.step()
     return model
+
+
+@pytest.fixture(scope="module")
+def regency():
+    return _stepped("pemekaran")
+
+
+@pytest.fixture(scope="module")
+def no_lever():
+    """The same regency and seed with no lever."""
+    return _stepped("none")
 
 
 @pytest.mark.slow
@@ -69,7 +80,7 @@ def test_kecamatan_seats_are_at_their_published_road_distances(regency):
     assert np.all(g.dist_new_seat_km[south] < g.dist_regency_km[south])
 
 
-def test_pemekaran_changes_exactly_the_six_southern_kecamatan(regency):
+def test_pemekaran_changes_exactly_the_six_southern_kecamatan(regency, no_lever):
     g = regency.geography
     changed = regency.regency_km_now != g.dist_regency_km
     names = np.array(g.kecamatan_names)[g.kecamatan]
@@ -78,10 +89,31 @@ def test_pemekaran_changes_exactly_the_six_southern_kecamatan(regency):
     south = np.isin(names, SOUTH)
     assert np.array_equal(changed, south)                       # every southern village, no other
     assert np.all(regency.regency_km_now[south] < g.dist_regency_km[south])   # all closer to Bumiayu
-    before = ClientelismModel("brebes", rng=3, n_households=SMALL)
-    for _ in range(70):
-        before.step()
-    assert np.array_equal(before.regency_km_now, g.dist_regency_km)          # no policy, no move
+    assert np.array_equal(no_lever.regency_km_now, g.dist_regency_km)        # no policy, no move
+
+
+@pytest.mark.slow
+def test_pemekaran_leaves_every_northern_village_bit_for_bit_as_without_it(regency, no_lever):
+    # Common random numbers village by village (sim.core.draws): what the lever does not reach draws as it did.
+    g = regency.geography
+    north = ~np.isin(np.array(g.kecamatan_names)[g.kecamatan], SOUTH)
+    with_lever, without = regency.village_table(), no_lever.village_table()
+    pd.testing.assert_frame_equal(with_lever[north], without[north], check_exact=True)
+    households = np.repeat(north, g.households)
+    for a, b in ((regency.world.residents, no_lever.world.residents),
+                 (regency.world.documents, no_lever.world.documents)):
+        for name in ("literacy", "confidence", "last_channel", "activated", "adults", "children", "ktp",
+                     "birth_certificates", "kk"):
+            if hasattr(a, name):
+                assert np.array_equal(getattr(a, name)[households], getattr(b, name)[households]), name
+    assert np.array_equal(regency.world.ties.current(regency.week, np.flatnonzero(households)),
+                          no_lever.world.ties.current(no_lever.week, np.flatnonzero(households)))
+    officials = north[regency.world.officials.village]
+    assert np.array_equal(regency.world.officials.fee_seeking[officials],
+                          no_lever.world.officials.fee_seeking[officials])
+    # ... while the south, which it reaches, has moved.
+    counts = ["completed", "entrusted", "broker", "in_person", "fees_rupiah"]
+    assert not with_lever[~north][counts].equals(without[~north][counts])
 
 
 def test_village_outcomes_add_up_to_the_regency(regency):

@@ -60,11 +60,16 @@ def test_a_saved_model_continues_bit_for_bit(tmp_path, scenario, size):
 
 def test_a_restored_model_does_not_share_state_with_the_original():
     a = ClientelismModel(rng=2, **SMALL)
+    literacy, ties, fee_seeking = (a.world.residents.literacy.copy(), a.world.ties.log.copy(),
+                                   a.world.officials.fee_seeking.copy())
     b = ClientelismModel.restore(a.snapshot())
     for _ in range(30):
         b.step()
     assert a.steps == 0 and b.steps == 30
-    assert a.rng.bit_generator.state != b.rng.bit_generator.state
+    assert np.array_equal(a.world.residents.literacy, literacy) and np.array_equal(a.world.ties.log, ties)
+    assert np.array_equal(a.world.officials.fee_seeking, fee_seeking)
+    assert not np.array_equal(b.world.residents.literacy, literacy) and not np.array_equal(b.world.ties.log, ties)
+    assert not np.array_equal(b.world.officials.fee_seeking, fee_seeking)
 
 
 def test_snapshots_of_another_version_or_no_snapshot_are_refused(tmp_path):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.core import gatekeeping
+from sim.core.draws import Site
 from sim.core.officials import round_fee
 from sim.core.population import FACTION_NAMES, faction_affinity
 from sim.core.services import (
@@ -74,9 +75,8 @@ def success_probability(complexity: np.ndarray, skill: np.ndarray, p: TrackedPar
     return np.clip(1 - complexity * (p.success_base - p.success_skill_slope * skill), p.success_min, p.success_max)
 
 
-def gumbel(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Standard Gumbel draws (single precision: the logit choice needs no more)."""
-    u = rng.random(shape, dtype=np.float32)
+def gumbel(u: np.ndarray) -> np.ndarray:
+    """Standard Gumbel draws from uniform ones ``u`` (single precision: the logit choice needs no more)."""
     with np.errstate(divide="ignore"):
         return -np.log(-np.log(u))
 
@@ -112,13 +112,14 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     """The logit choice of a channel for the pending needs ``free`` (an index array: those neither in hand nor
     blocked), and the official each would entrust it to; the online channel only once it has launched."""
     w = week.world
-    p, rng, step = week.p, week.rng, week.t
+    p, draws, step = week.p, week.draws, week.t
     needs, r, officials, pick, travel = w.needs, w.residents, w.officials, w.pick, week.travel
     k = free.shape[0]
     if k == 0:
         return Choice.none()
     i = needs.household.take(free)
     s = needs.service.take(free)
+    keys = needs.key.take(free)
     # Household attributes of each need (np.take: the fastest gather for these index arrays).
     income = r.income_rupiah.take(i).astype(np.float64)
     literacy = r.literacy.take(i).astype(np.float64)
@@ -156,8 +157,8 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     ties = w.ties.current(step, i)
     village = r.village.take(i)
     key = pick.key.take(i)
-    score = ties + pick.table(p.faction_trust)[key] + p.official_pick_noise * rng.random(ties.shape,
-                                                                                           dtype=np.float32)
+    score = ties + pick.table(p.faction_trust)[key] + p.official_pick_noise * draws.uniform32(
+        Site.PICK_NOISE, keys, parts=ties.shape[1])
     official = np.argmax(score, axis=1)
     tie_o = ties[rows, official].astype(np.float64)
     affinity_o = pick.affinity[key, official].astype(np.float64)
@@ -201,7 +202,7 @@ def choose(week: Week, free: np.ndarray) -> Choice:
     weight = p.imitation_weight / degree
     for c in range(Channel.DEFER):
         u[:, c] += weight * ((packed >> np.uint32(8 * c)) & np.uint32(255))
-    u += gumbel(rng, u.shape)
+    u += gumbel(draws.uniform32(Site.CHANNEL_TASTE, keys, parts=N_CHANNELS))
     channel = np.argmax(u, axis=1).astype(np.int8)
     return Choice(free.astype(np.int64), channel, official, price, fee, broker_fee, broker_trip, attempt_cost,
                   presence_trip, p_self, p_online)

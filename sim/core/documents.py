@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.core.arrays import distinct
+from sim.core.draws import Site
 from sim.params.registry import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -226,18 +227,41 @@ class Occasions(NamedTuple):
     urgent: np.ndarray
 
 
-def _candidates(rng: np.random.Generator, n: int, weight: Callable[[np.ndarray], np.ndarray], cap: int,
-                rate_per_year: float) -> np.ndarray:
-    """Households (of ``n``) each hit by an event at ``rate_per_year`` per unit of ``weight(households)`` (members,
-    say), drawn without a pass over every household: ``cap`` draws per household at the rate, each kept with
-    ``weight / cap``; a household may be hit more than once. Weights must not exceed ``cap``."""
-    if rate_per_year <= 0 or n == 0:
-        return np.zeros(0, dtype=np.int64)
-    m = int(rng.binomial(n * cap, min(rate_per_year / WEEKS_PER_YEAR, 1.0)))
-    if m == 0:
-        return np.zeros(0, dtype=np.int64)
-    drawn = rng.integers(0, n, m)
-    return drawn[rng.random(m) * cap < weight(drawn)]
+class EventKind(IntEnum):
+    """The kinds of life event drawn together each week (``life_events``), each at its rate per unit of a weight
+    of the household (its persons, children, e-KTPs...), at most ``cap`` units a household (``EVENT_CAPS``)."""
+
+    PERSONAL = 0          # a birth, death, marriage, move or new household (then which one)
+    COMING_OF_AGE = 1
+    SCHOOL_ENTRY = 2
+    KTP_LOST = 3
+    ASSISTANCE = 4        # a poor household not enrolled applies
+    CATCH_UP_CERTIFICATE = 5
+    CATCH_UP_KTP = 6
+
+
+EVENT_CAPS = np.array([MAX_MEMBERS, MAX_MEMBERS, MAX_MEMBERS, MAX_MEMBERS, 1, 2, 2], dtype=np.float64)
+
+
+class _Candidates:
+    """This week's candidate events of every kind, drawn without a pass over every household: village by
+    village, events of each kind at ``cap`` per household at the kind's rate (``Draws.scatter``); a candidate of
+    a household is an event when a further draw falls below ``weight / cap`` for the household's weight at the
+    moment the rules ask (``of``). A household may be hit more than once."""
+
+    def __init__(self, week: Week, rates_per_year: np.ndarray):
+        geography = week.world.geography
+        weekly = EVENT_CAPS * np.minimum(np.maximum(rates_per_year, 0.0) / WEEKS_PER_YEAR, 1.0)
+        self.drawn = week.draws.scatter((Site.LIFE_EVENTS, Site.LIFE_EVENTS_WHO, Site.LIFE_EVENTS_KIND), weekly,
+                                        geography.offsets, geography.households)
+        self.u = week.draws.uniform(Site.LIFE_EVENTS_KEEP, self.drawn.keys)
+
+    def of(self, kind: EventKind, weight: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The households hit by an event of ``kind`` (weights must not exceed its cap) and each event's key."""
+        households, keys = self.drawn.of(kind)
+        a, b = self.drawn.bounds[kind], self.drawn.bounds[kind + 1]
+        kept = self.u[a:b] * EVENT_CAPS[kind] < weight(households)
+        return households[kept], keys[kept]
 
 
 def awareness(week: Week, households: np.ndarray) -> np.ndarray:
@@ -271,8 +295,7 @@ class Events(NamedTuple):
 def life_events(week: Week, services: ServiceCodes) -> Occasions:
     """This week's births, comings of age, deaths, marriages, moves, school entries and lost cards: the change they
     make to each household's members and documents, and the needs they create."""
-    d, rng, p = week.world.documents, week.rng, week.p
-    n = d.n
+    d, draws, p = week.world.documents, week.draws, week.p
     hh: list[np.ndarray] = []
     sv: list[np.ndarray] = []
     ur: list[np.ndarray] = []
@@ -292,22 +315,28 @@ def life_events(week: Week, services: ServiceCodes) -> Occasions:
     # number (the new households themselves are outside the model's frame).
     rates = np.array([p.birth_rate_per_1000, p.death_rate_per_1000, p.marriage_rate_per_1000,
                       p.move_rate_per_1000, max(p.birth_rate_per_1000 - p.death_rate_per_1000, 0.0)]) / 1000
-    hit = _candidates(rng, n, persons, MAX_MEMBERS, float(rates.sum()))
-    kind = np.searchsorted(np.cumsum(rates) / max(rates.sum(), 1e-300), rng.random(hit.size), side="right")
+    candidates = _Candidates(week, np.array([rates.sum(), 1 / CHILD_YEARS, 1 / CHILD_YEARS,
+                                             p.ktp_replacement_rate_per_year, p.assistance_apply_rate_per_year,
+                                             p.catch_up_rate_per_year, p.catch_up_rate_per_year]))
+    hit, hit_keys = candidates.of(EventKind.PERSONAL, persons)
+    kind = np.searchsorted(np.cumsum(rates) / max(rates.sum(), 1e-300), draws.uniform(Site.PERSONAL_EVENT, hit_keys),
+                           side="right")
     births, died, wed, moved, left = (hit[kind == c] for c in range(5))
+    birth_keys = hit_keys[kind == 0]
     died = _once(np.concatenate((died, left)))    # an adult gone: dead, or left with his e-KTP
     died = died[d.adults[died] > 1]
     wed, moved = _once(wed), _once(moved)
     # Coming of age: one of the household's children turns 17, and may seek the e-KTP now due.
-    grown = _once(_candidates(rng, n, d.children.take, MAX_MEMBERS, 1 / CHILD_YEARS))
+    grown = _once(candidates.of(EventKind.COMING_OF_AGE, d.children.take)[0])
     grown = grown[d.children[grown] > 0]
-    d.live(Events(births, grown, rng.random(grown.size) * d.children[grown] < d.birth_certificates[grown], died,
-                  rng.random(died.size) * d.adults[died] < d.ktp[died], np.concatenate((wed, moved))))
+    d.live(Events(births, grown,
+                  draws.uniform(Site.HAD_CERTIFICATE, grown) * d.children[grown] < d.birth_certificates[grown], died,
+                  draws.uniform(Site.HAD_KTP, died) * d.adults[died] < d.ktp[died], np.concatenate((wed, moved))))
     # A newborn's certificate, sought at once by some parents; the family card must list him.
-    need(births[rng.random(births.size) < p.birth_certificate_at_birth_share * awareness(week, births)],
-         services.birth_certificate)
+    need(births[draws.uniform(Site.SEEK_AT_BIRTH, birth_keys)
+                < p.birth_certificate_at_birth_share * awareness(week, births)], services.birth_certificate)
     need(_once(births), services.kk)
-    need(grown[rng.random(grown.size) < p.ktp_at_17_share * awareness(week, grown)], services.ktp)
+    need(grown[draws.uniform(Site.SEEK_AT_17, grown) < p.ktp_at_17_share * awareness(week, grown)], services.ktp)
     need(died, services.kk)
     # A marriage needs a new family card, and the spouse's e-KTP shows the new status.
     need(wed, services.kk, urgent=True)
@@ -316,20 +345,20 @@ def life_events(week: Week, services: ServiceCodes) -> Occasions:
     need(moved, services.moving_letter, urgent=True)
     need(moved, services.kk, urgent=True)
     # School entry: a child reaching school age without a certificate needs one.
-    pupils = _candidates(rng, n, d.children.take, MAX_MEMBERS, 1 / CHILD_YEARS)
-    lacking = rng.random(pupils.size) * d.children[pupils] >= d.birth_certificates[pupils]
+    pupils, pupil_keys = candidates.of(EventKind.SCHOOL_ENTRY, d.children.take)
+    lacking = draws.uniform(Site.SCHOOL_LACKING, pupil_keys) * d.children[pupils] >= d.birth_certificates[pupils]
     need(pupils[lacking], services.birth_certificate, urgent=True)
     # Lost or damaged e-KTPs are replaced.
-    need(_candidates(rng, n, d.ktp.take, MAX_MEMBERS, p.ktp_replacement_rate_per_year), services.ktp, urgent=True)
+    need(candidates.of(EventKind.KTP_LOST, d.ktp.take)[0], services.ktp, urgent=True)
     # Poor households not enrolled in social assistance apply when the register is updated.
-    applying = _candidates(rng, n, lambda h: d.eligible.take(h) & ~d.enrolled.take(h), 1,
-                           p.assistance_apply_rate_per_year)
+    applying = candidates.of(EventKind.ASSISTANCE, lambda h: d.eligible.take(h) & ~d.enrolled.take(h))[0]
     need(applying, services.social_assistance, urgent=True)
     # Catching up: a household lacking a document seeks one without an occasion (awareness, a drive).
-    need(_candidates(rng, n, lambda h: (d.children.take(h) > d.birth_certificates.take(h)) * awareness(week, h), 2,
-                     p.catch_up_rate_per_year), services.birth_certificate)
-    need(_candidates(rng, n, lambda h: (d.adults.take(h) > d.ktp.take(h)) * awareness(week, h), 2,
-                     p.catch_up_rate_per_year), services.ktp)
+    need(candidates.of(EventKind.CATCH_UP_CERTIFICATE,
+                       lambda h: (d.children.take(h) > d.birth_certificates.take(h)) * awareness(week, h))[0],
+         services.birth_certificate)
+    need(candidates.of(EventKind.CATCH_UP_KTP, lambda h: (d.adults.take(h) > d.ktp.take(h)) * awareness(week, h))[0],
+         services.ktp)
     return Occasions(np.concatenate(hh).astype(np.int32), np.concatenate(sv), np.concatenate(ur))
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.accounting import Flow
+from sim.core.draws import Site
 from sim.core.needs import hand_over
 from sim.core.services import Channel
 
@@ -35,17 +36,18 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
     if entrusted.size == 0:
         return
     w = week.world
-    p, rng, step = week.p, week.rng, week.t
+    p, draws, step = week.p, week.draws, week.t
     needs, r, officials, pick, ties = w.needs, w.residents, w.officials, w.pick, w.ties
     slot = choice.official[entrusted]
     which = choice.needs[entrusted]                     # indices of needs
+    keys = needs.key[which]
     hh = needs.household[which]
     tie = ties.strength_of(hh, slot, step)
     village = r.village[hh].astype(np.int64)
     affinity = pick.affinity[pick.key[hh], slot]
     whom = village * officials.per_village + slot      # the official's index in ``officials``
     # Loyal clients of the official's camp come first (favours); the rest in random order.
-    priority = tie + p.faction_trust * affinity + PRIORITY_TIEBREAK * rng.random(entrusted.size)
+    priority = tie + p.faction_trust * affinity + PRIORITY_TIEBREAK * draws.uniform(Site.PRIORITY, keys)
     # Sorted by official, highest priority first: priority lies within ±(1 + faction_trust × the larger of 1 and
     # the rival camp's aversion + tie-break), so one key whose official part steps by more than that range sorts
     # both at once.
@@ -62,7 +64,9 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
     t_hh = hh[is_taken]
     t_slot = slot[is_taken]
     t_whom = whom[is_taken]
-    t_fee = np.where(officials.asks(t_whom, rng), choice.price[entrusted][is_taken], 0.0)
+    t_keys = keys[is_taken]
+    t_fee = np.where(officials.asks(t_whom, draws.uniform(Site.ASKS_FEE, t_keys)), choice.price[entrusted][is_taken],
+                     0.0)
     needs.spend(taken, t_fee + choice.presence_trip[entrusted][is_taken])
     hand_over(week, taken, Channel.ENTRUST, p.entrusted_weeks, t_fee, res)
     # Repeated exchange: the same official as the household's previous one?
@@ -70,7 +74,7 @@ def by_officials(week: Week, choice: Choice, res: Resolution) -> None:
     r.lose_confidence(t_hh, p.deskilling_rate)   # the dependence loop: no practice
     res.show(taken, Channel.ENTRUST)
     # Complaints: fee payers complain, less so the more they depend on the official.
-    complained = rng.random(taken.size) < np.minimum(
+    complained = draws.uniform(Site.COMPLAINT, t_keys) < np.minimum(
         p.complaint_prob * week.policy.complaint_multiplier * (1 - new_tie), 1.0) * (t_fee > 0)
     officials.record_cases(t_whom, t_fee, complained)
     week.sink.record("official_fees", t_fee)

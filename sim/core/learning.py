@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.draws import Site
 from sim.params.registry import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -19,34 +20,41 @@ if TYPE_CHECKING:
 
 
 def learn_from_contacts(week: Week) -> None:
-    """A few households each week learn from a more literate contact."""
-    r, rng, p = week.world.residents, week.rng, week.p
-    n = r.n
-    m = int(rng.binomial(n, p.contact_rate_per_week))
-    if m == 0:
+    """A few households each week learn from a more literate contact (village by village: a Poisson number of
+    meetings at the contact rate, each of a household drawn uniformly with one of its contacts)."""
+    r, draws, p, geography = week.world.residents, week.draws, week.p, week.world.geography
+    sizes = geography.households
+    learner, keys = draws.households(Site.CONTACT_WHO, draws.counts(Site.CONTACT, sizes * p.contact_rate_per_week),
+                                     geography.offsets, sizes)
+    if learner.size == 0:
         return
-    learner = rng.integers(0, n, m)
     degree = r.contacts.shape[1]
-    teacher = r.contacts.ravel().take(learner * degree + rng.integers(0, degree, m))
+    which = np.minimum((draws.uniform(Site.CONTACT_WHICH, keys) * degree).astype(np.int64), degree - 1)
+    teacher = r.contacts.ravel().take(learner * degree + which)
     gap = r.literacy.take(teacher) - r.literacy.take(learner)
     r.add_literacy(learner, p.peer_learning_rate * np.maximum(gap, 0))
 
 
 def train(week: Week, share_per_year: float) -> None:
-    """Digital training of this week's trainees (``share_per_year`` of households a year); once the digital ID
-    has launched it also helps them activate it."""
+    """Digital training of this week's trainees (``share_per_year`` of households a year: a Poisson number per
+    village); once the digital ID has launched it also helps them activate it. Targeted, a village's trainees
+    are the least literate of ``training_screening_factor`` times as many candidates drawn in the village."""
     if share_per_year <= 0:
         return
-    r, rng, p = week.world.residents, week.rng, week.p
-    n = r.n
-    m = int(rng.binomial(n, min(share_per_year / WEEKS_PER_YEAR, 1.0)))
-    if m == 0:
+    r, draws, p, geography = week.world.residents, week.draws, week.p, week.world.geography
+    sizes, offsets = geography.households, geography.offsets
+    m = draws.counts(Site.TRAINING, sizes * min(share_per_year / WEEKS_PER_YEAR, 1.0))
+    if not m.any():
         return
     if p.training_targeted:
-        candidates = rng.integers(0, n, p.training_screening_factor * m)
-        trainee = candidates[np.argsort(r.literacy[candidates], kind="stable")[:m]]
+        candidates, _ = draws.households(Site.TRAINING_WHO, p.training_screening_factor * m, offsets, sizes)
+        village = r.village.take(candidates)
+        order = np.lexsort((r.literacy.take(candidates), village))       # by village, the least literate first
+        ranked = candidates[order]
+        first = np.searchsorted(village[order], village[order], side="left")
+        trainee = ranked[np.arange(ranked.size) - first < m[village[order]]]
     else:
-        trainee = rng.integers(0, n, m)
+        trainee, _ = draws.households(Site.TRAINING_WHO, m, offsets, sizes)
     gain = p.training_literacy_gain
     r.gain_literacy(trainee, gain)
     r.gain_confidence(trainee, gain)

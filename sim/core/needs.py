@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.core.arrays import distinct, stable_order
 from sim.core.documents import Requires, life_events
+from sim.core.draws import Site, need_keys
 from sim.core.services import SERVICE_CODES, SERVICE_RATE, SERVICE_REQUIRES, Channel
 from sim.params.registry import WEEKS_PER_YEAR
 
@@ -48,6 +49,7 @@ class Needs:
     due: np.ndarray = field(default_factory=lambda: _empty(np.int32))      # the week an in-hand need completes
     fee: np.ndarray = field(default_factory=lambda: _empty(np.float64))    # rupiah its handler was paid
     urgent: np.ndarray = field(default_factory=lambda: _empty(bool))       # waiting costs the household
+    key: np.ndarray = field(default_factory=lambda: _empty(np.uint64))     # who draws for it (``sim.core.draws``)
 
     def __len__(self) -> int:
         return int(self.household.shape[0])
@@ -55,8 +57,11 @@ class Needs:
     def append(self, households: np.ndarray, services: np.ndarray, week: int, urgent: np.ndarray | bool = True
                ) -> None:
         """New needs of ``households`` for ``services``, arising at ``week``, with nothing spent yet (``urgent``:
-        whether waiting costs the household, one per need or one for all)."""
+        whether waiting costs the household, one per need or one for all). Each need's key for its draws is
+        made of its household, service and week, and its rank among the same (a second birth certificate
+        sought by one household in one week): it does not depend on any other household's needs."""
         n = households.shape[0]
+        self.key = np.concatenate((self.key, _keys(households, services, week)))
         self.urgent = np.concatenate((self.urgent, np.broadcast_to(np.asarray(urgent, dtype=bool), (n,))))
         self.household = np.concatenate((self.household, households.astype(np.int32)))
         self.service = np.concatenate((self.service, services.astype(np.int8)))
@@ -80,7 +85,7 @@ class Needs:
     def keep(self, is_kept: np.ndarray) -> None:
         """Keep only the needs where the boolean mask ``is_kept`` holds (the others were resolved)."""
         kept = np.flatnonzero(is_kept)            # once, rather than once per array
-        for name in ("household", "service", "arrival", "cost", "handler", "due", "fee", "urgent"):
+        for name in ("household", "service", "arrival", "cost", "handler", "due", "fee", "urgent", "key"):
             setattr(self, name, getattr(self, name).take(kept))
 
     def weeks_waited(self, week: int) -> np.ndarray:
@@ -92,18 +97,31 @@ class Needs:
         return self.handler != NOT_IN_HAND
 
 
+def _keys(households: np.ndarray, services: np.ndarray, week: int) -> np.ndarray:
+    """The draw keys of new needs: household, service, week and rank among equal (household, service)."""
+    n = households.shape[0]
+    if n == 0:
+        return _empty(np.uint64)
+    pair = households.astype(np.int64) * 256 + np.asarray(services).astype(np.int64)
+    order = np.argsort(pair, kind="stable")
+    sorted_pair = pair[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.searchsorted(sorted_pair, sorted_pair, side="left")
+    return need_keys(households, np.asarray(services), week, rank)
+
+
 def arrive(week: Week) -> None:
     """This week's new needs: from life events, for village letters and land papers at their yearly rates (a
-    binomial number per service, spread uniformly over households), and for every document a pending need
-    requires and its household lacks (once per household and document)."""
-    rng, n_households, needs = week.rng, week.world.residents.n, week.world.needs
+    Poisson number per village and service, at households of the village drawn uniformly), and for every
+    document a pending need requires and its household lacks (once per household and document)."""
+    needs, geography = week.world.needs, week.world.geography
     events = life_events(week, SERVICE_CODES)
     weekly = np.minimum(SERVICE_RATE * week.p.need_rate_multiplier / WEEKS_PER_YEAR, 1.0)
-    counts = rng.binomial(n_households, weekly)
-    total = int(counts.sum())
-    households = np.concatenate((events.households, rng.integers(0, n_households, total, dtype=np.int32)))
-    services = np.concatenate((events.services, np.repeat(np.arange(len(counts), dtype=np.int8), counts)))
-    urgent = np.concatenate((events.urgent, np.ones(total, dtype=bool)))
+    drawn = week.draws.scatter((Site.NEED_ARRIVAL, Site.NEED_ARRIVAL_WHO, Site.NEED_ARRIVAL_SERVICE), weekly,
+                               geography.offsets, geography.households)
+    households = np.concatenate((events.households, drawn.households.astype(np.int32)))
+    services = np.concatenate((events.services, drawn.kinds().astype(np.int8)))
+    urgent = np.concatenate((events.urgent, np.ones(drawn.households.size, dtype=bool)))
     if households.size:
         # The same (household, service) pairs in household order: the per-need lookups into household arrays then
         # walk memory forwards.
@@ -142,7 +160,7 @@ def unmet(week: Week, choice: Choice, res: Resolution) -> np.ndarray:
     needs = week.world.needs
     deferring = choice.needs[choice.channel == Channel.DEFER]
     is_lapsed = np.zeros(len(needs), dtype=bool)
-    is_lapsed[deferring] = week.rng.random(deferring.size) < week.p.lapse_prob_per_week
+    is_lapsed[deferring] = week.draws.chance(Site.LAPSE, needs.key.take(deferring), week.p.lapse_prob_per_week)
     free = ~res.done & ~needs.in_hand()
     return free & (is_lapsed | (needs.weeks_waited(week.t) >= week.p.abandon_after_weeks))
 

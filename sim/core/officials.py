@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.core.draws import Site, event_keys
+
 if TYPE_CHECKING:
+    from sim.core.draws import Draws
     from sim.model import ClientelismModel
     from sim.params.values import TrackedParams
 
@@ -75,10 +78,11 @@ class Officials:
         fee = fee * np.where(is_loyal, 1 - p.loyal_fee_discount, 1.0)
         return round_fee(fee, p.fee_rounding_rupiah)
 
-    def asks(self, officials: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def asks(self, officials: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Boolean mask: whether each official (index array, one per case) asks a fee for the case, with a chance
-        equal to his fee-seeking (else he facilitates it free, as his duty asks)."""
-        return rng.random(officials.shape[0]) < self.fee_seeking.take(officials)
+        equal to his fee-seeking (else he facilitates it free, as his duty asks); ``u``: a uniform draw per
+        case."""
+        return u < self.fee_seeking.take(officials)
 
     def swap_camps(self, in_village: np.ndarray) -> None:
         """The head's camp and the opposition change places in the villages of the boolean mask ``in_village``
@@ -108,7 +112,7 @@ class Officials:
         self.earnings_total += earnings
         self.complaints_month += np.bincount(officials[complained], minlength=n)
 
-    def adapt(self, p: TrackedParams, rng: np.random.Generator, detection_prob: float) -> None:
+    def adapt(self, p: TrackedParams, draws: Draws, detection_prob: float) -> None:
         """Every official's review of his fee-seeking, all at once (each sees his peers as they were before).
 
         The arithmetic is that of one official after another (same operations, same order, same draws), so
@@ -136,12 +140,17 @@ class Officials:
         fs = np.where(has_peers, fs + p.earnings_response * rate * relative * room, fs)
         # Peers: the apparatus shares a norm.
         fs = fs + p.peer_influence * (peer_fee_seeking - fs)
-        # Sanctions: each complaint is followed up with the detection probability (a draw per official with
-        # complaints, in official order).
+        # Sanctions: each complaint is followed up with the detection probability (a draw per complaint: the
+        # official and the complaint's number in his month).
         sanctioned = np.zeros(self.n, dtype=np.int64)
         complained = np.nonzero(self.complaints_month)[0]
         if complained.size:
-            sanctioned[complained] = rng.binomial(self.complaints_month[complained], detection_prob)
+            counts = self.complaints_month[complained].astype(np.int64)
+            official = np.repeat(complained, counts)
+            j = np.arange(official.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            followed = draws.chance(Site.SANCTION, event_keys(official, j), detection_prob)
+            sanctioned[complained] = np.bincount(np.repeat(np.arange(complained.size), counts), weights=followed,
+                                                 minlength=complained.size).astype(np.int64)
         self.sanctions += sanctioned
         hit = np.nonzero(sanctioned)[0]
         for i in hit:   # rare: scalar arithmetic, as one official's review would do it

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.draws import Site
 from sim.core.services import Office
 
 if TYPE_CHECKING:
+    from sim.core.draws import Draws
     from sim.core.geography import Geography
     from sim.params.values import TrackedParams
 
@@ -42,8 +44,9 @@ def lever(p: TrackedParams, name: str, step: int) -> float:
     return intensity if max(start, 1) <= step < end else 0.0
 
 
-def policy_state(p: TrackedParams, step: int, geography: Geography, rng: np.random.Generator) -> PolicyState:
-    """This week's policy state; draws from ``rng`` only to decide a mobile-service week (when it is on)."""
+def policy_state(p: TrackedParams, step: int, geography: Geography, draws: Draws) -> PolicyState:
+    """This week's policy state; draws (``draws``, the week's) only to decide a mobile-service week (when it is
+    on)."""
     g = geography
     move = lever(p, "pemekaran", step)
     regency_km = g.dist_regency_km - move * (g.dist_regency_km - g.dist_new_seat_km)
@@ -59,5 +62,6 @@ def policy_state(p: TrackedParams, step: int, geography: Geography, rng: np.rand
         complexity_reduction=lever(p, "simplification", step) * p.simplification_max_reduction,
         complaint_multiplier=1.0 + p.enforcement_complaint_boost * enforcement,
         detection_prob=p.detection_prob + (1 - p.detection_prob) * p.enforcement_detection_boost * enforcement,
-        mobile_visit=bool(visit_share > 0 and rng.random() < visit_share),
+        mobile_visit=bool(visit_share > 0 and draws.uniform(Site.MOBILE_VISIT, np.zeros(1, dtype=np.int64))[0]
+                          < visit_share),
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.draws import Site
 from sim.core.needs import hand_over
 from sim.core.services import Channel
 
@@ -39,7 +40,8 @@ def in_person(week: Week, choice: Choice, res: Resolution) -> None:
     """The needs taken in person this week (a success draw for each)."""
     chosen = np.nonzero(choice.channel == Channel.IN_PERSON)[0]
     if chosen.size:
-        is_success = week.rng.random(chosen.size) < choice.p_self[chosen]
+        is_success = week.draws.chance(Site.IN_PERSON_SUCCESS, week.world.needs.key.take(choice.needs[chosen]),
+                                       choice.p_self[chosen])
         attempt(week, Channel.IN_PERSON, choice.needs[chosen], is_success, choice.attempt_cost[chosen], res)
 
 
@@ -57,7 +59,7 @@ def online(week: Week, choice: Choice, res: Resolution) -> None:
     needs.spend(which, week.travel.activation(households, np.ones(which.size, dtype=bool))
                 + week.p.online_cost_rupiah)
     r.activate(households)
-    is_success = week.rng.random(chosen.size) < choice.p_online[chosen]
+    is_success = week.draws.chance(Site.ONLINE_SUCCESS, needs.key.take(which), choice.p_online[chosen])
     attempt(week, Channel.ONLINE, which, is_success, np.zeros(which.size), res)
     r.gain_literacy(households[is_success], week.p.practice_literacy_gain)
     accepted = which[is_success]

@@ -2,8 +2,8 @@
 
 The model keeps one ``World``: the villages, the households and their ties, the officials, the pending needs,
 the villages' politics and the accounts; each structure is changed only by its own methods. Each week it
-builds one ``Week``: the week's number, the parameters, the generator, the policy state and trip costs of
-the week, whether the digital ID exists yet, and the diagnostics sink; mechanisms take it as their first
+builds one ``Week``: the week's number, the parameters, the generator, the week's draws, the policy state and
+trip costs of the week, whether the digital ID exists yet, and the diagnostics sink; mechanisms take it as their first
 argument, so a test calls a rule with one object (``model.context()``).
 """
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sim.core.accounting import Accounts
     from sim.core.choice import OfficialPick
     from sim.core.documents import Documents
+    from sim.core.draws import Draws
     from sim.core.elections import CampLedger, Politics
     from sim.core.geography import Geography
     from sim.core.needs import Needs
@@ -81,7 +82,8 @@ class Week:
 
     t: int                       # the week: negative during the spin-up, then 1, 2, ...
     p: TrackedParams
-    rng: np.random.Generator     # the model's generator
+    rng: np.random.Generator     # the model's generator (the weekly rules draw from ``draws``)
+    draws: Draws                 # the week's draws, village by village (``sim.core.draws``)
     policy: PolicyState
     travel: TravelCosts
     online_open: bool            # the digital ID and the online channel exist this week
