@@ -98,7 +98,7 @@ def test_an_official_asks_his_price_with_his_fee_seekings_chance_and_the_househo
     fs = m.officials_state.fee_seeking[m.residents.village[h].astype(np.int64) * m.officials_state.per_village
                                        + c.official]
     np.testing.assert_allclose(c.fee, fs * c.price, rtol=1e-12)
-    asked = m.officials_state.asks(np.full(4000, 0), np.random.default_rng(1))
+    asked = m.officials_state.asks(np.full(4000, 0), np.random.default_rng(1).random(4000))
     assert abs(asked.mean() - m.officials_state.fee_seeking[0]) < 4 * np.sqrt(0.25 / 4000)
 
 
@@ -129,9 +129,8 @@ def test_the_more_skilled_seek_documents_sooner():
     np.testing.assert_allclose(a[:1000], 2 / (1 + np.exp(-4.0 * (0.1 - 0.5))), rtol=1e-6)
     births = {"low": 0, "high": 0}
     sought = {"low": 0, "high": 0}
-    week = m.context()
-    for _ in range(200):
-        occasions = life_events(week, SERVICE_CODES)
+    for k in range(200):
+        occasions = life_events(context(m, rng=np.random.default_rng(k)), SERVICE_CODES)   # other draws each time
         pw = m.world.documents
         del pw
         at_birth = (occasions.services == SERVICE_CODES.birth_certificate) & ~occasions.urgent

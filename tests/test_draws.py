@@ -105,6 +105,9 @@ def test_a_model_draws_its_key_from_its_seed():
     assert ClientelismModel.restore(a.snapshot()).draw_key == a.draw_key
 
 
-def test_too_many_parts_is_refused():
-    with pytest.raises(ValueError, match="at most 64 parts"):
-        Draws(1, 1).uniform(Site.PICK_NOISE, np.arange(3), parts=65)
+def test_a_draw_of_one_part_is_the_draw_without_parts_and_zero_parts_are_refused():
+    d = Draws(1, 1)
+    who = np.arange(10)
+    assert np.array_equal(d.uniform(Site.PICK_NOISE, who), d.uniform(Site.PICK_NOISE, who, parts=90)[:, 0])
+    with pytest.raises(ValueError, match="1 to 65536 parts"):
+        d.uniform(Site.PICK_NOISE, who, parts=0)

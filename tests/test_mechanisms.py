@@ -339,20 +339,22 @@ def test_a_client_complains_less_the_more_he_depends_on_the_official():
 def test_a_sanction_cuts_the_officials_fee_seeking_and_raises_the_risk_he_and_his_peers_perceive():
     import copy
 
+    from sim.core.draws import Draws
+
     m = ClientelismModel(rng=7, n_households=300, spinup_weeks=0)
     state = m.officials_state
     state.fee_seeking[:] = 0.6
     state.complaints_month[:] = 0
     quiet, sanctioned = copy.deepcopy(state), copy.deepcopy(state)
     sanctioned.complaints_month[0] = 2
-    quiet.adapt(m.p, np.random.default_rng(1), detection_prob=1.0)
-    sanctioned.adapt(m.p, np.random.default_rng(1), detection_prob=1.0)
+    quiet.adapt(m.p, Draws(1, 4), detection_prob=1.0)
+    sanctioned.adapt(m.p, Draws(1, 4), detection_prob=1.0)
     d = m.p.sanction_deterrence
     assert sanctioned.sanctions[0] == 2 and sanctioned.perceived_risk[0] == 1.0
     assert sanctioned.fee_seeking[0] == np.float64(quiet.fee_seeking[0] * (1 - d) ** 2)
     np.testing.assert_array_equal(sanctioned.fee_seeking[1:], quiet.fee_seeking[1:])
     # His peers hear of it by their next review.
     for officials in (quiet, sanctioned):
-        officials.adapt(m.p, np.random.default_rng(2), detection_prob=1.0)
+        officials.adapt(m.p, Draws(1, 8), detection_prob=1.0)
     peers = np.arange(1, state.per_village)
     assert (sanctioned.perceived_risk[peers] >= d).all() and (quiet.perceived_risk[peers] < d).all()

@@ -17,8 +17,11 @@ from scipy.stats import chi2_contingency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
+from helpers import context  # noqa: E402
 from reference_agents import ReferenceModel  # noqa: E402
 
+from sim.core import needs  # noqa: E402
+from sim.core.choice import choose  # noqa: E402
 from sim.core.services import N_CHANNELS, SERVICES  # noqa: E402
 from sim.model import ClientelismModel  # noqa: E402
 
@@ -31,16 +34,20 @@ def state(seed: int, n: int = 600, weeks: int = 40, **params) -> ClientelismMode
     model = ClientelismModel(rng=seed, n_households=n, **params)
     for _ in range(weeks):
         model.step()
-    for _ in range(4):
-        model.arrive_needs()   # fresh needs pending, on top of the deferred ones
+    for k in range(4):   # fresh needs pending, on top of the deferred ones (other draws each time)
+        needs.arrive(context(model, rng=np.random.default_rng(1000 * seed + k)))
     return model
 
 
 def array_counts(model: ClientelismModel) -> tuple[np.ndarray, np.ndarray]:
+    """The channels and officials chosen for the pending needs, each time with other draws (the week's draws of
+    a need are fixed: ``sim.core.draws``)."""
     channels = np.zeros(N_CHANNELS, dtype=np.int64)
     slots = np.zeros(model.officials_state.per_village, dtype=np.int64)
-    for _ in range(REPEATS):
-        choice = model.choose_channels()
+    week = model.context()
+    free = np.nonzero(~(needs.blocked(week) | week.world.needs.in_hand()))[0]
+    for r in range(REPEATS):
+        choice = choose(context(model, rng=np.random.default_rng(r)), free)
         channels += np.bincount(choice.channel, minlength=N_CHANNELS)
         slots += np.bincount(choice.official, minlength=model.officials_state.per_village)
     return channels, slots
@@ -110,9 +117,9 @@ def test_needs_arrive_at_the_same_rate():
     assert len(occasions) >= 2
     expected = 2000 * weeks * sum(s.rate_per_year for s in SERVICES) / 52
     arrived_array = 0
-    for _ in range(weeks):
+    for k in range(weeks):
         model.world.needs.keep(np.zeros(len(model.world.needs), dtype=bool))
-        model.arrive_needs()
+        needs.arrive(context(model, rng=np.random.default_rng(k)))        # other draws each time
         arrived_array += int(np.isin(model.world.needs.service, occasions).sum())
     sd = np.sqrt(expected)
     assert abs(arrived_ref - expected) < 4 * sd

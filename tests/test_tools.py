@@ -1,4 +1,5 @@
-"""The maintenance tools: the mutation check stays applicable and refuses what would make its score meaningless."""
+"""The maintenance tools: the mutation check stays applicable and refuses what would make its score meaningless; the
+paired-noise measure sees no effect where a lever does not reach."""
 
 import subprocess
 import sys
@@ -50,3 +51,16 @@ def test_a_mutant_whose_tests_never_finish_is_timed_out_not_caught(monkeypatch, 
     assert "CAUGHT" not in out
     monkeypatch.setattr(mutants, "run", lambda m, tests, timeout: ("CAUGHT", "tests/x.py::t", 1.0))
     assert mutants.main([mutants.MUTANTS[0].name]) == 0
+
+
+def test_paired_noise_finds_no_effect_where_pemekaran_does_not_reach(capsys):
+    from paired_noise import main
+
+    main(["--scenario", "brebes", "--n-households", "2970", "--policies", "pemekaran", "--seeds", "0", "2",
+          "--steps", "70", "--jobs", "1"])   # the lever acts from week 52
+    out = capsys.readouterr().out
+    assert "seeds 0-1 (2)" in out
+    assert "largest effect in a northern kecamatan: 0.00 points" in out
+    row = next(line for line in out.splitlines() if line.startswith("pemekaran"))
+    mean, sd, se, replicates = row.split()[1:5]
+    assert float(sd) > 0 and int(replicates) >= 1          # the south moves, differently by seed

@@ -21,6 +21,8 @@ week has its own key. That is the law of households each hit at the rate per wee
 
 from __future__ import annotations
 
+import functools
+import math
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -30,7 +32,8 @@ from scipy import special
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_UNIT = 2.0 ** -53
 _MASK = (1 << 64) - 1
 _OWNER_SHIFT = np.uint64(32)        # who = owner × 2^32 + j for an owner's j-th event
 
@@ -103,6 +106,8 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     the quantile lies outside them, the search steps on from there (rare)."""
     u = np.asarray(u, dtype=np.float64)
     lam = np.asarray(lam, dtype=np.float64)
+    if u.shape == (1,):                       # one village: the same search on Python numbers, at a fifth of
+        return np.array([_quantile_one(float(u[0]), float(lam[0]))], dtype=np.int64)   # the overhead
     positive = lam > 0
     lam = np.where(positive, lam, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -130,40 +135,90 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return k.astype(np.int64)
 
 
-MAX_PARTS = 64                     # parts of one draw (``Draws.bits``)
-_SITE_PARTS = (np.arange(max(Site) + 1, dtype=np.uint64)[:, None] * np.uint64(MAX_PARTS)
-               + np.arange(MAX_PARTS, dtype=np.uint64)[None, :])
+def _quantile_one(u: float, lam: float) -> int:
+    """``poisson_quantile`` of one number."""
+    if lam <= 0:
+        return 0
+    z = float(special.ndtri(u))
+    guess = lam + math.sqrt(lam) * z + (z * z - 1.0) / 6.0 if math.isfinite(z) else 0.0
+    start = max(math.floor(guess) - 3.0, 0.0)
+    below = float(special.pdtr(start - 1.0, lam)) if start > 0 else 0.0
+    if below >= u:                                    # below the window: step down
+        k = start
+        while k > 0 and float(special.pdtr(k - 1.0, lam)) >= u:
+            k -= 1.0
+        return int(k)
+    pmf = math.exp(start * math.log(lam) - lam - math.lgamma(start + 1.0))
+    cdf = below + pmf
+    k = start
+    for j in range(1, _WIDTH):
+        if cdf >= u:
+            return int(k)
+        pmf *= lam / (start + j)
+        cdf += pmf
+        k = start + j
+    if cdf >= u:
+        return int(k)
+    while float(special.pdtr(k, lam)) < u:            # above the window: step up
+        k += 1.0
+    return int(k)
+
+
+MAX_PARTS = 1 << 16                # parts of one draw (``Draws.bits``)
+_WEEK_GAMMA = 0x9E3779B97F4A7C15
+_SITES = np.arange(max(Site) + 1, dtype=np.uint64)
+
+
+@functools.lru_cache(maxsize=64)
+def _site_keys(key: int, site: int | None, parts: int) -> np.ndarray:
+    """The model's key and each site and part, mixed (what of a draw's base is the same every week): part 0 of
+    every site when ``site`` is None, else parts 0 to ``parts`` - 1 of ``site``."""
+    if site is None:
+        keys = _SITES * np.uint64(MAX_PARTS)
+    else:
+        keys = np.uint64(site * MAX_PARTS) + np.arange(parts, dtype=np.uint64)
+    keys *= np.uint64(0x632BE59BD9B4E019)
+    keys += np.uint64(key & _MASK)
+    keys = _mix(keys)
+    keys.setflags(write=False)
+    return keys
 
 
 class Draws:
     """The draws of one week (``week``) of a model whose key is ``key``."""
 
-    __slots__ = ("key", "week", "_bases")
+    __slots__ = ("key", "week", "_week_term", "_bases", "_part_bases")
 
     def __init__(self, key: int, week: int):
         self.key = int(key)
         self.week = int(week)
-        # One base per site and part: the key, the site and part, and the week, mixed.
-        bases = _SITE_PARTS * np.uint64(0x632BE59BD9B4E019)
-        bases += np.uint64(self.key & _MASK)
-        bases = _mix(bases)
-        bases += np.uint64(((self.week + (1 << 20)) * 0x9E3779B97F4A7C15) & _MASK)
-        self._bases = _mix(bases)
+        # A draw's base: the key, the site and part, and the week, mixed (part 0 of every site at once).
+        self._week_term = np.uint64(((self.week + (1 << 20)) * _WEEK_GAMMA) & _MASK)
+        self._bases = _mix(_site_keys(self.key, None, 1) + self._week_term)
+        self._part_bases: dict[tuple[int, int], np.ndarray] = {}
+
+    def _parts(self, site: Site, parts: int) -> np.ndarray:
+        bases = self._part_bases.get((site, parts))
+        if bases is None:
+            if not 1 <= parts <= MAX_PARTS:
+                raise ValueError(f"a draw has 1 to {MAX_PARTS} parts, not {parts}")
+            bases = self._part_bases[(site, parts)] = _mix(_site_keys(self.key, int(site), parts) + self._week_term)
+        return bases
 
     def bits(self, site: Site, who: np.ndarray, parts: int | None = None) -> np.ndarray:
         """64 random bits for each of ``who`` (non-negative integers or 64-bit keys), or one column for each of
-        the parts 0 to ``parts`` - 1 of each draw when ``parts`` is given (at most ``MAX_PARTS``)."""
+        the parts 0 to ``parts`` - 1 of each draw when ``parts`` is given (part 0 is the draw without parts)."""
         who = np.multiply(who, GOLDEN, dtype=np.uint64, casting="unsafe")
         if parts is None:
-            who += self._bases[site, 0]
+            who += self._bases[site]
             return _mix(who)
-        if parts > MAX_PARTS:
-            raise ValueError(f"a draw has at most {MAX_PARTS} parts, not {parts}")
-        return _mix(who[:, None] + self._bases[site, None, :parts])
+        return _mix(who[:, None] + self._parts(site, parts)[None, :])
 
     def uniform(self, site: Site, who: np.ndarray, parts: int | None = None) -> np.ndarray:
         """Uniform draws on [0, 1), 53 bits, one per ``who`` (and part: see ``bits``)."""
-        return (self.bits(site, who, parts) >> np.uint64(11)) * 2.0 ** -53
+        x = self.bits(site, who, parts)
+        x >>= _S11
+        return x * _UNIT
 
     def uniform32(self, site: Site, who: np.ndarray, parts: int | None = None) -> np.ndarray:
         """Uniform draws on [0, 1) in single precision (24 bits), one per ``who`` (and part)."""
