@@ -60,7 +60,7 @@ def test_paired_noise_finds_no_effect_where_pemekaran_does_not_reach(capsys):
           "--steps", "70", "--jobs", "1"])   # the lever acts from week 52
     out = capsys.readouterr().out
     assert "seeds 0-1 (2)" in out
-    assert "largest effect in a northern kecamatan: 0.00 points" in out
+    assert "largest effect in a northern kecamatan 0.00, in a northern village 0.00" in out
     row = next(line for line in out.splitlines() if line.startswith("pemekaran"))
     mean, sd, se, replicates = row.split()[1:5]
     assert float(sd) > 0 and int(replicates) >= 1          # the south moves, differently by seed

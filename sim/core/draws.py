@@ -242,7 +242,7 @@ class Draws:
             return Scattered(none, np.zeros(0, dtype=np.uint64), np.zeros(rates.shape[0] + 1, dtype=np.int64))
         households, keys = self.households(sites[1], self.counts(sites[0], sizes * total), offsets, sizes)
         kind = np.searchsorted(np.cumsum(rates) / total, self.uniform(sites[2], keys), side="right")
-        kind = np.minimum(kind, rates.shape[0] - 1)
+        kind = np.minimum(kind, rates.shape[0] - 1).astype(np.int16)     # small integers sort by radix
         order = np.argsort(kind, kind="stable")
         bounds = np.concatenate(([0], np.cumsum(np.bincount(kind, minlength=rates.shape[0]))))
         return Scattered(households[order], keys[order], bounds)
