@@ -19,6 +19,8 @@ def test_a_draw_does_not_depend_on_what_else_is_drawn_with_it():
     assert np.array_equal(together[10:11], d.uniform(Site.LAPSE, who[10:11]))     # nor the others
     again = Draws(key=12345, week=7)                                                # a new week object: same draws
     assert np.array_equal(together, again.uniform(Site.LAPSE, who))
+    for n in range(12):                     # a handful of draws is computed another way: the same numbers
+        assert np.array_equal(together[:n], d.uniform(Site.LAPSE, who[:n]))
     parts = d.uniform32(Site.CHANNEL_TASTE, who, parts=5)
     assert np.array_equal(parts[:, :3], d.uniform32(Site.CHANNEL_TASTE, who, parts=3))
 
