@@ -58,6 +58,9 @@ def test_poisson_quantile_is_the_poisson_inverse_distribution_function():
     u[:3] = 1e-300, 0.5, 1 - 1e-12
     expected = np.where(lam > 0, stats.poisson.ppf(u, np.maximum(lam, 1e-300)), 0)
     assert np.array_equal(poisson_quantile(u, lam), expected.astype(np.int64))
+    # One village's quantile is found on Python numbers: the same counts.
+    one = np.array([poisson_quantile(u[i:i + 1], lam[i:i + 1])[0] for i in range(3_000)])
+    assert np.array_equal(one, expected[:3_000].astype(np.int64))
 
 
 def test_scattered_events_are_poisson_per_village_and_kind_and_uniform_within_the_village():

@@ -258,8 +258,8 @@ class _Candidates:
 
     def of(self, kind: EventKind, weight: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The households hit by an event of ``kind`` (weights must not exceed its cap) and each event's key."""
-        households, keys = self.drawn.of(kind)
         a, b = self.drawn.bounds[kind], self.drawn.bounds[kind + 1]
+        households, keys = self.drawn.households[a:b], self.drawn.keys[a:b]
         kept = self.u[a:b] * EVENT_CAPS[kind] < weight(households)
         return households[kept], keys[kept]
 
